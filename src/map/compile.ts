@@ -1,0 +1,130 @@
+import type { ContactField } from '../contact.js';
+import { formatDate } from '../normalize/date.js';
+import type { Cell, SourceRow, TableInfo } from '../read/types.js';
+import { MappingError } from './errors.js';
+import type { ColumnRef, FieldSource, Mapping } from './schema.js';
+import { didYouMean } from './suggest.js';
+
+/** The cells of one source row, picked and joined per SMSC field; not normalized yet. */
+export interface MappedRow {
+  row: number;
+  values: Partial<Record<ContactField, Cell>>;
+}
+
+export type RowMapper = (row: SourceRow) => MappedRow;
+
+/** Fields whose values are lists: several columns join with a comma, not a space. */
+const LIST_FIELDS: ReadonlySet<ContactField> = new Set(['phone', 'mail', 'grp', 'tags', 'pho']);
+
+const EXCEL_LETTERS = /^[A-Z]{1,3}$/;
+const DIGITS = /^\d+$/;
+
+/** Header text as compared: case, surrounding and repeated whitespace ignored. */
+function headerKey(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().toLowerCase();
+}
+
+function letterIndex(letters: string): number {
+  let index = 0;
+  for (const letter of letters) index = index * 26 + (letter.charCodeAt(0) - 64);
+  return index - 1;
+}
+
+/** A mapping's field sources in one shape: the columns to join, or a constant. */
+type Plan = { columns: readonly ColumnRef[]; separator: string } | { constant: string };
+
+function planOf(field: ContactField, source: FieldSource): Plan {
+  const defaultSeparator = LIST_FIELDS.has(field) ? ',' : ' ';
+  if (typeof source === 'string' || typeof source === 'number') return { columns: [source], separator: defaultSeparator };
+  if (Array.isArray(source)) return { columns: source, separator: defaultSeparator };
+  if ('const' in source) return { constant: source.const };
+  const columns = Array.isArray(source.column) ? source.column : [source.column];
+  return { columns, separator: source.separator ?? defaultSeparator };
+}
+
+function plans(mapping: Mapping): [ContactField, Plan][] {
+  return Object.entries(mapping.fields).flatMap(([field, source]) =>
+    source === undefined ? [] : [[field as ContactField, planOf(field as ContactField, source)] as [ContactField, Plan]],
+  );
+}
+
+/** The header texts a mapping names (not letters or numbers): the reader looks for the row holding them. */
+export function referencedHeaders(mapping: Mapping): string[] {
+  const texts = new Set<string>();
+  for (const [, plan] of plans(mapping)) {
+    if (!('columns' in plan)) continue;
+    for (const ref of plan.columns) {
+      if (typeof ref === 'string' && !EXCEL_LETTERS.test(ref.trim()) && !DIGITS.test(ref.trim())) texts.add(ref.trim());
+    }
+  }
+  return [...texts];
+}
+
+/**
+ * Index of the column `ref` names: exact header text first, then an Excel letter, then a 1-based
+ * number; `undefined` when none fits the file.
+ */
+function resolveColumn(ref: ColumnRef, headers: readonly string[]): number | undefined {
+  const text = String(ref).trim();
+  const byHeader = headers.findIndex((header) => headerKey(header) === headerKey(text));
+  if (byHeader >= 0) return byHeader;
+  let index: number | undefined;
+  if (typeof ref === 'number') index = ref - 1;
+  else if (EXCEL_LETTERS.test(text)) index = letterIndex(text);
+  else if (DIGITS.test(text)) index = Number(text) - 1;
+  return index !== undefined && index < headers.length ? index : undefined;
+}
+
+function missingColumn(field: ContactField, ref: ColumnRef, info: TableInfo): string {
+  const listed = info.headers.map((header, index) => `${index + 1} «${header}»`).join(', ');
+  const hint = typeof ref === 'string' ? didYouMean(ref.trim(), info.headers.filter((header) => header.trim() !== '')) : '';
+  return `${info.file}: column «${String(ref)}» of field ${field} not found${hint}; the file's ${info.headers.length} columns are: ${listed}`;
+}
+
+function cellText(cell: Cell | undefined): string {
+  if (cell === undefined) return '';
+  return typeof cell === 'string' ? cell : formatDate(cell);
+}
+
+function isEmpty(cell: Cell | undefined): boolean {
+  return cell === undefined || (typeof cell === 'string' && cell.trim() === '');
+}
+
+type Picker = (cells: readonly Cell[]) => Cell;
+
+function pickerOf(plan: Plan, indexes: readonly number[]): Picker {
+  if ('constant' in plan) return () => plan.constant;
+  const [only] = indexes;
+  if (indexes.length === 1 && only !== undefined) return (cells) => cells[only] ?? '';
+  return (cells) =>
+    indexes
+      .map((index) => cells[index])
+      .filter((cell) => !isEmpty(cell))
+      .map((cell) => cellText(cell).trim())
+      .join(plan.separator);
+}
+
+/**
+ * Resolves every column the mapping names against the file's headers — all at once, before any
+ * row is read — and returns the function that maps each row. Throws `MappingError`
+ * (`ERR_MAPPING_COLUMN`) listing every column that is not there.
+ */
+export function compileMapping(mapping: Mapping, info: TableInfo): RowMapper {
+  const problems: string[] = [];
+  const pickers: [ContactField, Picker][] = [];
+  for (const [field, plan] of plans(mapping)) {
+    const indexes: number[] = [];
+    for (const ref of 'columns' in plan ? plan.columns : []) {
+      const index = resolveColumn(ref, info.headers);
+      if (index === undefined) problems.push(missingColumn(field, ref, info));
+      else indexes.push(index);
+    }
+    pickers.push([field, pickerOf(plan, indexes)]);
+  }
+  if (problems.length > 0) throw new MappingError('ERR_MAPPING_COLUMN', problems);
+  return (source) => {
+    const values: Partial<Record<ContactField, Cell>> = {};
+    for (const [field, pick] of pickers) values[field] = pick(source.cells);
+    return { row: source.row, values };
+  };
+}

@@ -1,0 +1,40 @@
+import { readFile } from 'node:fs/promises';
+import type * as z from 'zod';
+import { MappingError } from './errors.js';
+import { mappingSchema, type Mapping } from './schema.js';
+
+/** `fields.name[1]`; the whole document is `(top level)`. */
+function dotPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(top level)';
+  return path.map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`)).join('');
+}
+
+/** One line per issue: `file: dot.path — message`. */
+export function formatIssues(file: string, issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => `${file}: ${dotPath(issue.path)} — ${issue.message}`);
+}
+
+/** Parses an already-read mapping document (for mappings that do not come from a file). */
+export function parseMapping(document: unknown, source: string): Mapping {
+  const result = mappingSchema.safeParse(document);
+  if (!result.success) throw new MappingError('ERR_MAPPING_INVALID', formatIssues(source, result.error.issues));
+  return result.data;
+}
+
+/** Reads and validates a mapping file. Throws `MappingError` (exit 2) naming the file and each problem. */
+export async function loadMapping(file: string): Promise<Mapping> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    const reason = (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `cannot read: ${(cause as Error).message}`;
+    throw new MappingError('ERR_MAPPING_UNREADABLE', [`${file}: ${reason}`], { cause });
+  }
+  let document: unknown;
+  try {
+    document = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (cause) {
+    throw new MappingError('ERR_MAPPING_INVALID', [`${file}: not valid JSON — ${(cause as Error).message}`], { cause });
+  }
+  return parseMapping(document, file);
+}

@@ -1,0 +1,114 @@
+import { isSupportedCountry } from 'libphonenumber-js/max';
+import * as z from 'zod';
+import { CONTACT_FIELDS, type ContactField } from '../contact.js';
+import { didYouMean } from './suggest.js';
+
+const columnRef = z
+  .union([z.string().min(1), z.number().int().positive()])
+  .describe(
+    'A source column: its header text (matched ignoring case and extra spaces), an upper-case Excel column letter ("C", "AA") or a 1-based column number. A header literally named like a letter wins over the letter.',
+  );
+
+const columnRefs = z
+  .array(columnRef)
+  .min(1)
+  .describe('Several source columns joined into one value (non-empty parts only), e.g. ["Фамилия", "Имя"] → "Иванов Иван".');
+
+const constant = z
+  .strictObject({
+    const: z.string().describe('The value every row gets for this field.'),
+  })
+  .describe('A constant instead of a column.');
+
+const columnObject = z
+  .strictObject({
+    column: z.union([columnRef, columnRefs]).describe('One source column or several to join.'),
+    separator: z
+      .string()
+      .optional()
+      .describe('What joins several columns. Default: a space for text fields, "," for list fields (phone, mail, grp, tags, pho).'),
+  })
+  .describe('The long form of a column reference.');
+
+const fieldSource = z
+  .union([columnRef, columnRefs, constant, columnObject], {
+    error: 'expected a column reference (header text, Excel letter or 1-based number), a list of them, {"const": "…"} or {"column": …}',
+  })
+  .describe('Where the value of an SMSC contact field comes from.');
+
+export type FieldSource = z.infer<typeof fieldSource>;
+export type ColumnRef = z.infer<typeof columnRef>;
+
+const FIELD_DESCRIPTIONS: Readonly<Record<ContactField, string>> = {
+  phone: 'Phone number(s) — the contact key. Several numbers in one cell become a list; output is international digits without "+".',
+  mail: 'E-mail address(es). Required (instead of phone) when contactKind is "mail".',
+  name: 'Contact name. Map a list of columns to join them, e.g. ["Фамилия", "Имя"].',
+  lnm: 'Last name (surname).',
+  fnm: 'First name.',
+  mnm: 'Middle name (patronymic).',
+  bd: 'Birthday; written as dd.mm.yyyy. Accepts dates, dd.mm.yyyy, dd/mm/yyyy, yyyy-mm-dd, dd.mm.yy and Excel serial numbers.',
+  grp: 'Group(s), comma- or semicolon-separated: names or ids, see "groups".',
+  myid: 'Your own contact id.',
+  cmt: 'Comment.',
+  tags: 'Tags, comma- or semicolon-separated.',
+  pho: 'Other phone numbers of the contact.',
+};
+
+function unknownKeysMessage(keys: readonly PropertyKey[], known: readonly string[], what: string): string {
+  return keys.map((key) => `unknown ${what} «${String(key)}»${didYouMean(String(key), known)}`).join('; ');
+}
+
+function strictWithSuggestions<Shape extends z.ZodRawShape>(shape: Shape, what: string) {
+  const known = Object.keys(shape);
+  return z.strictObject(shape, {
+    error: (issue) => (issue.code === 'unrecognized_keys' ? unknownKeysMessage(issue.keys, known, what) : undefined),
+  });
+}
+
+const fieldsShape = Object.fromEntries(CONTACT_FIELDS.map((field) => [field, fieldSource.optional().describe(FIELD_DESCRIPTIONS[field])])) as Record<
+  ContactField,
+  z.ZodOptional<typeof fieldSource>
+>;
+
+export const mappingSchema = strictWithSuggestions(
+  {
+    $schema: z.string().optional().describe('Path or URL of the JSON Schema, for editors.'),
+    fields: strictWithSuggestions(fieldsShape, 'field')
+      .describe('SMSC contact fields (phones.php parameter names) and the source columns they come from.'),
+    defaultRegion: z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'expected a two-letter upper-case ISO 3166 country code such as "RU"')
+      .refine((code) => isSupportedCountry(code), { message: 'not a country libphonenumber knows' })
+      .default('RU')
+      .describe('Country of phone numbers written without a country code (ISO 3166 alpha-2).'),
+    emptyCells: z
+      .enum(['keep', 'clear'])
+      .default('keep')
+      .describe('An empty cell means "leave the value SMSC has" (keep) or "clear it in SMSC" (clear). The phone is never cleared.'),
+    groups: z.enum(['name', 'id']).default('name').describe('Whether grp cells hold group names or numeric group ids.'),
+    contactKind: z
+      .enum(['phone', 'mail'])
+      .default('phone')
+      .describe('"mail": contacts are keyed by e-mail — a row needs a valid e-mail instead of a valid phone.'),
+    duplicates: z
+      .enum(['first', 'last', 'merge'])
+      .default('first')
+      .describe('Rows repeating a phone within the file: keep the first, keep the last, or merge them (later non-empty values win, lists are unioned).'),
+    blacklistType: z
+      .union([z.literal(0), z.literal(1), z.literal(2)])
+      .default(0)
+      .describe('For import --target blacklist: block 0 all messages, 1 mass mailings, 2 single messages.'),
+  },
+  'option',
+)
+  .superRefine((mapping, context) => {
+    const key = mapping.contactKind === 'mail' ? 'mail' : 'phone';
+    if (mapping.fields[key] === undefined) {
+      context.addIssue({ code: 'custom', path: ['fields', key], message: `required: a contact needs a ${key} (contactKind is "${mapping.contactKind}")` });
+    }
+  })
+  .describe('How the columns of a contact file map to SMSC contact fields (smsc-etl).');
+
+export type Mapping = z.infer<typeof mappingSchema>;
+/** A mapping as written in a file: options with defaults may be left out. */
+export type MappingInput = z.input<typeof mappingSchema>;

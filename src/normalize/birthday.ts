@@ -1,0 +1,79 @@
+import type { Cell } from '../read/types.js';
+import { formatDate } from './date.js';
+import { accepted, rejected, type Normalized } from './result.js';
+
+const DAY_FIRST = /^(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$/;
+const ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z?)?$/;
+/** An Excel date serial (a date cell exported as its number), optionally with a time fraction. */
+const SERIAL = /^(\d{1,5})(?:[.,]\d+)?$/;
+/** Serial 60 is 29.02.1900, a day that never was: Excel copied Lotus 1-2-3's leap-year bug. */
+const LOTUS_LEAP_DAY = 60;
+const MS_PER_DAY = 86_400_000;
+const EARLIEST_YEAR = 1900;
+
+export interface BirthdayOptions {
+  /** "Today" for the future check and two-digit years; injectable for tests. */
+  today?: Date;
+}
+
+function utcDay(date: Date): number {
+  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate());
+}
+
+/** The calendar date, or `undefined` when the day does not exist (31.02, 29.02 of a common year). */
+function calendarDate(year: number, month: number, day: number): Date | undefined {
+  if (month < 1 || month > 12 || day < 1) return undefined;
+  const date = new Date(Date.UTC(year, month - 1, day));
+  date.setUTCFullYear(year);
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day ? date : undefined;
+}
+
+function fromSerial(serial: number): Normalized<Date> {
+  if (serial === LOTUS_LEAP_DAY) return rejected('BD_IMPOSSIBLE', 'Excel serial 60 is 29.02.1900, a day that does not exist (Excel leap-year bug)');
+  if (serial < 1) return rejected('BD_TOO_OLD', `Excel serial ${serial} is before 01.01.1900`);
+  // Serial 1 is 01.01.1900; past the phantom leap day every serial is one day ahead.
+  const epoch = Date.UTC(1899, 11, serial < LOTUS_LEAP_DAY ? 31 : 30);
+  return accepted(new Date(epoch + serial * MS_PER_DAY));
+}
+
+function fromParts(year: number, month: number, day: number, text: string): Normalized<Date> {
+  const date = calendarDate(year, month, day);
+  if (date !== undefined) return accepted(date);
+  const swapped = month > 12 && day <= 12 ? ' (month first? dates are read day first)' : '';
+  return rejected('BD_IMPOSSIBLE', `«${text}» is not a real date${swapped}`);
+}
+
+/** The date a text names, before range checks. */
+function parseText(text: string, today: Date): Normalized<Date> {
+  const dayFirst = DAY_FIRST.exec(text);
+  if (dayFirst) {
+    const [, day = '', , month = '', year = ''] = dayFirst;
+    if (year.length === 4) return fromParts(Number(year), Number(month), Number(day), text);
+    // Two-digit year: the century that puts the date in the past.
+    const recent = fromParts(2000 + Number(year), Number(month), Number(day), text);
+    if (recent.ok && utcDay(recent.value) <= utcDay(today)) return accepted(recent.value, [`two-digit year in «${text}» read as ${recent.value.getUTCFullYear()}`]);
+    const older = fromParts(1900 + Number(year), Number(month), Number(day), text);
+    return older.ok ? accepted(older.value, [`two-digit year in «${text}» read as ${older.value.getUTCFullYear()}`]) : older;
+  }
+  const iso = ISO.exec(text);
+  if (iso) return fromParts(Number(iso[1]), Number(iso[2]), Number(iso[3]), text);
+  const serial = SERIAL.exec(text);
+  if (serial) return fromSerial(Number(serial[1]));
+  return rejected('BD_FORMAT', `«${text}» is not a date; expected dd.mm.yyyy (also d.m.yyyy, dd/mm/yyyy, dd-mm-yyyy, yyyy-mm-dd, dd.mm.yy)`);
+}
+
+/**
+ * A birthday → `dd.mm.yyyy`. Rejects (codes) unreadable text (`BD_FORMAT`), days that do not exist
+ * (`BD_IMPOSSIBLE`), dates after today (`BD_FUTURE`) and before 1900 (`BD_TOO_OLD`).
+ */
+export function normalizeBirthday(cell: Cell, options: BirthdayOptions = {}): Normalized {
+  const today = options.today ?? new Date();
+  const text = typeof cell === 'string' ? cell.trim() : '';
+  const parsed = typeof cell === 'string' ? parseText(text, today) : accepted(cell);
+  if (!parsed.ok) return parsed;
+  const value = formatDate(parsed.value);
+  if (parsed.value.getUTCFullYear() < EARLIEST_YEAR) return rejected('BD_TOO_OLD', `${value} is before 1900`);
+  if (utcDay(parsed.value) > utcDay(today)) return rejected('BD_FUTURE', `${value} is in the future`);
+  const changes = typeof cell === 'string' && value !== text ? [...parsed.changes, `birthday «${text}» → ${value}`] : parsed.changes;
+  return accepted(value, changes);
+}

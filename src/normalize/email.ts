@@ -1,0 +1,45 @@
+import { domainToASCII } from 'node:url';
+import type { Cell } from '../read/types.js';
+import { accepted, normalizeList, rejected, type Normalized } from './result.js';
+import { splitList } from './split.js';
+import { cleanText } from './text.js';
+
+const SEPARATORS = /[,;\s]+/;
+/** RFC 5322 dot-atom, widened to any letter or digit (RFC 6531 internationalized local parts). */
+const LOCAL_PART = /^[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+(?:\.[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+)*$/u;
+const LABEL = /^[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?$/u;
+
+function checkDomain(domain: string): string | undefined {
+  const labels = domain.split('.');
+  if (labels.length < 2) return 'the domain has no dot';
+  if (!labels.every((label) => LABEL.test(label))) return 'the domain has an empty or malformed part';
+  if (!/^(?:\p{L}{2,}|xn--[a-z0-9-]+)$/u.test(labels.at(-1) ?? '')) return 'the domain ends in no valid top-level domain';
+  // The IDNA mapping rejects what cannot be a host name even though it passed the character test.
+  if (domainToASCII(domain) === '') return 'the domain is not a valid internationalized domain name';
+  return undefined;
+}
+
+/**
+ * One address: trimmed and lower-cased. Internationalized domains stay in Unicode (`иван@почта.рф`)
+ * because SMSC stores what it is sent and people search for what they typed; the domain is checked
+ * to be convertible to punycode.
+ */
+export function normalizeOneEmail(input: string): Normalized {
+  const value = input.replace(/^mailto:/i, '').toLowerCase();
+  const at = value.lastIndexOf('@');
+  const local = value.slice(0, at);
+  const domain = value.slice(at + 1);
+  if (at <= 0 || at === value.length - 1) return rejected('MAIL_INVALID', `«${input}» is not an e-mail address: no «name@domain»`);
+  if (local.length > 64 || !LOCAL_PART.test(local)) return rejected('MAIL_INVALID', `«${input}» is not a valid e-mail address: bad part before «@»`);
+  const domainProblem = checkDomain(domain);
+  if (domainProblem !== undefined) return rejected('MAIL_INVALID', `«${input}» is not a valid e-mail address: ${domainProblem}`);
+  return accepted(value, value === input ? [] : [`e-mail «${input}» → ${value}`]);
+}
+
+/** A cell with one or more addresses → comma-joined list; invalid ones among valid ones are dropped with a warning. */
+export function normalizeEmails(cell: Cell): Normalized {
+  if (typeof cell !== 'string') return rejected('MAIL_INVALID', 'a date cell is not an e-mail address');
+  const parts = splitList(cleanText(cell), SEPARATORS);
+  if (parts.length === 0) return rejected('MAIL_INVALID', 'no e-mail address');
+  return normalizeList(parts, normalizeOneEmail);
+}

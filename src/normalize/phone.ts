@@ -1,0 +1,62 @@
+import { parsePhoneNumberFromString, type CountryCode, type PhoneNumber } from 'libphonenumber-js/max';
+import type { Cell } from '../read/types.js';
+import { accepted, normalizeList, rejected, type Normalized, type Problem } from './result.js';
+import { splitList } from './split.js';
+import { stripFormulaGuard } from './text.js';
+
+/** Several numbers in one cell: `,` `;` `/` line breaks or the word «или». */
+const SEPARATORS = /[,;/\n\r]+|\s+или\s+/i;
+/** `доб. 12`, `ext 12`, `x12`, `#12` at the end of a number. */
+const EXTENSION = /\s*(?:доб\.?|доп\.?|ext\.?|x|#)\s*(\d{1,6})\s*$/i;
+/** E.164 allows 15 digits; libphonenumber gives up (returns undefined) above 17. */
+const MAX_DIGITS = 17;
+const MIN_DIGITS = 5;
+
+function valid(number: PhoneNumber | undefined): PhoneNumber | undefined {
+  return number?.isValid() ? number : undefined;
+}
+
+/**
+ * Reads bare digits the ways people and spreadsheets write them, in this order:
+ * a national number of the default region (also with its trunk prefix, e.g. RU `8…`);
+ * an international number whose `+` got lost (spreadsheets drop it: `79161234567`, `77012345678`);
+ * a national number whose leading `0` the spreadsheet dropped.
+ */
+function parseDigits(digits: string, region: CountryCode): PhoneNumber | undefined {
+  return (
+    valid(parsePhoneNumberFromString(digits, region)) ??
+    valid(parsePhoneNumberFromString(`+${digits}`)) ??
+    valid(parsePhoneNumberFromString(`0${digits}`, region))
+  );
+}
+
+/** One number → international digits without `+` (SMSC's form). */
+export function normalizeOnePhone(input: string, region: CountryCode): Normalized {
+  const warnings: Problem[] = [];
+  let text = stripFormulaGuard(input).trim();
+  const extension = EXTENSION.exec(text);
+  if (extension) {
+    text = text.slice(0, extension.index);
+    warnings.push({ code: 'PHONE_EXTENSION_DROPPED', reason: `extension ${extension[1]} of «${input.trim()}» dropped: SMSC cannot dial it` });
+  }
+  if (/\p{L}/u.test(text)) return rejected('PHONE_HAS_LETTERS', `«${input.trim()}» contains letters`);
+  const digits = text.replace(/\D/g, '');
+  if (digits.length < MIN_DIGITS) return rejected('PHONE_TOO_SHORT', `«${input.trim()}» has too few digits for a phone number`);
+  if (digits.length > MAX_DIGITS) return rejected('PHONE_TOO_LONG', `«${input.trim()}» has ${digits.length} digits; a phone number has at most 15`);
+  const number = text.startsWith('+') ? valid(parsePhoneNumberFromString(`+${digits}`)) : parseDigits(digits, region);
+  if (number === undefined) return rejected('PHONE_INVALID', `«${input.trim()}» is not a valid phone number (default region ${region})`);
+  const value = number.number.slice(1);
+  const changes = value === text ? [] : [`phone «${input.trim()}» → ${value}`];
+  return accepted(value, changes, warnings);
+}
+
+/**
+ * A cell with one or more phone numbers → comma-joined international digits. Invalid numbers
+ * among valid ones are dropped with a warning; the cell fails when none is valid.
+ */
+export function normalizePhones(cell: Cell, region: CountryCode): Normalized {
+  if (typeof cell !== 'string') return rejected('PHONE_NOT_TEXT', 'a date cell is not a phone number');
+  const parts = splitList(cell, SEPARATORS);
+  if (parts.length === 0) return rejected('PHONE_TOO_SHORT', 'no phone number');
+  return normalizeList(parts, (part) => normalizeOnePhone(part, region));
+}

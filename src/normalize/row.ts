@@ -1,0 +1,98 @@
+import type { CountryCode } from 'libphonenumber-js/max';
+import { CONTACT_FIELDS, type ContactField, type ContactFields, type RowIssue } from '../contact.js';
+import type { MappedRow } from '../map/compile.js';
+import type { Mapping } from '../map/schema.js';
+import type { Cell } from '../read/types.js';
+import { normalizeBirthday } from './birthday.js';
+import { normalizeEmails } from './email.js';
+import { normalizeGroups } from './groups.js';
+import { normalizePhones } from './phone.js';
+import type { Normalized } from './result.js';
+import { cellToText, cleanText, normalizeTags, normalizeText } from './text.js';
+
+/** One row after normalization. `fields` is absent when the row is rejected (an `error` issue says why). */
+export interface NormalizedRow {
+  row: number;
+  fields?: ContactFields;
+  issues: RowIssue[];
+  /** Short texts saying what normalization changed, for the clean file's `notes` column. */
+  notes: string[];
+}
+
+export interface RowNormalizerOptions {
+  /** Reject a row instead of dropping an invalid optional field (or part of one) with a warning. */
+  strict: boolean;
+  /** "Today" for birthday checks; injectable for tests. */
+  today?: Date;
+}
+
+type FieldNormalizer = (cell: Cell) => Normalized;
+
+function fieldNormalizers(mapping: Mapping, today: Date | undefined): Record<ContactField, FieldNormalizer> {
+  const region = mapping.defaultRegion as CountryCode;
+  const phones: FieldNormalizer = (cell) => normalizePhones(cell, region);
+  return {
+    phone: phones,
+    pho: phones,
+    mail: normalizeEmails,
+    name: normalizeText,
+    lnm: normalizeText,
+    fnm: normalizeText,
+    mnm: normalizeText,
+    cmt: normalizeText,
+    myid: normalizeText,
+    tags: normalizeTags,
+    grp: (cell) => normalizeGroups(cell, mapping.groups),
+    bd: (cell) => normalizeBirthday(cell, { today }),
+  };
+}
+
+const MISSING_KEY: Readonly<Record<'phone' | 'mail', { code: string; reason: string }>> = {
+  phone: { code: 'PHONE_MISSING', reason: 'no phone number: a contact needs one' },
+  mail: { code: 'MAIL_MISSING', reason: 'no e-mail address: a mail contact needs one' },
+};
+
+/**
+ * Builds the per-row normalizer of a mapping. Each field is normalized by its family's rules; the
+ * row is rejected when its key (phone, or e-mail for mail contacts) is missing or invalid, and — in
+ * strict mode — when anything else had to be dropped. An empty cell leaves the field out (`keep`) or
+ * sets it to `''` (`clear`); the key is never cleared.
+ */
+export function createRowNormalizer(mapping: Mapping, options: RowNormalizerOptions): (mapped: MappedRow) => NormalizedRow {
+  const normalizers = fieldNormalizers(mapping, options.today);
+  const key: 'phone' | 'mail' = mapping.contactKind === 'mail' ? 'mail' : 'phone';
+  const optionalSeverity = options.strict ? 'error' : 'warning';
+  const clearEmpty = mapping.emptyCells === 'clear';
+
+  return (mapped) => {
+    const fields: ContactFields = {};
+    const issues: RowIssue[] = [];
+    const notes: string[] = [];
+    const issue = (field: ContactField, cell: Cell, code: string, reason: string, severity: RowIssue['severity']): void => {
+      issues.push({ row: mapped.row, field, value: cellToText(cell), code, reason, severity });
+    };
+
+    for (const field of CONTACT_FIELDS) {
+      const cell = mapped.values[field];
+      if (cell === undefined) continue;
+      if (cleanText(cell) === '') {
+        if (clearEmpty && field !== 'phone' && field !== key) fields[field] = '';
+        continue;
+      }
+      const result = normalizers[field](cell);
+      if (!result.ok) {
+        issue(field, cell, result.code, result.reason, field === key ? 'error' : optionalSeverity);
+        continue;
+      }
+      fields[field] = result.value;
+      notes.push(...result.changes.map((change) => `${field}: ${change}`));
+      for (const warning of result.warnings) issue(field, cell, warning.code, warning.reason, optionalSeverity);
+    }
+
+    if (fields[key] === undefined && !issues.some((found) => found.field === key)) {
+      issue(key, mapped.values[key] ?? '', MISSING_KEY[key].code, MISSING_KEY[key].reason, 'error');
+    }
+    const rejectedRow = issues.some((found) => found.severity === 'error');
+    return rejectedRow ? { row: mapped.row, issues, notes } : { row: mapped.row, fields, issues, notes };
+  };
+}

@@ -1,0 +1,55 @@
+import type { Cell } from '../read/types.js';
+import { formatDate } from './date.js';
+import { accepted, type Normalized } from './result.js';
+
+/**
+ * Spreadsheet exports (ours included) put `'` before a value starting with a formula trigger so
+ * Excel shows it as text; that quote is not part of the value.
+ */
+const FORMULA_GUARD = /^'(?=[=+\-@\t\r])/;
+
+/** Whitespace of every kind, including NBSP, line breaks and zero-width spaces. */
+const WHITESPACE = /[\s\u200B\uFEFF]+/g;
+
+export function cellToText(cell: Cell): string {
+  return typeof cell === 'string' ? cell : formatDate(cell);
+}
+
+/** Removes one formula-guard quote (before trimming: the guarded character may be a TAB). */
+export function stripFormulaGuard(text: string): string {
+  return text.trimStart().replace(FORMULA_GUARD, '');
+}
+
+/** Trimmed, inner whitespace collapsed to single spaces, formula guard removed. */
+export function cleanText(cell: Cell): string {
+  return stripFormulaGuard(cellToText(cell)).replace(WHITESPACE, ' ').trim();
+}
+
+/** Plain trimming is not worth a note; a removed quote or collapsed inner whitespace is. */
+function describeChange(before: string, after: string): string[] {
+  const unguarded = stripFormulaGuard(before);
+  const changes = unguarded === before.trimStart() ? [] : ['formula-guard quote removed'];
+  if (unguarded.trim() !== after) changes.push('inner whitespace collapsed');
+  return changes;
+}
+
+/** Names, comments, myid: `cleanText`, saying what changed. */
+export function normalizeText(cell: Cell): Normalized {
+  const before = cellToText(cell);
+  const after = cleanText(cell);
+  return accepted(after, describeChange(before, after));
+}
+
+/** Comma/semicolon list of tags: each cleaned, empty and repeated ones dropped, joined with `,`. */
+export function normalizeTags(cell: Cell): Normalized {
+  const before = cellToText(cell);
+  const tags: string[] = [];
+  const changes: string[] = [];
+  for (const part of before.split(/[,;]/)) {
+    const tag = cleanText(part);
+    if (tag === '') continue;
+    if (tags.includes(tag)) changes.push(`tag «${tag}» repeated: kept once`);
+    else tags.push(tag);
+  }
+  return accepted(tags.join(','), changes);
+}
