@@ -1,0 +1,71 @@
+/**
+ * SMSC emulator: a real HTTP server speaking `phones.php` like SMS Center, with state, throttling
+ * and seeded fault injection. Used by the integration tests, the README demo and by users who
+ * rehearse a migration. Layouts and behaviours SMSC does not document are listed in
+ * smsc-api.md §8 and marked [GUESS] where they are played.
+ */
+import { EtlError } from '../errors.js';
+import { EmulatorServer, type ServerSettings } from './server.js';
+import { loadStateFile } from './state-file.js';
+import { faultOptionsSchema, type Account, type EmulatorOptions, type RunningEmulator } from './types.js';
+
+export type {
+  Account,
+  BlacklistEntry,
+  Contact,
+  DuplicatePhonePolicy,
+  EmulatorOptions,
+  EmulatorState,
+  EmulatorStats,
+  Error9Cause,
+  FaultKind,
+  FaultOptions,
+  GetEndPolicy,
+  Group,
+  RunningEmulator,
+} from './types.js';
+export { emulatorStateSchema, FAULT_KINDS, faultOptionsSchema } from './types.js';
+
+export const DEFAULT_ACCOUNT: Readonly<Account> = Object.freeze({ login: 'demo', password: 'demo-password', apikey: 'demo-apikey' });
+export const DEFAULT_PAGE_SIZE = 100;
+const DEFAULT_HOST = '127.0.0.1';
+
+function invalidOption(name: string, expected: string, got: unknown): EtlError {
+  return new EtlError('EMULATOR_INVALID_OPTION', `Invalid emulator option \`${name}\`: expected ${expected}, got ${JSON.stringify(got)}`);
+}
+
+/** Checks options once and fills in defaults; throws `EMULATOR_INVALID_OPTION` naming the option. */
+export function normalizeEmulatorOptions(options: EmulatorOptions = {}): ServerSettings & { port: number; host: string } {
+  const { port = 0, host = DEFAULT_HOST, clockScale = 1, pageSize = DEFAULT_PAGE_SIZE } = options;
+  const { duplicatePhoneOnAdd = 'error', getEnd = 'empty-array', accounts = [DEFAULT_ACCOUNT] } = options;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw invalidOption('port', 'an integer 0..65535', port);
+  if (!(clockScale > 0) || !Number.isFinite(clockScale)) throw invalidOption('clockScale', 'a positive number', clockScale);
+  if (!Number.isInteger(pageSize) || pageSize < 1) throw invalidOption('pageSize', 'a positive integer', pageSize);
+  if (duplicatePhoneOnAdd !== 'error' && duplicatePhoneOnAdd !== 'allow') throw invalidOption('duplicatePhoneOnAdd', "'error' or 'allow'", duplicatePhoneOnAdd);
+  if (!['empty-array', 'error-3', 'empty-body'].includes(getEnd)) throw invalidOption('getEnd', "'empty-array', 'error-3' or 'empty-body'", getEnd);
+  if (accounts.length === 0 || accounts.some((account) => account.login === '' || account.password === '')) {
+    throw invalidOption('accounts', 'at least one account with a non-empty login and password', accounts.length);
+  }
+  const faults = faultOptionsSchema.safeParse(options.faults ?? {});
+  if (!faults.success) throw invalidOption('faults', faults.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; '), options.faults);
+  const settings = { port, host, clockScale, pageSize, duplicatePhoneOnAdd, getEnd, accounts: accounts.map((account) => ({ ...account })), faults: faults.data };
+  return options.stateFile === undefined ? settings : { ...settings, stateFile: options.stateFile };
+}
+
+/** Starts an emulator (state loaded from `stateFile` when it exists) and resolves once it listens. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const settings = normalizeEmulatorOptions(options);
+  const initialState = settings.stateFile === undefined ? undefined : await loadStateFile(settings.stateFile);
+  const server = new EmulatorServer(settings, initialState);
+  const port = await server.listen(settings.port, settings.host);
+  const urlHost = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    state: () => server.state(),
+    stats: () => server.stats(),
+    setFaults: (faults) => server.setFaults(faults),
+    reset: (state) => server.reset(state),
+    close: () => server.close(),
+  };
+}
