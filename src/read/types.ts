@@ -42,6 +42,8 @@ export interface TableInfo {
   format: 'csv' | 'xlsx';
   /** Detected or forced, CSV only. */
   encoding?: string;
+  /** The CSV starts with a byte order mark. */
+  bom?: boolean;
   delimiter?: string;
   /** Sheet name, XLSX only. */
   sheet?: string;

@@ -1,0 +1,150 @@
+import { createReadStream } from 'node:fs';
+import { Transform, pipeline, type TransformCallback } from 'node:stream';
+import { CsvError, parse } from 'csv-parse';
+import iconv from 'iconv-lite';
+import { sepDirective, sniffDelimiter } from './delimiter.js';
+import { detectEncoding } from './encoding.js';
+import { ReadError } from './errors.js';
+import { isBlankRow, locateHeader } from './header.js';
+import type { Cell, ReadOptions, SourceRow, Table } from './types.js';
+
+/** A field this long is a quote that never closes far more often than real data. */
+const MAX_RECORD_CHARS = 1_000_000;
+
+export interface CsvHead {
+  /** The first bytes of the file, enough to detect encoding and delimiter. */
+  sample: Buffer;
+  /** The sample is the whole file. */
+  complete: boolean;
+}
+
+/** Opens a CSV: decodes it (iconv-lite, before parsing), finds the header and streams the rest. */
+export async function openCsv(file: string, head: CsvHead, options: ReadOptions): Promise<Table> {
+  const detected = detectEncoding(head.sample, file, options.encoding);
+  const text = iconv.decode(head.sample, detected.encoding);
+  const declared = sepDirective(text);
+  const delimiter = options.delimiter ?? declared ?? sniffDelimiter(text);
+  const firstLine = declared === undefined ? 1 : 2;
+
+  const parser = parse({
+    delimiter,
+    bom: true,
+    relax_column_count: true,
+    // A stray quote inside an unquoted field (`ООО "Ромашка"`) is text, as Excel reads it.
+    relax_quotes: true,
+    skip_empty_lines: false,
+    from_line: firstLine,
+    max_record_size: MAX_RECORD_CHARS,
+  });
+  const stages: NodeJS.ReadWriteStream[] = [];
+  if (detected.guessed && detected.encoding === 'utf-8' && !head.complete) stages.push(utf8Guard(file, head.sample.length));
+  stages.push(iconv.decodeStream(detected.encoding));
+  // The callback only has to exist: a failure destroys the parser, whose iterator then throws it.
+  pipeline([createReadStream(file), ...stages, parser], () => undefined);
+
+  const located = await locateHeader(records(parser, file, firstLine), {
+    file,
+    expectedHeaders: options.expectedHeaders ?? [],
+    headerRow: options.headerRow,
+  });
+  return {
+    info: {
+      file,
+      format: 'csv',
+      encoding: detected.encoding,
+      bom: detected.bom,
+      delimiter,
+      headerRow: located.headerRow,
+      headers: located.headers,
+    },
+    rows: options.onWarning ? reportRagged(located.rows, located.headers.length, options.onWarning) : located.rows,
+  };
+}
+
+/**
+ * Non-blank records with the editor line their first line is on. The lines are counted here:
+ * csv-parse's `info.lines` counts a CRLF inside quotes twice and, on an unclosed quote, names
+ * the end of the file rather than the line where the quote opened.
+ */
+async function* records(parser: AsyncIterable<string[]>, file: string, firstLine: number): AsyncGenerator<SourceRow> {
+  let line = firstLine;
+  try {
+    for await (const cells of parser) {
+      const row = line;
+      line += 1 + lineBreaks(cells);
+      if (!isBlankRow(cells)) yield { row, cells };
+    }
+  } catch (error) {
+    throw readError(error, file, line);
+  }
+}
+
+function lineBreaks(cells: readonly string[]): number {
+  let breaks = 0;
+  for (const cell of cells) {
+    if (cell.indexOf('\n') === -1 && cell.indexOf('\r') === -1) continue;
+    for (let index = 0; index < cell.length; index++) {
+      const char = cell.charCodeAt(index);
+      // CRLF is one break: count the LF, and a CR only when no LF follows it.
+      if (char === 0x0a || (char === 0x0d && cell.charCodeAt(index + 1) !== 0x0a)) breaks++;
+    }
+  }
+  return breaks;
+}
+
+function readError(error: unknown, file: string, row: number): ReadError {
+  if (error instanceof ReadError) return error;
+  if (error instanceof CsvError) {
+    switch (error.code) {
+      case 'CSV_QUOTE_NOT_CLOSED':
+        return new ReadError('ERR_READ_UNTERMINATED_QUOTE', file, 'a quote opens here and never closes: the rest of the file would be read as one field', { row, cause: error });
+      case 'CSV_MAX_RECORD_SIZE':
+        return new ReadError('ERR_READ_UNTERMINATED_QUOTE', file, `the record starting here is longer than ${MAX_RECORD_CHARS} characters: most likely a quote that never closes`, { row, cause: error });
+      default:
+        return new ReadError('ERR_READ_UNREADABLE', file, `malformed CSV in the record starting here (${error.code})`, { row, cause: error });
+    }
+  }
+  const reason = error instanceof Error ? error.message : String(error);
+  return new ReadError('ERR_READ_UNREADABLE', file, `cannot read the file: ${reason}`, { row, cause: error });
+}
+
+/** Warns about records whose cell count differs from the header's; they are still yielded. */
+async function* reportRagged(rows: AsyncIterable<SourceRow>, width: number, onWarning: NonNullable<ReadOptions['onWarning']>): AsyncGenerator<SourceRow> {
+  for await (const source of rows) {
+    if (source.cells.length !== width && !onlyEmptyBeyond(source.cells, width)) {
+      onWarning({
+        code: 'RAGGED_ROW',
+        row: source.row,
+        message: `row ${source.row} has ${source.cells.length} cells, the header has ${width}`,
+      });
+    }
+    yield source;
+  }
+}
+
+/** Excel pads some rows with trailing delimiters: extra empty cells are not worth a warning. */
+function onlyEmptyBeyond(cells: readonly Cell[], width: number): boolean {
+  if (cells.length < width) return false;
+  for (let index = width; index < cells.length; index++) if (cells[index] !== '') return false;
+  return true;
+}
+
+/**
+ * The encoding was guessed from the first bytes only: a byte further on that is not UTF-8 means
+ * the guess was wrong, and silently decoding it as U+FFFD would corrupt names.
+ */
+function utf8Guard(file: string, checkedBytes: number): Transform {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  return new Transform({
+    transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
+      try {
+        decoder.decode(chunk, { stream: true });
+        callback(null, chunk);
+      } catch {
+        callback(
+          new ReadError('ERR_READ_BAD_ENCODING', file, `bytes that are not UTF-8 appear after the first ${checkedBytes} bytes, which looked like UTF-8: the file mixes encodings; pass the encoding (e.g. windows-1251) if the whole file uses one`),
+        );
+      }
+    },
+  });
+}
