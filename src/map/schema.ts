@@ -7,7 +7,8 @@ const columnRef = z
   .union([z.string().min(1), z.number().int().positive()])
   .describe(
     'A source column: its header text (matched ignoring case and extra spaces), an upper-case Excel column letter ("C", "AA") or a 1-based column number. A header literally named like a letter wins over the letter.',
-  );
+  )
+  .meta({ id: 'ColumnRef' });
 
 const columnRefs = z
   .array(columnRef)
@@ -34,7 +35,8 @@ const fieldSource = z
   .union([columnRef, columnRefs, constant, columnObject], {
     error: 'expected a column reference (header text, Excel letter or 1-based number), a list of them, {"const": "…"} or {"column": …}',
   })
-  .describe('Where the value of an SMSC contact field comes from.');
+  .describe('Where the value of an SMSC contact field comes from.')
+  .meta({ id: 'FieldSource' });
 
 export type FieldSource = z.infer<typeof fieldSource>;
 export type ColumnRef = z.infer<typeof columnRef>;
@@ -77,7 +79,7 @@ export const mappingSchema = strictWithSuggestions(
       .describe('SMSC contact fields (phones.php parameter names) and the source columns they come from.'),
     defaultRegion: z
       .string()
-      .regex(/^[A-Z]{2}$/, 'expected a two-letter upper-case ISO 3166 country code such as "RU"')
+      .regex(/^[A-Z]{2}$/, { message: 'expected a two-letter upper-case ISO 3166 country code such as "RU"', abort: true })
       .refine((code) => isSupportedCountry(code), { message: 'not a country libphonenumber knows' })
       .default('RU')
       .describe('Country of phone numbers written without a country code (ISO 3166 alpha-2).'),
