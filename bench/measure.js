@@ -1,0 +1,33 @@
+// One measurement in a fresh process, so peak RSS (maxRSS) belongs to that job alone.
+// Usage: node bench/measure.js <job> <file>   → prints {"job","rows","ms","peakRssMb"} on stdout.
+import { createReadStream } from 'node:fs';
+import { devNull } from 'node:os';
+import { parse } from 'csv-parse';
+import ExcelJS from 'exceljs';
+
+const [job, file] = process.argv.slice(2);
+const started = performance.now();
+let rows = 0;
+
+if (job === 'csv-parse') {
+  // The floor: csv-parse alone on the raw bytes, no decoding, no work per row.
+  for await (const _record of createReadStream(file).pipe(parse({ delimiter: ';' }))) rows++;
+  rows--;
+} else if (job === 'exceljs') {
+  // The floor for XLSX: exceljs' streaming reader visiting every cell value.
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit' });
+  for await (const sheet of reader) for await (const row of sheet) if (row.values.length > 0) rows++;
+  rows--;
+} else if (job === 'clean') {
+  const { runClean } = await import('../dist/clean/index.js');
+  const { loadMapping } = await import('../dist/map/load.js');
+  const mapping = await loadMapping(new URL('../mappings/samples-excel-ru.json', import.meta.url).pathname);
+  const summary = await runClean({ input: file, mapping, out: devNull, rejects: devNull });
+  rows = summary.rowsRead;
+} else {
+  throw new Error(`unknown job ${job}`);
+}
+
+const ms = performance.now() - started;
+const peakRssMb = process.resourceUsage().maxRSS / 1024;
+process.stdout.write(`${JSON.stringify({ job, file, rows, ms: Math.round(ms), peakRssMb: Math.round(peakRssMb) })}\n`);

@@ -1,0 +1,62 @@
+// `npm run bench`: generates the benchmark inputs once (bench/out/), then measures each job in a
+// fresh process, several times, and prints medians, rows/s, ratios against the bare-parser floor
+// measured in the same run, and peak RSS. Speed claims come from here, never from timed tests.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { writeCsv, writeXlsx } from './generate.js';
+
+const out = new URL('./out/', import.meta.url).pathname;
+const repeats = Number(process.env.BENCH_REPEATS ?? 3);
+const sizes = { small: 100_000, large: Number(process.env.BENCH_ROWS ?? 1_000_000) };
+const only = process.env.BENCH_ONLY?.split(',');
+mkdirSync(out, { recursive: true });
+
+async function input(kind, rows) {
+  const path = `${out}contacts-${rows}.${kind}`;
+  if (!existsSync(path)) {
+    process.stderr.write(`generating ${path}…\n`);
+    await (kind === 'csv' ? writeCsv(path, rows) : writeXlsx(path, rows));
+  }
+  return path;
+}
+
+function measure(job, file) {
+  const runs = [];
+  for (let i = 0; i < repeats; i++) {
+    runs.push(JSON.parse(execFileSync(process.execPath, [new URL('./measure.js', import.meta.url).pathname, job, file], { encoding: 'utf8', maxBuffer: 1 << 20 })));
+  }
+  const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const result = { job, rows: runs[0].rows, ms: median(runs.map((run) => run.ms)), peakRssMb: median(runs.map((run) => run.peakRssMb)) };
+  process.stderr.write(`  ${job.padEnd(10)} ${String(result.rows).padStart(8)} rows  ${String(result.ms).padStart(7)} ms  ${Math.round((result.rows / result.ms) * 1000).toLocaleString('en').padStart(9)} rows/s  peak RSS ${result.peakRssMb} MB\n`);
+  return result;
+}
+
+const report = {};
+if (!only || only.includes('clean')) {
+  process.stderr.write(`clean (CSV), median of ${repeats}\n`);
+  const small = await input('csv', sizes.small);
+  const large = await input('csv', sizes.large);
+  const floor = measure('csv-parse', large);
+  const clean = measure('clean', large);
+  const cleanSmall = measure('clean', small);
+  report.cleanCsv = {
+    floorRowsPerS: Math.round((floor.rows / floor.ms) * 1000),
+    cleanRowsPerS: Math.round((clean.rows / clean.ms) * 1000),
+    ratio: +(clean.ms / floor.ms).toFixed(2),
+    peakRssMb: { [sizes.small]: cleanSmall.peakRssMb, [sizes.large]: clean.peakRssMb },
+    rssGrowth: +(clean.peakRssMb / cleanSmall.peakRssMb).toFixed(2),
+  };
+}
+if (!only || only.includes('xlsx')) {
+  const rows = Number(process.env.BENCH_XLSX_ROWS ?? sizes.small);
+  process.stderr.write(`clean (XLSX), median of ${repeats}\n`);
+  const file = await input('xlsx', rows);
+  const floor = measure('exceljs', file);
+  const clean = measure('clean', file);
+  report.cleanXlsx = { rows, floorRowsPerS: Math.round((floor.rows / floor.ms) * 1000), cleanRowsPerS: Math.round((clean.rows / clean.ms) * 1000), ratio: +(clean.ms / floor.ms).toFixed(2), peakRssMb: clean.peakRssMb };
+}
+if (!only || only.includes('import') || only.includes('export')) {
+  const { runWriterBenchmarks } = await import('./writer.js');
+  Object.assign(report, await runWriterBenchmarks({ only }));
+}
+process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

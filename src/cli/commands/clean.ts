@@ -1,0 +1,46 @@
+import { Command } from 'commander';
+import { runClean, type CleanSummary } from '../../clean/index.js';
+import { EXIT } from '../../errors.js';
+import { loadMapping } from '../../map/load.js';
+import { describeTable, siblingPath } from '../describe.js';
+import type { Output } from '../output.js';
+import { addReadOptions, readOptionsFrom } from '../read-options.js';
+
+export function cleanCommand(output: Output): Command {
+  const command = new Command('clean')
+    .description('normalize a contact file into a clean file and a rejects file, with no API calls')
+    .argument('<input>', 'CSV or XLSX file')
+    .requiredOption('-m, --mapping <file>', 'column mapping (mappings/*.json)')
+    .option('--out <file>', 'clean CSV (default: <input>.clean.csv)')
+    .option('--rejects <file>', 'rejects CSV (default: <input>.rejects.csv)')
+    .option('--strict', 'reject a row whose optional field is invalid instead of dropping the field', false)
+    .option('--bom', 'start the CSV files with a UTF-8 BOM (for Excel)', false)
+    .option('--json', 'print the summary as JSON on stdout', false);
+  addReadOptions(command);
+  return command.action(async (input: string, options: Record<string, unknown>) => {
+    const mapping = await loadMapping(String(options.mapping));
+    const summary = await runClean(
+      {
+        input,
+        mapping,
+        ...readOptionsFrom(options),
+        strict: options.strict === true,
+        bom: options.bom === true,
+        out: typeof options.out === 'string' ? options.out : siblingPath(input, 'clean.csv'),
+        rejects: typeof options.rejects === 'string' ? options.rejects : siblingPath(input, 'rejects.csv'),
+      },
+      { onOpened: (info) => output.info(describeTable(info)) },
+    );
+    if (options.json === true) output.json(summary);
+    else output.info(formatCleanSummary(summary));
+    process.exitCode = summary.rejected > 0 ? EXIT.someRowsFailed : EXIT.ok;
+  });
+}
+
+export function formatCleanSummary(summary: CleanSummary): string {
+  return [
+    `rows read ${summary.rowsRead}, clean ${summary.clean}, rejected ${summary.rejected} (duplicates ${summary.duplicates}), warnings ${summary.warnings} in ${(summary.durationMs / 1000).toFixed(1)} s`,
+    `clean file: ${summary.out}`,
+    `rejects file: ${summary.rejects}`,
+  ].join('\n');
+}

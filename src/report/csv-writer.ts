@@ -1,0 +1,65 @@
+import { stringify, type Stringifier } from 'csv-stringify';
+import { once } from 'node:events';
+import { openAtomicFile, type AtomicFile } from './atomic-file.js';
+import { neutralizeFormula } from './formula.js';
+
+export interface CsvWriterOptions<Column extends string> {
+  columns: readonly Column[];
+  delimiter?: string;
+  /** A UTF-8 BOM makes Excel read the file as UTF-8 instead of the system code page. */
+  bom?: boolean;
+  /** Columns written as they are (digits-only phone columns); every other column is formula-neutralized. */
+  rawColumns?: ReadonlySet<Column>;
+}
+
+/** A streamed CSV file written atomically (see AtomicFile); `write` honours back-pressure. */
+export interface CsvWriter<Column extends string> {
+  readonly path: string;
+  write(record: Partial<Record<Column, string | number | undefined>>): Promise<void>;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+export function openCsvWriter<Column extends string>(path: string, options: CsvWriterOptions<Column>): CsvWriter<Column> {
+  const file: AtomicFile = openAtomicFile(path);
+  const stringifier: Stringifier = stringify({
+    header: true,
+    columns: [...options.columns],
+    delimiter: options.delimiter ?? ',',
+    bom: options.bom ?? false,
+    record_delimiter: 'windows',
+  });
+  stringifier.pipe(file.stream, { end: path !== '-' });
+  const raw = options.rawColumns ?? new Set<Column>();
+  const columns = options.columns;
+  let failure: unknown;
+  stringifier.on('error', (error) => (failure ??= error));
+  file.stream.on('error', (error) => (failure ??= error));
+
+  return {
+    path,
+    async write(record) {
+      if (failure !== undefined) throw failure;
+      const row: string[] = new Array<string>(columns.length);
+      for (let index = 0; index < columns.length; index++) {
+        const column = columns[index] as Column;
+        const value = record[column];
+        const text = value === undefined ? '' : String(value);
+        row[index] = raw.has(column) ? text : neutralizeFormula(text);
+      }
+      if (!stringifier.write(row)) await once(stringifier, 'drain');
+    },
+    async commit() {
+      if (failure !== undefined) throw failure;
+      stringifier.end();
+      await once(stringifier, 'end');
+      if (path === '-') return;
+      await file.commit();
+      if (failure !== undefined) throw failure;
+    },
+    async abort() {
+      stringifier.destroy();
+      await file.abort();
+    },
+  };
+}

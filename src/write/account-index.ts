@@ -1,0 +1,61 @@
+/**
+ * The account as it is before the import: every contact read once with paged `get` and indexed by
+ * each of its phones (and e-mails), so each file row is planned against it without another call.
+ * This is the one place that holds a whole contact base in memory, as the import issue demands.
+ */
+import type { ContactFields } from '../contact.js';
+import type { SmscClient } from '../smsc/client.js';
+import { pageBlacklist, pageContacts } from '../smsc/paging.js';
+import type { ExistingContact } from './plan.js';
+
+export interface AccountIndex {
+  find(fields: ContactFields): ExistingContact | undefined;
+  /** Every contact once, for `sync --delete-missing`. */
+  contacts(): Iterable<ExistingContact>;
+  readonly size: number;
+}
+
+export function listItems(value: string | undefined): string[] {
+  return value === undefined ? [] : value.split(',').map((item) => item.trim()).filter(Boolean);
+}
+
+const phoneKey = (phone: string) => phone.replace(/\D/g, '');
+const mailKey = (mail: string) => `@${mail.toLowerCase()}`;
+
+export function buildAccountIndex(contacts: Iterable<ExistingContact>): AccountIndex {
+  const byKey = new Map<string, ExistingContact>();
+  const all: ExistingContact[] = [];
+  for (const contact of contacts) {
+    all.push(contact);
+    for (const phone of listItems(contact.fields.phone)) if (!byKey.has(phoneKey(phone))) byKey.set(phoneKey(phone), contact);
+    for (const mail of listItems(contact.fields.mail)) if (!byKey.has(mailKey(mail))) byKey.set(mailKey(mail), contact);
+  }
+  return {
+    find(fields) {
+      for (const phone of listItems(fields.phone)) {
+        const hit = byKey.get(phoneKey(phone));
+        if (hit) return hit;
+      }
+      for (const mail of listItems(fields.mail)) {
+        const hit = byKey.get(mailKey(mail));
+        if (hit) return hit;
+      }
+      return undefined;
+    },
+    contacts: () => all,
+    size: all.length,
+  };
+}
+
+export async function readAccountContacts(client: Pick<SmscClient, 'get'>): Promise<AccountIndex> {
+  const contacts: ExistingContact[] = [];
+  for await (const contact of pageContacts(client)) contacts.push({ intId: contact.intId, fields: contact.fields });
+  return buildAccountIndex(contacts);
+}
+
+/** The blacklist as stop-list imports see it: phone → entry id. */
+export async function readBlacklist(client: Pick<SmscClient, 'getBlack'>): Promise<Map<string, number>> {
+  const entries = new Map<string, number>();
+  for await (const entry of pageBlacklist(client)) entries.set(phoneKey(entry.phone), entry.id);
+  return entries;
+}

@@ -1,0 +1,103 @@
+/**
+ * Applying one planned operation, at most once. When a write's reply is lost the client cannot know
+ * whether SMSC applied it, so instead of re-sending blindly we read the record back and only send
+ * again when it is not there yet — the difference between a retry and a duplicate contact.
+ */
+import type { ContactFields } from '../contact.js';
+import type { SmscClient } from '../smsc/client.js';
+import { isSmscError } from '../smsc/errors.js';
+import { pageBlacklist } from '../smsc/paging.js';
+import { listItems } from './account-index.js';
+import { diffFields, type ChangeParams, type MoveGroupMode } from './plan.js';
+
+export type WriteOperation =
+  | { action: 'add'; params: ContactFields }
+  | { action: 'chg'; params: ChangeParams; desired: ContactFields }
+  | { action: 'move_group'; mode: MoveGroupMode; grp: string; phone: string; desired: ContactFields }
+  | { action: 'delete'; key: { phone: string } | { mail: string } }
+  | { action: 'add_black'; phone: string; type: 0 | 1 | 2 }
+  | { action: 'delete_black'; phone: string };
+
+export interface Applied {
+  smscId?: number;
+  /** How many lost replies were settled by reading back. */
+  readBacks: number;
+}
+
+/** Lost replies in a row after which the row is given up (and reported as failed). */
+const MAX_UNKNOWN_OUTCOMES = 3;
+
+type Client = Pick<SmscClient, 'add' | 'chg' | 'del' | 'get' | 'moveGroup' | 'addBlack' | 'getBlack' | 'delBlack'>;
+
+export async function applyOperation(client: Client, operation: WriteOperation): Promise<Applied> {
+  for (let readBacks = 0; ; readBacks++) {
+    try {
+      return { smscId: await send(client, operation), readBacks };
+    } catch (error) {
+      if (isSmscError(error) && error.code === 'ERR_SMSC_NOT_FOUND' && operation.action === 'delete') return { readBacks };
+      if (!isSmscError(error) || error.code !== 'ERR_SMSC_UNKNOWN_OUTCOME' || readBacks + 1 >= MAX_UNKNOWN_OUTCOMES) throw error;
+      const settled = await readBack(client, operation);
+      if (settled.applied) return { smscId: settled.smscId, readBacks: readBacks + 1 };
+    }
+  }
+}
+
+async function send(client: Client, operation: WriteOperation): Promise<number | undefined> {
+  switch (operation.action) {
+    case 'add':
+      return (await client.add(operation.params)).id;
+    case 'chg':
+      await client.chg(operation.params);
+      return undefined;
+    case 'move_group':
+      await client.moveGroup(operation.mode, { grp: Number(operation.grp), phone: operation.phone });
+      return undefined;
+    case 'delete':
+      await client.del(operation.key);
+      return undefined;
+    case 'add_black':
+      return (await client.addBlack({ phone: operation.phone, type: operation.type })).id;
+    case 'delete_black':
+      await client.delBlack({ phone: operation.phone });
+      return undefined;
+  }
+}
+
+/** Did the lost write take effect? Decided from the account itself. */
+async function readBack(client: Client, operation: WriteOperation): Promise<{ applied: boolean; smscId?: number }> {
+  switch (operation.action) {
+    case 'add': {
+      const found = await findContact(client, operation.params);
+      return { applied: found !== undefined, smscId: found?.intId };
+    }
+    case 'chg':
+    case 'move_group': {
+      const found = await findContact(client, operation.desired);
+      return { applied: found !== undefined && diffFields(operation.desired, found.fields).length === 0, smscId: found?.intId };
+    }
+    case 'delete': {
+      const found = await findContact(client, 'phone' in operation.key ? { phone: operation.key.phone } : { mail: operation.key.mail });
+      return { applied: found === undefined };
+    }
+    case 'add_black':
+    case 'delete_black': {
+      const entry = await findBlacklisted(client, operation.phone);
+      return operation.action === 'add_black' ? { applied: entry !== undefined, smscId: entry } : { applied: entry === undefined };
+    }
+  }
+}
+
+async function findContact(client: Client, fields: ContactFields): Promise<{ intId: number; fields: ContactFields } | undefined> {
+  const phone = listItems(fields.phone)[0];
+  const mail = listItems(fields.mail)[0];
+  const search = phone ?? mail;
+  if (search === undefined) return undefined;
+  const wanted = (value: string | undefined, item: string) => listItems(value).some((candidate) => candidate.replace(/^\+/, '').toLowerCase() === item.toLowerCase());
+  const rows = await client.get({ search });
+  return rows.find((row) => (phone !== undefined ? wanted(row.fields.phone, phone) : wanted(row.fields.mail, search)));
+}
+
+async function findBlacklisted(client: Client, phone: string): Promise<number | undefined> {
+  for await (const entry of pageBlacklist(client)) if (entry.phone.replace(/\D/g, '') === phone) return entry.id;
+  return undefined;
+}

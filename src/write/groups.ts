@@ -1,0 +1,66 @@
+/**
+ * Group names in a file become SMSC group ids: resolved through `get_group`, created with
+ * `add_group` only when the user asked (`--create-groups`), otherwise the row fails with a reason.
+ */
+import type { SmscClient } from '../smsc/client.js';
+import { pageGroups } from '../smsc/paging.js';
+import { listItems } from './account-index.js';
+
+export type GroupResolution = { ok: true; grp: string } | { ok: false; reason: string };
+
+export interface GroupDirectory {
+  resolve(grp: string): GroupResolution;
+  /** Names that do not exist yet (filled by `ensure`). */
+  readonly missing: readonly string[];
+  /** Creates the missing groups (unless dry-run); returns how many were created. */
+  ensure(names: Iterable<string>, options: { create: boolean; dryRun: boolean }): Promise<number>;
+}
+
+const nameKey = (name: string) => name.trim().toLowerCase();
+
+export async function loadGroupDirectory(client: Pick<SmscClient, 'getGroup' | 'addGroup'>, byId: boolean): Promise<GroupDirectory> {
+  const ids = new Map<string, number>();
+  const known = new Set<number>();
+  for await (const group of pageGroups(client)) {
+    known.add(group.id);
+    if (!ids.has(nameKey(group.name))) ids.set(nameKey(group.name), group.id);
+  }
+  const missing: string[] = [];
+  const planned = new Set<string>();
+
+  return {
+    resolve(grp) {
+      const resolved: string[] = [];
+      for (const item of listItems(grp)) {
+        if (byId) {
+          if (!known.has(Number(item))) return { ok: false, reason: `group id ${item} does not exist in the account` };
+          resolved.push(item);
+          continue;
+        }
+        const id = ids.get(nameKey(item));
+        if (id !== undefined) resolved.push(String(id));
+        else if (planned.has(nameKey(item))) resolved.push(`new:${item}`);
+        else return { ok: false, reason: `group «${item}» does not exist in the account (run with --create-groups to create it)` };
+      }
+      return { ok: true, grp: resolved.join(',') };
+    },
+    missing,
+    async ensure(names, { create, dryRun }) {
+      if (byId) return 0;
+      let created = 0;
+      for (const name of names) {
+        const key = nameKey(name);
+        if (ids.has(key) || planned.has(key) || missing.includes(name)) continue;
+        missing.push(name);
+        if (!create) continue;
+        if (dryRun) {
+          planned.add(key);
+          continue;
+        }
+        ids.set(key, (await client.addGroup({ name: name.trim() })).id);
+        created++;
+      }
+      return created;
+    },
+  };
+}

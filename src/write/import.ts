@@ -1,0 +1,362 @@
+/**
+ * `smsc-etl import`: make the SMSC account match a file, and account for every row.
+ *
+ * 1. Validate: read the whole file once (read → map → normalize). Anything that makes the input
+ *    unusable stops the run here, before the first write call.
+ * 2. Plan: read the account once (paged `get`, `get_group` or `get_black`), then decide per row:
+ *    add, chg (only the fields that differ), unchanged, skip or reject.
+ * 3. Write: bounded concurrency (p-limit), one shared pace (rate + error-9 pause), lost replies
+ *    settled by reading back, every applied operation journaled for `--resume`.
+ * 4. Report: one line per input row, in input order, streamed.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import pLimit from 'p-limit';
+import type { ContactFields } from '../contact.js';
+import { EtlError, EXIT } from '../errors.js';
+import type { Mapping } from '../map/schema.js';
+import { DUPLICATE_CODES } from '../normalize/dedupe-stage.js';
+import type { NormalizedRow } from '../normalize/row.js';
+import { openContactSource, type ContactSourceOptions } from '../pipeline.js';
+import { openCsvWriter } from '../report/csv-writer.js';
+import type { SmscClient } from '../smsc/client.js';
+import { isSmscError } from '../smsc/errors.js';
+import { WRITE_COMMANDS, type Command } from '../smsc/protocol.js';
+import { buildAccountIndex, listItems, readAccountContacts, readBlacklist, type AccountIndex } from './account-index.js';
+import { applyOperation, type WriteOperation } from './apply.js';
+import { loadGroupDirectory, type GroupDirectory } from './groups.js';
+import { hashFile, openJournal, type Journal } from './journal.js';
+import { planRow, type ImportMode, type Operation } from './plan.js';
+import { OUTCOMES, REPORT_ACTIONS, REPORT_COLUMNS, reportRecord, type Outcome, type ReportAction, type ReportLine } from './report.js';
+
+/** SMSC refuses 15 requests in flight per login; we stay clearly below. */
+export const MAX_CONCURRENCY = 14;
+/** Rows in a row whose write failed for a reason other than the row itself: the account or the network is broken. */
+const MAX_CONSECUTIVE_FAILURES = 20;
+
+export interface ImportOptions extends ContactSourceOptions {
+  input: string;
+  mapping: Mapping;
+  /** Client whose hooks were created by `importHooks()` of this run (calls and attempts are counted there). */
+  client: SmscClient;
+  meter: CallMeter;
+  report: string;
+  mode?: ImportMode;
+  target?: 'contacts' | 'blacklist';
+  dryRun?: boolean;
+  concurrency?: number;
+  resume?: boolean;
+  createGroups?: boolean;
+  deleteMissing?: boolean;
+}
+
+export interface ImportProgress {
+  done: number;
+  total: number;
+  retries: number;
+}
+
+export interface ImportHooks {
+  onPhase?: (phase: 'validate' | 'plan' | 'write', detail: string) => void;
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+export interface ImportSummary {
+  input: string;
+  report: string;
+  journal: string | undefined;
+  target: 'contacts' | 'blacklist';
+  mode: ImportMode;
+  dryRun: boolean;
+  rows: number;
+  accountContacts: number;
+  actions: Record<ReportAction, number>;
+  outcomes: Record<Outcome, number>;
+  groupsCreated: number;
+  groupsMissing: string[];
+  calls: Partial<Record<Command, number>>;
+  writeCalls: number;
+  retries: number;
+  readBacks: number;
+  resumedRows: number;
+  durationMs: number;
+  aborted?: { code: string; message: string };
+}
+
+/**
+ * Counts the calls a client makes, and attributes each attempt to the row being written (through
+ * AsyncLocalStorage, so the client's API stays per-call free). Hand `meter.hooks` to the client.
+ */
+export interface CallMeter {
+  readonly hooks: { onRequest: (context: { command: Command }) => void; onRetry: () => void };
+  readonly calls: Partial<Record<Command, number>>;
+  readonly retries: number;
+  attempts<T>(work: () => Promise<T>): Promise<{ value: T; attempts: number } | { error: unknown; attempts: number }>;
+}
+
+export function createCallMeter(): CallMeter {
+  const calls: Partial<Record<Command, number>> = {};
+  const current = new AsyncLocalStorage<{ attempts: number }>();
+  let retries = 0;
+  return {
+    hooks: {
+      onRequest: ({ command }) => {
+        calls[command] = (calls[command] ?? 0) + 1;
+        const row = current.getStore();
+        if (row) row.attempts++;
+      },
+      onRetry: () => void retries++,
+    },
+    calls,
+    get retries() {
+      return retries;
+    },
+    async attempts(work) {
+      const store = { attempts: 0 };
+      try {
+        const value = await current.run(store, work);
+        return { value, attempts: store.attempts };
+      } catch (error) {
+        return { error, attempts: store.attempts };
+      }
+    },
+  };
+}
+
+export async function runImport(options: ImportOptions, hooks: ImportHooks = {}): Promise<ImportSummary> {
+  const started = performance.now();
+  const mode = options.mode ?? 'upsert';
+  const target = options.target ?? 'contacts';
+  const dryRun = options.dryRun ?? false;
+  const concurrency = options.concurrency ?? 4;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+    throw new EtlError('ERR_IMPORT_CONCURRENCY', `--concurrency must be 1–${MAX_CONCURRENCY} (SMSC refuses 15 requests in flight per login), got ${concurrency}`);
+  }
+  if (options.deleteMissing && mode !== 'sync') throw new EtlError('ERR_IMPORT_DELETE_MISSING', '--delete-missing needs --mode sync');
+  const { client, meter } = options;
+
+  // 1. Validate the whole file before anything is written.
+  hooks.onPhase?.('validate', options.input);
+  const facts = await surveyFile(options, target === 'contacts' && options.mapping.groups !== 'id');
+  const inputHash = await hashFile(options.input);
+
+  // 2. Read the account and the groups once.
+  hooks.onPhase?.('plan', 'reading the account');
+  const account = target === 'contacts' ? await readAccountContacts(client) : buildAccountIndex([]);
+  const blacklist = target === 'blacklist' ? await readBlacklist(client) : new Map<string, number>();
+  const groups = facts.groupNames.size > 0 || facts.groupIds ? await loadGroupDirectory(client, options.mapping.groups === 'id') : undefined;
+  const groupsCreated = groups ? await groups.ensure(facts.groupNames, { create: options.createGroups ?? false, dryRun }) : 0;
+
+  // 3 + 4. Plan and write row by row, reporting in input order.
+  const journalPath = dryRun ? undefined : `${options.report}.journal`;
+  const journal: Journal | undefined = journalPath ? await openJournal(journalPath, { inputHash, resume: options.resume ?? false }) : undefined;
+  const report = openCsvWriter(options.report, { columns: REPORT_COLUMNS, rawColumns: new Set(['row', 'phone', 'smsc_id', 'attempts']) });
+  const tally = { actions: zeroes(REPORT_ACTIONS), outcomes: zeroes(OUTCOMES), readBacks: 0, resumedRows: 0 };
+  const limit = pLimit(concurrency);
+  const window: Promise<ReportLine>[] = [];
+  const windowSize = concurrency * 64;
+  let aborted: EtlError | undefined;
+  let consecutiveFailures = 0;
+  let done = 0;
+
+  const emit = async (line: ReportLine) => {
+    tally.actions[line.action]++;
+    tally.outcomes[line.outcome]++;
+    await report.write(reportRecord(line));
+    done++;
+    if ((done & 0x3f) === 0) hooks.onProgress?.({ done, total: facts.rows, retries: meter.retries });
+  };
+
+  const execute = (base: Omit<ReportLine, 'outcome' | 'attempts'>, operation: WriteOperation): Promise<ReportLine> =>
+    limit(async () => {
+      if (aborted) return { ...base, outcome: 'skipped', errorCode: aborted.code, error: `not attempted: ${aborted.message}`, attempts: 0 };
+      const result = await meter.attempts(() => applyOperation(client, operation));
+      if ('value' in result) {
+        consecutiveFailures = 0;
+        tally.readBacks += result.value.readBacks;
+        if (base.row !== undefined) journal?.append({ row: base.row, action: base.action, smscId: result.value.smscId ?? base.smscId });
+        return { ...base, outcome: 'done', smscId: result.value.smscId ?? base.smscId, attempts: result.attempts };
+      }
+      const { error } = result;
+      if (isSmscError(error) && error.fatal) aborted ??= error;
+      else if (!isSmscError(error) || error.retryable || error.code === 'ERR_SMSC_UNKNOWN_OUTCOME') {
+        if (++consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
+          aborted ??= new EtlError('ERR_IMPORT_TOO_MANY_FAILURES', `${MAX_CONSECUTIVE_FAILURES} writes in a row failed; the last: ${errorText(error)}`, { exitCode: EXIT.aborted });
+        }
+      }
+      return { ...base, outcome: 'failed', errorCode: errorCode(error), error: errorText(error), attempts: result.attempts };
+    });
+
+  const lineFor = (result: NormalizedRow): ReportLine | Promise<ReportLine> => {
+    const phone = result.fields?.phone ?? result.fields?.mail ?? '';
+    const base = { row: result.row, phone };
+    if (result.fields === undefined) {
+      const duplicate = result.issues.find((issue) => DUPLICATE_CODES.has(issue.code));
+      if (duplicate) return { ...base, phone: duplicate.value, action: 'skip', outcome: 'skipped', errorCode: duplicate.code, error: duplicate.reason, attempts: 0 };
+      const errors = result.issues.filter((issue) => issue.severity === 'error');
+      return { ...base, action: 'reject', outcome: 'rejected', errorCode: errors[0]?.code, error: errors.map((issue) => `${issue.field}: ${issue.reason}`).join('; '), attempts: 0 };
+    }
+    const resumed = journal?.done.get(result.row);
+    if (resumed) {
+      tally.resumedRows++;
+      return { ...base, action: resumed.action as ReportAction, outcome: 'done', smscId: resumed.smscId, error: 'done in an earlier run (journal)', attempts: 0 };
+    }
+    if (aborted) return { ...base, action: 'skip', outcome: 'skipped', errorCode: aborted.code, error: `not attempted: ${aborted.message}`, attempts: 0 };
+
+    if (target === 'blacklist') {
+      const first = listItems(phone)[0] ?? '';
+      const existing = blacklist.get(first);
+      const line = { ...base, phone: first };
+      if (existing !== undefined) return { ...line, action: 'unchanged', outcome: dryRun ? 'dry-run' : 'done', smscId: existing, attempts: 0 };
+      if (dryRun) return { ...line, action: 'add', outcome: 'dry-run', attempts: 0 };
+      return execute({ ...line, action: 'add' }, { action: 'add_black', phone: first, type: options.mapping.blacklistType ?? 0 });
+    }
+
+    const desired = resolveGroups(result.fields, groups);
+    if (!desired.ok) return { ...base, action: 'reject', outcome: 'rejected', errorCode: 'GROUP_MISSING', error: desired.reason, attempts: 0 };
+    const operation = planRow(mode, desired.fields, account.find(desired.fields));
+    return lineForOperation(base, operation, desired.fields);
+  };
+
+  const lineForOperation = (base: { row: number; phone: string }, operation: Operation, desired: ContactFields): ReportLine | Promise<ReportLine> => {
+    switch (operation.action) {
+      case 'unchanged':
+        return { ...base, action: 'unchanged', outcome: dryRun ? 'dry-run' : 'done', smscId: operation.intId, attempts: 0 };
+      case 'skip':
+        return { ...base, action: 'skip', outcome: 'skipped', smscId: operation.intId, error: operation.reason, attempts: 0 };
+      case 'add':
+        if (dryRun) return { ...base, action: 'add', outcome: 'dry-run', attempts: 0 };
+        return execute({ ...base, action: 'add' }, { action: 'add', params: operation.params });
+      case 'chg':
+      case 'move_group': {
+        const line = { ...base, action: 'chg' as const, smscId: operation.intId, changes: operation.changes };
+        if (dryRun) return { ...line, outcome: 'dry-run', attempts: 0 };
+        return execute(
+          line,
+          operation.action === 'chg'
+            ? { action: 'chg', params: operation.params, desired }
+            : { action: 'move_group', mode: operation.mode, grp: operation.grp, phone: operation.phone, desired },
+        );
+      }
+    }
+  };
+
+  try {
+    const source = await openContactSource(options.input, options.mapping, options);
+    hooks.onPhase?.('write', `${facts.rows} rows, ${account.size} contacts in the account`);
+    for await (const result of source.rows) {
+      window.push(Promise.resolve(lineFor(result)));
+      while (window.length >= windowSize) await emit(await (window.shift() as Promise<ReportLine>));
+    }
+    for (const line of deletions(options, target, account, blacklist, facts.keys, dryRun, execute)) window.push(Promise.resolve(line));
+    while (window.length > 0) await emit(await (window.shift() as Promise<ReportLine>));
+    await report.commit();
+  } catch (error) {
+    await Promise.allSettled(window);
+    await report.abort();
+    throw error;
+  } finally {
+    await journal?.close();
+  }
+  hooks.onProgress?.({ done, total: facts.rows, retries: meter.retries });
+
+  const writeCalls = Object.entries(meter.calls).reduce((sum, [command, count]) => sum + (WRITE_COMMANDS.has(command as Command) ? count : 0), 0);
+  return {
+    input: options.input,
+    report: options.report,
+    journal: journalPath,
+    target,
+    mode,
+    dryRun,
+    rows: facts.rows,
+    accountContacts: target === 'contacts' ? account.size : blacklist.size,
+    actions: tally.actions,
+    outcomes: tally.outcomes,
+    groupsCreated,
+    groupsMissing: groups && !(options.createGroups ?? false) ? [...groups.missing] : [],
+    calls: { ...meter.calls },
+    writeCalls,
+    retries: meter.retries,
+    readBacks: tally.readBacks,
+    resumedRows: tally.resumedRows,
+    durationMs: Math.round(performance.now() - started),
+    ...(aborted ? { aborted: { code: aborted.code, message: aborted.message } } : {}),
+  };
+}
+
+/** The exit code an import summary calls for (README "Exit codes"). */
+export function importExitCode(summary: ImportSummary): number {
+  if (summary.aborted) return EXIT.aborted;
+  return summary.outcomes.failed > 0 || summary.outcomes.rejected > 0 ? EXIT.someRowsFailed : EXIT.ok;
+}
+
+interface FileFacts {
+  rows: number;
+  groupNames: Set<string>;
+  groupIds: boolean;
+  /** Phones and e-mails of the file, only collected for `sync --delete-missing`. */
+  keys: Set<string>;
+}
+
+async function surveyFile(options: ImportOptions, collectGroupNames: boolean): Promise<FileFacts> {
+  const facts: FileFacts = { rows: 0, groupNames: new Set(), groupIds: false, keys: new Set() };
+  const source = await openContactSource(options.input, options.mapping, options);
+  for await (const result of source.rows) {
+    facts.rows++;
+    const grp = result.fields?.grp;
+    if (grp) {
+      if (collectGroupNames) for (const name of listItems(grp)) facts.groupNames.add(name);
+      else facts.groupIds = true;
+    }
+    if (options.deleteMissing && result.fields) {
+      for (const phone of listItems(result.fields.phone)) facts.keys.add(phone);
+      for (const mail of listItems(result.fields.mail)) facts.keys.add(`@${mail.toLowerCase()}`);
+    }
+  }
+  return facts;
+}
+
+function resolveGroups(fields: ContactFields, groups: GroupDirectory | undefined): { ok: true; fields: ContactFields } | { ok: false; reason: string } {
+  if (!fields.grp || groups === undefined) return { ok: true, fields };
+  const resolved = groups.resolve(fields.grp);
+  return resolved.ok ? { ok: true, fields: { ...fields, grp: resolved.grp } } : resolved;
+}
+
+/** `sync --delete-missing`: what the account has and the file does not. */
+function* deletions(
+  options: ImportOptions,
+  target: 'contacts' | 'blacklist',
+  account: AccountIndex,
+  blacklist: Map<string, number>,
+  keys: Set<string>,
+  dryRun: boolean,
+  execute: (base: Omit<ReportLine, 'outcome' | 'attempts'>, operation: WriteOperation) => Promise<ReportLine>,
+): Generator<ReportLine | Promise<ReportLine>> {
+  if (!options.deleteMissing) return;
+  const line = (phone: string, smscId: number, operation: WriteOperation) =>
+    dryRun ? { row: undefined, phone, action: 'delete' as const, outcome: 'dry-run' as const, smscId, attempts: 0 } : execute({ row: undefined, phone, action: 'delete', smscId }, operation);
+  if (target === 'blacklist') {
+    for (const [phone, id] of blacklist) if (!keys.has(phone)) yield line(phone, id, { action: 'delete_black', phone });
+    return;
+  }
+  for (const contact of account.contacts()) {
+    const phones = listItems(contact.fields.phone);
+    const mails = listItems(contact.fields.mail);
+    const inFile = phones.some((phone) => keys.has(phone.replace(/\D/g, ''))) || mails.some((mail) => keys.has(`@${mail.toLowerCase()}`));
+    if (inFile) continue;
+    const key = phones[0] !== undefined ? { phone: phones[0] } : { mail: mails[0] ?? '' };
+    yield line(phones[0] ?? mails[0] ?? '', contact.intId, { action: 'delete', key });
+  }
+}
+
+function zeroes<Key extends string>(keys: readonly Key[]): Record<Key, number> {
+  return Object.fromEntries(keys.map((key) => [key, 0])) as Record<Key, number>;
+}
+
+function errorCode(error: unknown): string {
+  if (isSmscError(error)) return error.apiCode === undefined ? error.code : String(error.apiCode);
+  return error instanceof EtlError ? error.code : 'ERR_INTERNAL';
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,118 @@
+/**
+ * The import journal: one JSON line per applied operation, appended next to the report and fsync'd
+ * in small batches, so `--resume` after a crash or `kill -9` knows which rows of *this* input file
+ * (identified by its content hash) are done. A torn last line (killed mid-write) is ignored.
+ */
+import { createReadStream } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import { EtlError } from '../errors.js';
+
+export interface JournalEntry {
+  row: number;
+  action: string;
+  smscId?: number;
+}
+
+interface JournalHeader {
+  journal: 1;
+  input: string;
+}
+
+export interface Journal {
+  /** Rows the journal already records as done (empty unless resuming). */
+  readonly done: ReadonlyMap<number, JournalEntry>;
+  append(entry: JournalEntry): void;
+  close(): Promise<void>;
+}
+
+export interface JournalOptions {
+  inputHash: string;
+  resume: boolean;
+  /** Entries per fsync; a crash loses at most this many (they are re-planned, never duplicated). */
+  batchSize?: number;
+  flushIntervalMs?: number;
+}
+
+export async function openJournal(path: string, options: JournalOptions): Promise<Journal> {
+  const done = options.resume ? await loadDone(path, options.inputHash) : new Map<number, JournalEntry>();
+  const handle: FileHandle = await open(path, options.resume ? 'a' : 'w');
+  if (!options.resume || done.size === 0) {
+    const header: JournalHeader = { journal: 1, input: options.inputHash };
+    if (!options.resume || (await handle.stat()).size === 0) await handle.write(`${JSON.stringify(header)}\n`);
+  }
+  const batchSize = options.batchSize ?? 32;
+  let buffer: string[] = [];
+  let writing: Promise<void> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (buffer.length === 0) return writing;
+    const lines = buffer.join('');
+    buffer = [];
+    writing = writing.then(async () => {
+      await handle.write(lines);
+      await handle.datasync();
+    });
+    return writing;
+  };
+
+  return {
+    done,
+    append(entry) {
+      buffer.push(`${JSON.stringify(entry)}\n`);
+      if (buffer.length >= batchSize) void flush();
+      else timer ??= setTimeout(() => void flush(), options.flushIntervalMs ?? 200);
+    },
+    async close() {
+      await flush();
+      await handle.close();
+    },
+  };
+}
+
+async function loadDone(path: string, inputHash: string): Promise<Map<number, JournalEntry>> {
+  const done = new Map<number, JournalEntry>();
+  let lines: AsyncIterable<string>;
+  try {
+    const stream = createReadStream(path, 'utf8');
+    await new Promise<void>((resolve, reject) => stream.once('open', () => resolve()).once('error', reject));
+    lines = createInterface({ input: stream, crlfDelay: Infinity });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return done;
+    throw new EtlError('ERR_JOURNAL_UNREADABLE', `${path}: cannot read the journal: ${(error as Error).message}`);
+  }
+  let first = true;
+  for await (const line of lines) {
+    const parsed = parseLine(line);
+    if (first) {
+      first = false;
+      const header = parsed as Partial<JournalHeader> | undefined;
+      if (header?.input !== inputHash) {
+        throw new EtlError('ERR_JOURNAL_MISMATCH', `${path}: the journal was written for a different input file (its content changed); run without --resume to start over`);
+      }
+      continue;
+    }
+    const entry = parsed as Partial<JournalEntry> | undefined;
+    if (entry && typeof entry.row === 'number' && typeof entry.action === 'string') done.set(entry.row, entry as JournalEntry);
+  }
+  return done;
+}
+
+function parseLine(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The content hash that ties a journal to one version of an input file. */
+export async function hashFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}

@@ -1,0 +1,38 @@
+/**
+ * The writer's pace: SMSC's shared error-9 gate (see smsc/retry.ts) plus an optional request rate.
+ * It is handed to the client as its `throttle`, so every attempt — retries included — waits its turn,
+ * and an error 9 on one row pauses all workers, not just that one.
+ */
+import { createThrottle, realSleep, type Sleep, type Throttle } from '../smsc/retry.js';
+
+export interface PacedThrottleOptions {
+  /** Requests per second; undefined = no limit beyond SMSC's own. */
+  rate?: number;
+  clock?: () => number;
+  sleep?: Sleep;
+  onSlowDown?: (info: Readonly<{ pauseMs: number }>) => void;
+}
+
+export function createPacedThrottle(options: PacedThrottleOptions = {}): Throttle {
+  const { rate, clock = Date.now, sleep = realSleep } = options;
+  if (rate !== undefined && !(rate > 0)) throw new TypeError(`Expected \`rate\` to be a positive number, got ${rate}`);
+  const gate = createThrottle({ clock, sleep, onSlowDown: options.onSlowDown });
+  if (rate === undefined) return gate;
+  const interval = 1000 / rate;
+  let nextSlot = 0;
+  return {
+    slowDown: gate.slowDown,
+    remainingMs: gate.remainingMs,
+    async ready() {
+      for (;;) {
+        await gate.ready();
+        const now = clock();
+        if (nextSlot <= now) {
+          nextSlot = Math.max(nextSlot, now) + interval;
+          return;
+        }
+        await sleep(nextSlot - now);
+      }
+    },
+  };
+}
