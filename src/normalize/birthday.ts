@@ -4,8 +4,10 @@ import { accepted, rejected, type Normalized } from './result.js';
 
 const DAY_FIRST = /^(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$/;
 const ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z?)?$/;
-/** An Excel date serial (a date cell exported as its number), optionally with a time fraction. */
-const SERIAL = /^(\d{1,5})(?:[.,]\d+)?$/;
+/** An Excel date serial: a date cell exported as its number. (With a fraction, `15.03` would pass.) */
+const SERIAL = /^\d{1,5}$/;
+/** Four digits that read as a year of birth are a year alone, not an Excel serial of 1905. */
+const YEAR_ALONE = /^(?:19|20)\d\d$/;
 /** Serial 60 is 29.02.1900, a day that never was: Excel copied Lotus 1-2-3's leap-year bug. */
 const LOTUS_LEAP_DAY = 60;
 const MS_PER_DAY = 86_400_000;
@@ -57,8 +59,8 @@ function parseText(text: string, today: Date): Normalized<Date> {
   }
   const iso = ISO.exec(text);
   if (iso) return fromParts(Number(iso[1]), Number(iso[2]), Number(iso[3]), text);
-  const serial = SERIAL.exec(text);
-  if (serial) return fromSerial(Number(serial[1]));
+  if (YEAR_ALONE.test(text)) return rejected('BD_FORMAT', `«${text}» is a year alone; a birthday needs day, month and year`);
+  if (SERIAL.test(text)) return fromSerial(Number(text));
   return rejected('BD_FORMAT', `«${text}» is not a date; expected dd.mm.yyyy (also d.m.yyyy, dd/mm/yyyy, dd-mm-yyyy, yyyy-mm-dd, dd.mm.yy)`);
 }
 
