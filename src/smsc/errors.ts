@@ -11,7 +11,7 @@
  * redacts them from any text the server sends back before it reaches an error.
  */
 import { EXIT, EtlError } from '../errors.js';
-import type { Command } from './protocol.js';
+import type { ApiErrorCode, Command } from './protocol.js';
 
 export type SmscErrorCode =
   | 'ERR_SMSC_AUTH'
@@ -45,7 +45,7 @@ export abstract class SmscError extends EtlError {
 
   /** The run must stop at once; no further request may be sent with these credentials. */
   get fatal(): boolean {
-    return false;
+    return this.code === 'ERR_SMSC_AUTH' || this.code === 'ERR_SMSC_IP_BLOCKED';
   }
 
   /** The same request may succeed when sent again. */
@@ -54,49 +54,65 @@ export abstract class SmscError extends EtlError {
   }
 }
 
-/** Error 2: wrong login/password/API key, or this address is not in the account's allow-list. */
-export class SmscAuthError extends SmscError {
-  declare readonly code: 'ERR_SMSC_AUTH';
-  constructor(options: SmscErrorOptions & { serverText?: string } = {}) {
-    super('ERR_SMSC_AUTH', withServerText('SMSC refused the credentials (error 2); check SMSC_LOGIN/SMSC_PASSWORD or SMSC_APIKEY and the account\'s allowed IP list', options.serverText), { ...options, apiCode: 2, exitCode: EXIT.aborted });
-  }
-  override get fatal(): boolean {
-    return true;
+export interface ApiErrorOptions extends SmscErrorOptions {
+  /** The reply's `error` text, already redacted. */
+  serverText?: string;
+}
+
+/** What each known `error_code` means for us — smsc-api.md §2.1 and §3. */
+const API_FAILURES = {
+  1: { code: 'ERR_SMSC_PARAMETERS', message: 'SMSC rejected the parameters (error 1)', exitCode: EXIT.someRowsFailed },
+  2: { code: 'ERR_SMSC_AUTH', message: "SMSC refused the credentials (error 2); check SMSC_LOGIN/SMSC_PASSWORD or SMSC_APIKEY and the account's allowed IP list", exitCode: EXIT.aborted },
+  3: { code: 'ERR_SMSC_NOT_FOUND', message: 'SMSC found no such record (error 3)', exitCode: EXIT.someRowsFailed },
+  4: { code: 'ERR_SMSC_IP_BLOCKED', message: 'SMSC has temporarily blocked this IP address (error 4); wait 30 minutes before trying again', exitCode: EXIT.aborted },
+  5: { code: 'ERR_SMSC_SAVE', message: 'SMSC could not save the change (error 5)', exitCode: EXIT.someRowsFailed },
+  9: { code: 'ERR_SMSC_THROTTLED', message: 'SMSC asks to slow down (error 9)', exitCode: EXIT.someRowsFailed },
+} as const satisfies Record<ApiErrorCode, { code: SmscErrorCode; message: string; exitCode: number }>;
+
+abstract class SmscApiFailure extends SmscError {
+  protected constructor(apiCode: ApiErrorCode, options: ApiErrorOptions) {
+    const { code, message, exitCode } = API_FAILURES[apiCode];
+    super(code, withServerText(message, options.serverText), { ...options, apiCode, exitCode });
   }
 }
 
-/** Error 4: this address is temporarily blocked (10–30 minutes). */
-export class SmscIpBlockedError extends SmscError {
-  declare readonly code: 'ERR_SMSC_IP_BLOCKED';
-  constructor(options: SmscErrorOptions & { serverText?: string } = {}) {
-    super('ERR_SMSC_IP_BLOCKED', withServerText('SMSC has temporarily blocked this IP address (error 4); wait 30 minutes before trying again', options.serverText), { ...options, apiCode: 4, exitCode: EXIT.aborted });
+/** Error 2: wrong login/password/API key, or this address is not in the account's allow-list. Fatal. */
+export class SmscAuthError extends SmscApiFailure {
+  declare readonly code: 'ERR_SMSC_AUTH';
+  constructor(options: ApiErrorOptions = {}) {
+    super(2, options);
   }
-  override get fatal(): boolean {
-    return true;
+}
+
+/** Error 4: this address is temporarily blocked (10–30 minutes). Fatal. */
+export class SmscIpBlockedError extends SmscApiFailure {
+  declare readonly code: 'ERR_SMSC_IP_BLOCKED';
+  constructor(options: ApiErrorOptions = {}) {
+    super(4, options);
   }
 }
 
 /** Error 1: the request's parameters were rejected; permanent for this request. */
-export class SmscParametersError extends SmscError {
+export class SmscParametersError extends SmscApiFailure {
   declare readonly code: 'ERR_SMSC_PARAMETERS';
-  constructor(options: SmscErrorOptions & { serverText?: string } = {}) {
-    super('ERR_SMSC_PARAMETERS', withServerText('SMSC rejected the parameters (error 1)', options.serverText), { ...options, apiCode: 1, exitCode: EXIT.someRowsFailed });
+  constructor(options: ApiErrorOptions = {}) {
+    super(1, options);
   }
 }
 
 /** Error 3: no such contact, group or blacklist entry (on a list command: no more rows). */
-export class SmscNotFoundError extends SmscError {
+export class SmscNotFoundError extends SmscApiFailure {
   declare readonly code: 'ERR_SMSC_NOT_FOUND';
-  constructor(options: SmscErrorOptions & { serverText?: string } = {}) {
-    super('ERR_SMSC_NOT_FOUND', withServerText('SMSC found no such record (error 3)', options.serverText), { ...options, apiCode: 3, exitCode: EXIT.someRowsFailed });
+  constructor(options: ApiErrorOptions = {}) {
+    super(3, options);
   }
 }
 
 /** Error 5: the service could not save (e.g. a duplicate group number); permanent for this request. */
-export class SmscSaveError extends SmscError {
+export class SmscSaveError extends SmscApiFailure {
   declare readonly code: 'ERR_SMSC_SAVE';
-  constructor(options: SmscErrorOptions & { serverText?: string } = {}) {
-    super('ERR_SMSC_SAVE', withServerText('SMSC could not save the change (error 5)', options.serverText), { ...options, apiCode: 5, exitCode: EXIT.someRowsFailed });
+  constructor(options: ApiErrorOptions = {}) {
+    super(5, options);
   }
 }
 
@@ -104,12 +120,12 @@ export class SmscSaveError extends SmscError {
 export const THROTTLE_RETRY_AFTER_MS = 60_000;
 
 /** Error 9: the same request more than 3 times a minute, or too many concurrent requests. */
-export class SmscThrottledError extends SmscError {
+export class SmscThrottledError extends SmscApiFailure {
   declare readonly code: 'ERR_SMSC_THROTTLED';
   /** How long the service asks callers to wait before sending this request again. */
   readonly retryAfterMs: number;
-  constructor(options: SmscErrorOptions & { serverText?: string; retryAfterMs?: number } = {}) {
-    super('ERR_SMSC_THROTTLED', withServerText('SMSC asks to slow down (error 9)', options.serverText), { ...options, apiCode: 9, exitCode: EXIT.someRowsFailed });
+  constructor(options: ApiErrorOptions & { retryAfterMs?: number } = {}) {
+    super(9, options);
     this.retryAfterMs = options.retryAfterMs ?? THROTTLE_RETRY_AFTER_MS;
   }
   override get retryable(): boolean {
@@ -120,7 +136,7 @@ export class SmscThrottledError extends SmscError {
 /** An `error_code` this client does not know; treated as permanent for this request. */
 export class SmscApiError extends SmscError {
   declare readonly code: 'ERR_SMSC_API';
-  constructor(apiCode: number, options: SmscErrorOptions & { serverText?: string } = {}) {
+  constructor(apiCode: number, options: ApiErrorOptions = {}) {
     super('ERR_SMSC_API', withServerText(`SMSC error ${apiCode}`, options.serverText), { ...options, apiCode, exitCode: EXIT.someRowsFailed });
   }
 }
@@ -188,7 +204,7 @@ export type AnySmscError =
   | SmscConfigError;
 
 /** The error for an `{"error", "error_code"}` reply. `serverText` must already be redacted. */
-export function apiError(apiCode: number, options: SmscErrorOptions & { serverText?: string } = {}): SmscError {
+export function apiError(apiCode: number, options: ApiErrorOptions = {}): SmscError {
   switch (apiCode) {
     case 1:
       return new SmscParametersError(options);
