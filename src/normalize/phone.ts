@@ -11,6 +11,8 @@ const EXTENSION = /\s*(?:доб\.?|доп\.?|ext\.?|x|#)\s*(\d{1,6})\s*$/i;
 /** E.164 allows 15 digits; libphonenumber gives up (returns undefined) above 17. */
 const MAX_DIGITS = 17;
 const MIN_DIGITS = 5;
+/** `7,91612E+10`: a spreadsheet displayed a number cell in exponent form; the digits are gone. */
+const EXPONENT_FORM = /^\d[.,]\d+e\+\d+$/i;
 
 function valid(number: PhoneNumber | undefined): PhoneNumber | undefined {
   return number?.isValid() ? number : undefined;
@@ -56,6 +58,10 @@ export function normalizeOnePhone(input: string, region: CountryCode): Normalize
  */
 export function normalizePhones(cell: Cell, region: CountryCode): Normalized {
   if (typeof cell !== 'string') return rejected('PHONE_NOT_TEXT', 'a date cell is not a phone number');
+  // Checked before splitting: the decimal comma of `7,91612E+10` is also a list separator.
+  if (EXPONENT_FORM.test(cell.trim())) {
+    return rejected('PHONE_EXPONENT_FORM', `«${cell.trim()}» is a number in exponent form: its last digits are lost (format the column as text before exporting)`);
+  }
   const parts = splitList(cell, SEPARATORS);
   if (parts.length === 0) return rejected('PHONE_TOO_SHORT', 'no phone number');
   return normalizeList(parts, (part) => normalizeOnePhone(part, region));

@@ -57,6 +57,12 @@ describe('normalizePhones', () => {
     expect(failure('+7916123456789012').code).toBe('PHONE_INVALID');
   });
 
+  it('rejects a number a spreadsheet showed in exponent form, naming the cause', () => {
+    const result = failure('7,91612E+10');
+    expect(result.code).toBe('PHONE_EXPONENT_FORM');
+    expect(result.reason).toContain('digits are lost');
+  });
+
   it('rejects letters, too few digits and date cells', () => {
     expect(failure('нет телефона').code).toBe('PHONE_HAS_LETTERS');
     expect(failure('12-34').code).toBe('PHONE_TOO_SHORT');
