@@ -3,6 +3,7 @@
  * faults, commands, replies) and the local-only `/__emulator/*` control endpoints.
  */
 import { createHash } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -73,6 +74,8 @@ export class EmulatorServer {
     this.faults = new FaultInjector(settings.faults);
     this.accounts = settings.accounts.map((account) => ({ ...account, md5: createHash('md5').update(account.password).digest('hex') }));
     this.stateFile = settings.stateFile === undefined ? undefined : new StateFileWriter(settings.stateFile, () => this.store.snapshot());
+    // Every delayed request listens for close; there may be thousands at once.
+    setMaxListeners(0, this.closing.signal);
     this.http = createServer((request, response) => {
       this.route(request, response).catch((error: unknown) => {
         if (!response.headersSent) send(response, 500, 'text/plain; charset=utf-8', `emulator failure: ${(error as Error).message}`);

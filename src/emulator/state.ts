@@ -101,7 +101,11 @@ export class Store {
     this.order = [...this.contacts.keys()];
     this.groups = new Map([...state.groups].sort((a, b) => a.id - b.id).map((group) => [group.id, { ...group }]));
     this.blacklist = new Map([...state.blacklist].sort((a, b) => a.id - b.id).map((entry) => [entry.id, { ...entry }]));
-    const after = (ids: Iterable<number>, first: number): number => Math.max(first, ...[...ids].map((id) => id + 1));
+    const after = (ids: Iterable<number>, first: number): number => {
+      let highest = 0;
+      for (const id of ids) highest = Math.max(highest, id);
+      return highest === 0 ? first : highest + 1;
+    };
     this.nextIds = state.nextIds ?? {
       contact: after(this.contacts.keys(), FIRST_IDS.contact),
       group: after(this.groups.keys(), FIRST_IDS.group),
