@@ -1,0 +1,70 @@
+// `npm run demo`: the main job end to end against the bundled SMSC emulator, on the files in samples/.
+// clean → import (dry run, then for real) → re-import (0 writes) → export, printing each summary and
+// the emulator's stats. Nothing here talks to the real SMSC.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_ACCOUNT, startEmulator } from '../dist/emulator/index.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const out = `${root}demo-out/`;
+const cli = `${root}dist/cli/main.js`;
+const samples = [
+  { file: 'samples/contacts-excel-ru.csv', mapping: 'mappings/samples-excel-ru.json' },
+  { file: 'samples/contacts-utf8.csv', mapping: 'mappings/samples-utf8.json' },
+  { file: 'samples/contacts.xlsx', mapping: 'mappings/samples-xlsx.json' },
+];
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+const emulator = await startEmulator({ port: 0, stateFile: `${out}emulator-state.json` });
+const env = { ...process.env, SMSC_URL: emulator.url, SMSC_LOGIN: DEFAULT_ACCOUNT.login, SMSC_PASSWORD: DEFAULT_ACCOUNT.password };
+delete env.SMSC_APIKEY;
+
+function banner(text) {
+  process.stdout.write(`\n\x1b[1m== ${text}\x1b[0m\n`);
+}
+
+/** Runs the real CLI; the child's own exit code is shown, since 1 ("some rows rejected") is expected for messy samples. */
+async function run(title, args) {
+  banner(`${title}\n$ smsc-etl ${args.join(' ')}`);
+  // Asynchronous on purpose: the emulator runs in this process and must keep answering.
+  const child = spawn(process.execPath, [cli, ...args], { cwd: root, env, stdio: 'inherit' });
+  const [status] = await once(child, 'exit');
+  process.stdout.write(`(exit ${status})\n`);
+  return status;
+}
+
+let failed = false;
+try {
+  for (const { file, mapping } of samples) {
+    const name = file.replace(/^samples\//, '').replace(/\.\w+$/, '');
+    await run(`clean ${file}`, ['clean', file, '--mapping', mapping, '--out', `${out}${name}.clean.csv`, '--rejects', `${out}${name}.rejects.csv`]);
+  }
+  for (const { file, mapping } of samples) {
+    const name = file.replace(/^samples\//, '').replace(/\.\w+$/, '');
+    await run(`import ${file} — dry run (the diff to review)`, ['import', file, '--mapping', mapping, '--create-groups', '--dry-run', '--report', `${out}${name}.dry-run.csv`]);
+    await run(`import ${file} — for real`, ['import', file, '--mapping', mapping, '--create-groups', '--report', `${out}${name}.report.csv`]);
+  }
+  const before = emulator.stats();
+  for (const { file, mapping } of samples) {
+    const name = file.replace(/^samples\//, '').replace(/\.\w+$/, '');
+    await run(`re-import ${file} — nothing to change, 0 write calls`, ['import', file, '--mapping', mapping, '--report', `${out}${name}.reimport.csv`]);
+  }
+  const after = emulator.stats();
+  await run('export the account to XLSX (one sheet per kind)', ['export', '--out', `${out}account-{date}.xlsx`, '--what', 'contacts,groups,blacklist']);
+  await run('export contacts to CSV for Russian Excel', ['export', '--out', `${out}contacts.csv`, '--delimiter', ';', '--bom']);
+
+  banner('emulator stats');
+  const { calls, ...rest } = after;
+  process.stdout.write(`${JSON.stringify({ calls, ...rest }, null, 2)}\n`);
+  const writes = (stats) => Object.entries(stats.calls ?? {}).filter(([command]) => !command.startsWith('get')).reduce((sum, [, n]) => sum + n, 0);
+  const reimportWrites = writes(after) - writes(before);
+  banner(`re-import write calls: ${reimportWrites}`);
+  failed = reimportWrites !== 0;
+  process.stdout.write(`\nOutputs in ${out}\n`);
+} finally {
+  await emulator.close();
+}
+process.exitCode = failed ? 1 : 0;
