@@ -34,9 +34,8 @@ export function cellValue(value: CellValue, numFmt: string | undefined, date1904
 }
 
 function formulaResult(result: CellValue, numFmt: string | undefined, date1904: boolean): Cell | ErrorCell {
+  // exceljs's streaming reader drops a formula's error result: such a cell arrives without one.
   if (typeof result !== 'number') return cellValue(result, undefined, date1904);
-  // exceljs parses an error result (`<c t="e">`) of a formula with parseFloat.
-  if (Number.isNaN(result)) return { error: '#VALUE!' };
   if (isDateFormat(numFmt)) return new Date((date1904 ? EXCEL_EPOCH_1904 : EXCEL_EPOCH_1900) + Math.floor(result) * DAY_MS);
   return numberText(result);
 }

@@ -115,7 +115,7 @@ async function* sheetRows(sheet: StreamedSheet, file: string, workbook: Streamed
             row: row.number,
             column: columnLetter(column),
             value: value.error,
-            message: `cell ${columnLetter(column)}${row.number} of sheet ${JSON.stringify(sheet.name)} shows the error ${value.error}; read as empty`,
+            message: `cell ${columnLetter(column)}${row.number} of sheet ${JSON.stringify(sheet.name)} holds an error (${value.error}); read as empty`,
           });
           cells.push('');
         } else {
@@ -158,7 +158,7 @@ export function columnLetter(column: number): string {
 function noSheet(file: string, options: ReadOptions, workbook: StreamedWorkbook, misses: readonly string[]): ReadError {
   const names = sheetEntries(workbook).map((entry) => entry.name);
   if (names.length === 0) {
-    return new ReadError('ERR_READ_NOT_XLSX', file, 'a ZIP archive without worksheets: not an .xlsx workbook');
+    return new ReadError('ERR_READ_NOT_XLSX', file, 'no worksheets in this ZIP archive: not an .xlsx workbook, or a damaged one');
   }
   if (options.sheet !== undefined) {
     return new ReadError('ERR_READ_SHEET_NOT_FOUND', file, `sheet ${JSON.stringify(options.sheet)} is listed but has no data; the workbook has ${describeSheets(names)}`);
