@@ -76,6 +76,6 @@ export function normalizeBirthday(cell: Cell, options: BirthdayOptions = {}): No
   const value = formatDate(parsed.value);
   if (parsed.value.getUTCFullYear() < EARLIEST_YEAR) return rejected('BD_TOO_OLD', `${value} is before 1900`);
   if (utcDay(parsed.value) > utcDay(today)) return rejected('BD_FUTURE', `${value} is in the future`);
-  const changes = typeof cell === 'string' && value !== text ? [...parsed.changes, `birthday «${text}» → ${value}`] : parsed.changes;
+  const changes = typeof cell === 'string' && value !== text ? [...parsed.changes, `«${text}» → ${value}`] : parsed.changes;
   return accepted(value, changes);
 }

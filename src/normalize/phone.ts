@@ -48,7 +48,7 @@ export function normalizeOnePhone(input: string, region: CountryCode): Normalize
   const number = text.startsWith('+') ? valid(parsePhoneNumberFromString(`+${digits}`)) : parseDigits(digits, region);
   if (number === undefined) return rejected('PHONE_INVALID', `«${input.trim()}» is not a valid phone number (default region ${region})`);
   const value = number.number.slice(1);
-  const changes = value === text ? [] : [`phone «${input.trim()}» → ${value}`];
+  const changes = value === text ? [] : [`«${input.trim()}» → ${value}`];
   return accepted(value, changes, warnings);
 }
 

@@ -24,7 +24,7 @@ describe('normalizePhones', () => {
   });
 
   it('says what it changed, and nothing when the number was already clean', () => {
-    expect(ok('8 916 123 45 67').changes).toEqual(['phone «8 916 123 45 67» → 79161234567']);
+    expect(ok('8 916 123 45 67').changes).toEqual(['«8 916 123 45 67» → 79161234567']);
     expect(ok('79161234567').changes).toEqual([]);
   });
 

@@ -30,7 +30,7 @@ describe('createRowNormalizer', () => {
       cmt: '=1+1',
     });
     expect(result.issues).toEqual([]);
-    expect(result.notes).toContain('phone: phone «8 (916) 123-45-67» → 79161234567');
+    expect(result.notes).toContain('phone: «8 (916) 123-45-67» → 79161234567');
     expect(result.notes).toContain('bd: two-digit year in «1.1.85» read as 1985');
     expect(result.notes).toContain('cmt: formula-guard quote removed');
   });
