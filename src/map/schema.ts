@@ -112,5 +112,3 @@ export const mappingSchema = strictWithSuggestions(
   .describe('How the columns of a contact file map to SMSC contact fields (smsc-etl).');
 
 export type Mapping = z.infer<typeof mappingSchema>;
-/** A mapping as written in a file: options with defaults may be left out. */
-export type MappingInput = z.input<typeof mappingSchema>;

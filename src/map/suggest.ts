@@ -1,5 +1,5 @@
 /** Edit distance counting a swap of neighbours as one edit (optimal string alignment). */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   const at = (i: number, j: number): number => rows[i]?.[j] ?? 0;
   for (let i = 1; i <= a.length; i++) {
@@ -18,7 +18,7 @@ export function editDistance(a: string, b: string): number {
  * The candidate closest to `wanted` (case-insensitive), if it is close enough to be a likely typo:
  * at most a third of the longer name differs.
  */
-export function closest(wanted: string, candidates: readonly string[]): string | undefined {
+function closest(wanted: string, candidates: readonly string[]): string | undefined {
   const target = wanted.toLowerCase();
   let best: string | undefined;
   let bestDistance = Infinity;
