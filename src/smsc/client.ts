@@ -134,6 +134,7 @@ export function createSmscClient(options: SmscClientOptions): SmscClient {
   const log = new RequestLog();
   const redact = redactor(Object.values(credentials));
   let baseIndex = 0;
+  const windowWaitMs = (key: string) => identicalWindowWaitMs(log.sentAt(key, clock()), clock());
 
   async function call(command: Command, params: Params, flag = 1): Promise<Reply> {
     const request = new URLSearchParams({ [command]: String(flag) });
@@ -146,13 +147,15 @@ export function createSmscClient(options: SmscClientOptions): SmscClient {
 
     for (let attempt = 1; ; attempt++) {
       await throttle.ready();
-      const windowWait = identicalWindowWaitMs(log.sentAt(key, clock()), clock());
-      if (windowWait > 0) await sleep(windowWait);
+      // Timers may fire a little early: check again after each wait.
+      for (let wait = windowWaitMs(key); wait > 0; wait = windowWaitMs(key)) await sleep(wait);
       const baseUrl = bases[baseIndex % bases.length] as string;
       onRequest?.(Object.freeze({ command, attempt, baseUrl }));
-      log.record(key, clock());
       try {
-        return parseReply(command, await exchange(command, baseUrl, body), { redact });
+        // Logged when the exchange ends: the service saw the request no later than that, so the
+        // identical-request window is never underestimated.
+        const text = await exchange(command, baseUrl, body).finally(() => log.record(key, clock()));
+        return parseReply(command, text, { redact });
       } catch (caught) {
         if (!(caught instanceof SmscError)) throw caught;
         const error = settle(command, caught);
