@@ -46,6 +46,9 @@ export async function openCsv(file: string, head: CsvHead, options: ReadOptions)
     file,
     expectedHeaders: options.expectedHeaders ?? [],
     headerRow: options.headerRow,
+  }).catch((error: unknown) => {
+    parser.destroy();
+    throw error;
   });
   return {
     info: {

@@ -213,3 +213,15 @@ describe('unusable files', () => {
     expect(rows).toEqual([{ row: 2, cells: ['Иванов', '89161234567'] }]);
   });
 });
+
+describe('stopping early', () => {
+  it('lets the caller stop after the first row of a large file', async () => {
+    const table = await openTable(fixture('late-cp1251.csv'), { encoding: 'utf-8' });
+    const seen: number[] = [];
+    for await (const row of table.rows) {
+      seen.push(row.row);
+      break;
+    }
+    expect(seen).toEqual([2]);
+  });
+});

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ReadError, type SourceRow } from '../../src/read/index.js';
+import { ReadError, openTable, type SourceRow } from '../../src/read/index.js';
 import { fixture, readAll, readFailure, sample } from './helpers.js';
 
 const day = (year: number, month: number, date: number): Date => new Date(Date.UTC(year, month - 1, date));
@@ -150,5 +150,17 @@ describe('damaged workbooks', () => {
     const file = join(scratch, 'old.xls');
     writeFileSync(file, Buffer.concat([Buffer.from('d0cf11e0a1b11ae1', 'hex'), Buffer.alloc(504)]));
     await expect(readFailure(file)).resolves.toMatchObject({ code: 'ERR_READ_NOT_XLSX', message: expect.stringContaining('.xls') });
+  });
+});
+
+describe('stopping early', () => {
+  it('lets the caller stop after the first row', async () => {
+    const table = await openTable(sample('contacts.xlsx'), { expectedHeaders: ['ФИО'] });
+    const seen: number[] = [];
+    for await (const row of table.rows) {
+      seen.push(row.row);
+      break;
+    }
+    expect(seen).toEqual([4]);
   });
 });
