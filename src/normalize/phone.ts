@@ -13,6 +13,8 @@ const MAX_DIGITS = 17;
 const MIN_DIGITS = 5;
 /** `7,91612E+10`: a spreadsheet displayed a number cell in exponent form; the digits are gone. */
 const EXPONENT_FORM = /^\d[.,]\d+e\+\d+$/i;
+/** `79161234567.0`: a number cell written out as a float by a spreadsheet or a data tool. */
+const FLOAT_FORM = /^(\d+)[.,]0+$/;
 
 function valid(number: PhoneNumber | undefined): PhoneNumber | undefined {
   return number?.isValid() ? number : undefined;
@@ -21,13 +23,15 @@ function valid(number: PhoneNumber | undefined): PhoneNumber | undefined {
 /**
  * Reads bare digits the ways people and spreadsheets write them, in this order:
  * a national number of the default region (also with its trunk prefix, e.g. RU `8…`);
- * an international number whose `+` got lost (spreadsheets drop it: `79161234567`, `77012345678`);
+ * an international number whose `+` got lost (spreadsheets drop it: `79161234567`, `77012345678`)
+ * or was written as the common international prefix `00`;
  * a national number whose leading `0` the spreadsheet dropped.
  */
 function parseDigits(digits: string, region: CountryCode): PhoneNumber | undefined {
   return (
     valid(parsePhoneNumberFromString(digits, region)) ??
     valid(parsePhoneNumberFromString(`+${digits}`)) ??
+    (digits.startsWith('00') ? valid(parsePhoneNumberFromString(`+${digits.slice(2)}`)) : undefined) ??
     valid(parsePhoneNumberFromString(`0${digits}`, region))
   );
 }
@@ -62,7 +66,7 @@ export function normalizePhones(cell: Cell, region: CountryCode): Normalized {
   if (EXPONENT_FORM.test(cell.trim())) {
     return rejected('PHONE_EXPONENT_FORM', `«${cell.trim()}» is a number in exponent form: its last digits are lost (format the column as text before exporting)`);
   }
-  const parts = splitList(cell, SEPARATORS);
+  const parts = splitList(cell.trim().replace(FLOAT_FORM, '$1'), SEPARATORS);
   if (parts.length === 0) return rejected('PHONE_TOO_SHORT', 'no phone number');
   return normalizeList(parts, (part) => normalizeOnePhone(part, region));
 }

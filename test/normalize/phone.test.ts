@@ -47,6 +47,16 @@ describe('normalizePhones', () => {
     expect(ok('7911123456', 'GB').value).toBe('447911123456');
   });
 
+  it('reads a number cell a tool wrote out as a float', () => {
+    expect(ok('79161234567.0').value).toBe('79161234567');
+    expect(ok('79161234567,0').value).toBe('79161234567');
+  });
+
+  it('reads the international prefixes 00 and 810', () => {
+    expect(ok('0079161234567').value).toBe('79161234567');
+    expect(ok('8 10 375 29 123 45 67').value).toBe('375291234567');
+  });
+
   it('rejects more than 17 digits cleanly instead of crashing', () => {
     const result = failure('123456789012345678901');
     expect(result.code).toBe('PHONE_TOO_LONG');
