@@ -70,6 +70,8 @@ export interface SmscClientOptions {
   throttle?: Throttle;
   onRequest?: (context: RequestContext) => void;
   onRetry?: (context: RetryContext) => void;
+  /** Aborts every pending and future call of this client (in flight, waiting or backing off) with `signal.reason`. */
+  signal?: AbortSignal;
   clock?: () => number;
   sleep?: Sleep;
   random?: () => number;
@@ -128,11 +130,11 @@ type Params = Record<string, string | number | undefined>;
 
 export function createSmscClient(options: SmscClientOptions): SmscClient {
   const settings = normalizeOptions(options);
-  const { credentials, timeoutMs, retry, clock, sleep, random, onRequest, onRetry } = settings;
+  const { credentials, timeoutMs, retry, clock, sleep, random, onRequest, onRetry, signal } = settings;
   const bases = [settings.baseUrl, ...settings.mirrors];
   const throttle = settings.throttle ?? createThrottle({ clock, sleep });
   const log = new RequestLog();
-  const redact = redactor(Object.values(credentials));
+  const redact = redactor('apikey' in credentials ? [credentials.apikey] : [credentials.psw]);
   let baseIndex = 0;
   const windowWaitMs = (key: string) => identicalWindowWaitMs(log.sentAt(key, clock()), clock());
 
@@ -146,9 +148,10 @@ export function createSmscClient(options: SmscClientOptions): SmscClient {
     const body = request.toString();
 
     for (let attempt = 1; ; attempt++) {
-      await throttle.ready();
+      signal?.throwIfAborted();
+      await throttle.ready(signal);
       // Timers may fire a little early: check again after each wait.
-      for (let wait = windowWaitMs(key); wait > 0; wait = windowWaitMs(key)) await sleep(wait);
+      for (let wait = windowWaitMs(key); wait > 0; wait = windowWaitMs(key)) await sleep(wait, signal);
       const baseUrl = bases[baseIndex % bases.length] as string;
       onRequest?.(Object.freeze({ command, attempt, baseUrl }));
       try {
@@ -164,7 +167,7 @@ export function createSmscClient(options: SmscClientOptions): SmscClient {
         if (!decision.retry) throw error;
         if (error instanceof SmscTransportError) baseIndex++;
         onRetry?.(Object.freeze({ command, attempt, baseUrl, error, delayMs: decision.delayMs }));
-        await sleep(decision.delayMs);
+        await sleep(decision.delayMs, signal);
       }
     }
   }
@@ -178,9 +181,10 @@ export function createSmscClient(options: SmscClientOptions): SmscClient {
         body,
         // A redirect must not carry the credentials to another host.
         redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: signal === undefined ? AbortSignal.timeout(timeoutMs) : AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
       });
     } catch (error) {
+      signal?.throwIfAborted();
       throw transportFailure(command, error, timeoutMs);
     }
     if (response.status !== 200) {
@@ -192,6 +196,7 @@ export function createSmscClient(options: SmscClientOptions): SmscClient {
     try {
       bytes = Buffer.from(await response.arrayBuffer());
     } catch (error) {
+      signal?.throwIfAborted();
       throw transportFailure(command, error, timeoutMs);
     }
     return decodeBody(command, bytes, response.headers.get('content-type'));
@@ -285,7 +290,7 @@ function decodeBody(command: Command, bytes: Buffer, contentType: string | null)
   }
 }
 
-/** Replaces each secret in server-sent text; secrets shorter than 4 characters are not searched for. */
+/** Replaces the secret in server-sent text; one shorter than 4 characters is not searched for. */
 function redactor(secrets: readonly string[]): (text: string) => string {
   const searched = secrets.filter((secret) => secret.length >= 4);
   return (text) => searched.reduce((result, secret) => result.split(secret).join('[redacted]'), text);
@@ -300,6 +305,7 @@ interface Settings {
   throttle: Throttle | undefined;
   onRequest: SmscClientOptions['onRequest'];
   onRetry: SmscClientOptions['onRetry'];
+  signal: AbortSignal | undefined;
   clock: () => number;
   sleep: Sleep;
   random: () => number;
@@ -326,6 +332,7 @@ function normalizeOptions(options: SmscClientOptions): Settings {
   for (const name of ['onRequest', 'onRetry', 'clock', 'sleep', 'random'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function') throw new TypeError(`Expected \`${name}\` to be a function`);
   }
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw new TypeError('Expected `signal` to be an AbortSignal');
   return {
     baseUrl: checkBaseUrl('baseUrl', options.baseUrl ?? DEFAULT_BASE_URL),
     mirrors: (options.mirrors ?? []).map((mirror, index) => checkBaseUrl(`mirrors[${index}]`, mirror)),
@@ -335,6 +342,7 @@ function normalizeOptions(options: SmscClientOptions): Settings {
     throttle: options.throttle,
     onRequest: options.onRequest,
     onRetry: options.onRetry,
+    signal: options.signal,
     clock: options.clock ?? Date.now,
     sleep: options.sleep ?? realSleep,
     random: options.random ?? Math.random,

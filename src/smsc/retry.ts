@@ -10,6 +10,7 @@
  * - Errors 1, 2, 3, 4, 5, unknown outcomes, protocol and config errors: never retried.
  */
 import { createHash } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { SmscError } from './errors.js';
 import { LIMITS } from './protocol.js';
 
@@ -125,8 +126,16 @@ export class RequestLog {
   }
 }
 
-export type Sleep = (ms: number) => Promise<void>;
-export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Resolves after `ms`; rejects with `signal.reason` when the signal aborts first. */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+export const realSleep: Sleep = async (ms, signal) => {
+  try {
+    await delay(ms, undefined, { signal });
+  } catch (error) {
+    signal?.throwIfAborted();
+    throw error;
+  }
+};
 
 /**
  * A gate shared by every request of a run (one client, or several clients and the writer): on
@@ -137,8 +146,8 @@ export interface Throttle {
   slowDown(ms: number): void;
   /** Milliseconds until the gate opens; 0 when open. */
   remainingMs(): number;
-  /** Resolves when the gate is open. */
-  ready(): Promise<void>;
+  /** Resolves when the gate is open; rejects with `signal.reason` when the signal aborts first. */
+  ready(signal?: AbortSignal): Promise<void>;
 }
 
 export interface ThrottleOptions {
@@ -159,8 +168,8 @@ export function createThrottle({ clock = Date.now, sleep = realSleep, onSlowDown
       onSlowDown?.(Object.freeze({ pauseMs: ms }));
     },
     remainingMs,
-    async ready() {
-      for (let wait = remainingMs(); wait > 0; wait = remainingMs()) await sleep(wait);
+    async ready(signal) {
+      for (let wait = remainingMs(); wait > 0; wait = remainingMs()) await sleep(wait, signal);
     },
   };
 }

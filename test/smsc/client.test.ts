@@ -242,6 +242,32 @@ describe('error 9', () => {
   });
 });
 
+describe('abort', () => {
+  it('rejects with the signal reason while a request is in flight', async () => {
+    const server = await serve([{ kind: 'hang' }]);
+    const controller = new AbortController();
+    const call = clientFor(server, { signal: controller.signal, timeoutMs: 20_000 }).get();
+    setTimeout(() => controller.abort(new Error('run stopped')), 30);
+    await expect(call).rejects.toThrow('run stopped');
+  });
+
+  it('rejects with the signal reason while backing off, without sending again', async () => {
+    const server = await serve([{ status: 500 }]);
+    const controller = new AbortController();
+    const client = createSmscClient({
+      baseUrl: server.url,
+      login: 'alex',
+      password: PASSWORD,
+      signal: controller.signal,
+      random: () => 1,
+      retry: { baseDelayMs: 20_000 },
+      onRetry: () => setTimeout(() => controller.abort(new Error('run stopped')), 10),
+    });
+    await expect(client.chgGroup({ grp: 1, name: 'x' })).rejects.toThrow('run stopped');
+    expect(server.requests).toHaveLength(1);
+  });
+});
+
 describe('secrets', () => {
   it('never shows the password or API key in errors, hook contexts or server text', async () => {
     const seen: unknown[] = [];
@@ -278,6 +304,7 @@ describe('options', () => {
     [{ apikey: 'k', timeoutMs: 0 }, /`timeoutMs`/],
     [{ apikey: 'k', retry: { maxAttempts: 0 } }, /`retry.maxAttempts`/],
     [{ apikey: 'k', onRetry: 'x' as unknown as () => void }, /`onRetry`/],
+    [{ apikey: 'k', signal: {} as AbortSignal }, /`signal`/],
   ])('rejects %o', (options, message) => {
     const attempt = () => createSmscClient(options);
     expect(attempt).toThrow(TypeError);
