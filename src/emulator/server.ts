@@ -73,7 +73,7 @@ export class EmulatorServer {
     this.throttle = new Throttle(scaledClock(settings.clockScale));
     this.faults = new FaultInjector(settings.faults);
     this.accounts = settings.accounts.map((account) => ({ ...account, md5: createHash('md5').update(account.password).digest('hex') }));
-    this.stateFile = settings.stateFile === undefined ? undefined : new StateFileWriter(settings.stateFile, () => this.store.snapshot());
+    this.stateFile = settings.stateFile === undefined ? undefined : new StateFileWriter(settings.stateFile, () => this.store.toJson());
     // Every delayed request listens for close; there may be thousands at once.
     setMaxListeners(0, this.closing.signal);
     this.http = createServer((request, response) => {

@@ -7,6 +7,9 @@ import { EtlError } from '../errors.js';
 import { emulatorStateSchema, type EmulatorState } from './types.js';
 
 const SAVE_DELAY_MS = 100;
+let temporaryCounter = 0;
+/** A big state takes a while to serialize: wait this many times as long as the last save took. */
+const SAVE_DELAY_FACTOR = 10;
 
 export async function loadStateFile(path: string): Promise<EmulatorState | undefined> {
   let text: string;
@@ -30,15 +33,16 @@ export async function loadStateFile(path: string): Promise<EmulatorState | undef
   return parsed.data;
 }
 
-/** Debounced, serialized, atomic saves of `snapshot()` to `path`. */
+/** Debounced, serialized, atomic saves of `serialize()` to `path`. */
 export class StateFileWriter {
   private timer: NodeJS.Timeout | undefined;
   private saving: Promise<void> = Promise.resolve();
   private lastError: unknown;
+  private lastSaveMs = 0;
 
   constructor(
     private readonly path: string,
-    private readonly snapshot: () => EmulatorState,
+    private readonly serialize: () => string,
   ) {}
 
   /** Call after every change; the file is written once things have been quiet for a moment. */
@@ -47,7 +51,7 @@ export class StateFileWriter {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.save();
-    }, SAVE_DELAY_MS);
+    }, Math.max(SAVE_DELAY_MS, SAVE_DELAY_FACTOR * this.lastSaveMs));
     this.timer.unref();
   }
 
@@ -65,10 +69,12 @@ export class StateFileWriter {
 
   private save(): Promise<void> {
     this.saving = this.saving.then(async () => {
-      const temporary = `${this.path}.${process.pid}.tmp`;
+      const temporary = `${this.path}.${process.pid}-${++temporaryCounter}.tmp`;
+      const started = performance.now();
       try {
-        await writeFile(temporary, JSON.stringify(this.snapshot()));
+        await writeFile(temporary, this.serialize());
         await rename(temporary, this.path);
+        this.lastSaveMs = performance.now() - started;
       } catch (error) {
         this.lastError = error;
         await rm(temporary, { force: true });

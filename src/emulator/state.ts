@@ -88,8 +88,11 @@ export class Store {
   /** Contact ids in ascending order; deleted ids are skipped lazily and compacted now and then. */
   private order: number[] = [];
   private phoneIndex = new Map<string, Set<number>>();
+  /** Lower-cased name and e-mails per contact, so `search` does not lower-case the whole base each time. */
+  private searchText = new Map<number, string>();
   private groups = new Map<number, Group>();
   private blacklist = new Map<number, BlacklistEntry>();
+  private blacklistByPhone = new Map<string, BlacklistEntry>();
   private nextIds: { contact: number; group: number; black: number } = { ...FIRST_IDS };
 
   constructor(private readonly options: StoreOptions) {}
@@ -97,10 +100,12 @@ export class Store {
   load(state: EmulatorState): void {
     this.contacts = new Map();
     this.phoneIndex = new Map();
+    this.searchText = new Map();
     for (const contact of [...state.contacts].sort((a, b) => a.int_id - b.int_id)) this.insertContact(structuredClone(contact));
     this.order = [...this.contacts.keys()];
     this.groups = new Map([...state.groups].sort((a, b) => a.id - b.id).map((group) => [group.id, { ...group }]));
     this.blacklist = new Map([...state.blacklist].sort((a, b) => a.id - b.id).map((entry) => [entry.id, { ...entry }]));
+    this.blacklistByPhone = new Map([...this.blacklist.values()].map((entry) => [entry.phone, entry]));
     const after = (ids: Iterable<number>, first: number): number => {
       let highest = 0;
       for (const id of ids) highest = Math.max(highest, id);
@@ -114,12 +119,16 @@ export class Store {
   }
 
   snapshot(): EmulatorState {
-    return structuredClone({
-      contacts: [...this.contacts.values()],
-      groups: [...this.groups.values()],
-      blacklist: [...this.blacklist.values()],
-      nextIds: this.nextIds,
-    });
+    return structuredClone(this.live());
+  }
+
+  /** The state as JSON, without the copy `snapshot()` makes. */
+  toJson(): string {
+    return JSON.stringify(this.live());
+  }
+
+  private live(): EmulatorState {
+    return { contacts: [...this.contacts.values()], groups: [...this.groups.values()], blacklist: [...this.blacklist.values()], nextIds: this.nextIds };
   }
 
   execute(command: Command, params: Params): CommandResult {
@@ -182,9 +191,9 @@ export class Store {
     const taken = (changes.phones ?? []).some((phone) => [...(this.phoneIndex.get(phone) ?? [])].some((id) => !targets.some((target) => target.int_id === id)));
     if (taken && this.options.duplicatePhoneOnAdd === 'error') return error(5);
     for (const target of targets) {
-      this.unindexPhones(target);
+      this.unindex(target);
       Object.assign(target, changes);
-      this.indexPhones(target);
+      this.index(target);
     }
     return OK;
   }
@@ -193,7 +202,7 @@ export class Store {
     const targets = this.findContacts(params);
     if (targets.length === 0) return error(3);
     for (const target of targets) {
-      this.unindexPhones(target);
+      this.unindex(target);
       this.contacts.delete(target.int_id);
     }
     if (this.order.length > 1024 && this.order.length > 2 * this.contacts.size) this.order = this.order.filter((id) => this.contacts.has(id));
@@ -218,10 +227,7 @@ export class Store {
     const fioWords = splitList(params.get('fio')?.toLowerCase() ?? '');
     const group = params.has('grp') ? parseId(params.get('grp')) : undefined;
     return (contact) =>
-      (search === '' ||
-        contact.name.toLowerCase().includes(search) ||
-        contact.mails.some((mail) => mail.toLowerCase().includes(search)) ||
-        (searchDigits !== '' && contact.phones.some((phone) => phone.includes(searchDigits)))) &&
+      (search === '' || (searchDigits !== '' && contact.phones.some((phone) => phone.includes(searchDigits))) || this.searchText.get(contact.int_id)!.includes(search)) &&
       (fioWords.length === 0 || fioWords.every((word) => [contact.lnm, contact.fnm, contact.mnm, contact.name].some((part) => part.toLowerCase().includes(word)))) &&
       (group === undefined || contact.groups.includes(group));
   }
@@ -262,10 +268,11 @@ export class Store {
 
   private insertContact(contact: Contact): void {
     this.contacts.set(contact.int_id, contact);
-    this.indexPhones(contact);
+    this.index(contact);
   }
 
-  private indexPhones(contact: Contact): void {
+  private index(contact: Contact): void {
+    this.searchText.set(contact.int_id, [contact.name, ...contact.mails].join('\n').toLowerCase());
     for (const phone of contact.phones) {
       let ids = this.phoneIndex.get(phone);
       if (ids === undefined) this.phoneIndex.set(phone, (ids = new Set()));
@@ -273,7 +280,8 @@ export class Store {
     }
   }
 
-  private unindexPhones(contact: Contact): void {
+  private unindex(contact: Contact): void {
+    this.searchText.delete(contact.int_id);
     for (const phone of contact.phones) {
       const ids = this.phoneIndex.get(phone);
       ids?.delete(contact.int_id);
@@ -362,11 +370,11 @@ export class Store {
     const phones = parsePhones(required(params, 'phone'));
     const type = parseChoice(params.get('type'), Object.values(BLACK_TYPE), BLACK_TYPE.all);
     if (phones.length === 0) return error(1);
-    const listed = new Set([...this.blacklist.values()].map((entry) => entry.phone));
-    if (phones.some((phone) => listed.has(phone))) return error(5);
+    if (phones.some((phone) => this.blacklistByPhone.has(phone))) return error(5);
     const ids = phones.map((phone) => {
       const entry: BlacklistEntry = { id: this.nextIds.black++, phone, type };
       this.blacklist.set(entry.id, entry);
+      this.blacklistByPhone.set(phone, entry);
       return entry.id;
     });
     return { kind: 'created', entity: 'black', id: ids[0]! };
@@ -384,10 +392,12 @@ export class Store {
   }
 
   private removeBlack(params: Params): CommandResult {
-    const phones = new Set(parsePhones(required(params, 'phone')));
-    const entries = [...this.blacklist.values()].filter((entry) => phones.has(entry.phone));
+    const entries = parsePhones(required(params, 'phone')).flatMap((phone) => this.blacklistByPhone.get(phone) ?? []);
     if (entries.length === 0) return error(3);
-    for (const entry of entries) this.blacklist.delete(entry.id);
+    for (const entry of entries) {
+      this.blacklist.delete(entry.id);
+      this.blacklistByPhone.delete(entry.phone);
+    }
     return OK;
   }
 
