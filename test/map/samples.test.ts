@@ -40,7 +40,7 @@ describe('sample files through their mappings', () => {
 
   it('contacts-utf8.csv: customer_id → myid, tags kept as a list', async () => {
     const rows = await cleanSample('contacts-utf8.csv', 'samples-utf8.json');
-    expect(rows.get(2)?.fields).toMatchObject({ phone: '79161234567', myid: 'C-0001', tags: 'vip,москва', bd: '07.05.1985' });
+    expect(rows.get(2)?.fields).toMatchObject({ phone: '79171234567', myid: 'C-0001', tags: 'vip,москва', bd: '07.05.1985' });
   });
 
   it('contacts.xlsx: header on row 3, date cells, Доп. телефон → pho', async () => {

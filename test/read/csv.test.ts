@@ -33,13 +33,13 @@ describe('CSV samples', () => {
     expect(table.info.headers).toEqual(['name', 'phone', 'email', 'birthday', 'group', 'tags', 'customer_id']);
     expect(rows[2]).toEqual({
       row: 4,
-      cells: ['ООО "Ромашка"\nотдел закупок', '8 (495) 123-45-67 доб. 12', 'zakupki@romashka.ru', '', 'Партнёры', 'опт', 'C-0003'],
+      cells: ['ООО "Ромашка"\nотдел закупок', '8 (499) 123-45-67 доб. 12', 'zakupki@romashka.ru', '', 'Партнёры', 'опт', 'C-0003'],
     });
-    expect(rows[3]).toEqual({ row: 6, cells: ['Сидоров Пётр', '+7 903 123-45-67; +7 926 444-55-66', 'SIDOROV@GMAIL.COM', '31.02.1978', 'Клиенты', '', 'C-0004'] });
+    expect(rows[3]).toEqual({ row: 6, cells: ['Сидоров Пётр', '+7 905 123-45-67; +7 927 444-55-66', 'SIDOROV@GMAIL.COM', '31.02.1978', 'Клиенты', '', 'C-0004'] });
     // Line 8 is empty.
     expect(rows.slice(4, 6).map((row) => row.row)).toEqual([7, 9]);
     expect(rows).toHaveLength(20);
-    expect(rows.at(-1)).toEqual({ row: 23, cells: ['Андреев Константин', '+7 (916) 123-00-11', 'andreev@mail.ru', '18.05.1977', 'Клиенты', '', 'C-0020'] });
+    expect(rows.at(-1)).toEqual({ row: 23, cells: ['Андреев Константин', '+7 (917) 123-00-11', 'andreev@mail.ru', '18.05.1977', 'Клиенты', '', 'C-0020'] });
     expect(warnings).toEqual([]);
   });
 });
