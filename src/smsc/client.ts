@@ -128,6 +128,14 @@ export interface SmscClient {
 
 type Params = Record<string, string | number | undefined>;
 
+/**
+ * Validates `options` up front (a `TypeError` names the bad one) and returns the client.
+ *
+ * @example
+ * const smsc = createSmscClient({ ...loadCredentials(), throttle: sharedThrottle });
+ * const { id } = await smsc.add({ phone: '79161234567', name: 'Анна' });
+ * for await (const contact of pageContacts(smsc)) console.log(contact.intId, contact.fields.phone);
+ */
 export function createSmscClient(options: SmscClientOptions): SmscClient {
   const settings = normalizeOptions(options);
   const { credentials, timeoutMs, retry, clock, sleep, random, onRequest, onRetry, signal } = settings;

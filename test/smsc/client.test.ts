@@ -283,8 +283,10 @@ describe('secrets', () => {
       expect((error as Error).message).toContain('bad credentials [redacted]');
       seen.push(error);
       expect(server.requests.every((request) => !request.url.includes(secret))).toBe(true);
+      const broken = await serve([{ kind: 'reset' }]);
+      seen.push(await caught(clientFor(broken, credentials).add({ phone: '79991234567' })));
     }
-    expect(seen.length).toBeGreaterThanOrEqual(6);
+    expect(seen.length).toBeGreaterThanOrEqual(8);
     for (const value of seen) {
       const text = `${JSON.stringify(value)} ${inspect(value, { depth: 5, showHidden: true })} ${String(value)}`;
       expect(text).not.toContain(PASSWORD);
