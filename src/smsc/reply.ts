@@ -34,7 +34,7 @@ export interface BlackReply {
   type: number;
 }
 
-export const LIST_COMMANDS: ReadonlySet<Command> = new Set(['get', 'get_group', 'get_black']);
+const LIST_COMMANDS: ReadonlySet<Command> = new Set(['get', 'get_group', 'get_black']);
 const CREATE_COMMANDS: ReadonlySet<Command> = new Set(['add', 'add_group', 'add_black']);
 
 export interface ParseOptions {
