@@ -7,7 +7,7 @@
 import iconv from 'iconv-lite';
 import { CHARSETS, DEFAULT_CHARSET, type Charset } from '../smsc/protocol.js';
 
-export type RawParams = Map<string, Buffer>;
+type RawParams = Map<string, Buffer>;
 export type Params = ReadonlyMap<string, string>;
 
 export interface DecodedRequest {
@@ -16,7 +16,7 @@ export interface DecodedRequest {
 }
 
 /** Parses `a=1&b=%C8%E2` into raw byte values; later duplicates win, as in PHP. */
-export function parseUrlencoded(bytes: Buffer, into: RawParams = new Map()): RawParams {
+function parseUrlencoded(bytes: Buffer, into: RawParams = new Map()): RawParams {
   let start = 0;
   while (start < bytes.length) {
     let end = bytes.indexOf(0x26 /* & */, start);
@@ -57,7 +57,7 @@ function isHex(byte: number | undefined): boolean {
  * Parses a `multipart/form-data` body. Only form fields matter to phones.php; file parts are kept
  * as fields too (their content is never used). Malformed bodies yield the parts found so far.
  */
-export function parseMultipart(body: Buffer, boundary: string, into: RawParams = new Map()): RawParams {
+function parseMultipart(body: Buffer, boundary: string, into: RawParams = new Map()): RawParams {
   const delimiter = Buffer.from(`--${boundary}`, 'latin1');
   let cursor = body.indexOf(delimiter);
   while (cursor !== -1) {
@@ -86,14 +86,14 @@ function addPart(part: Buffer, into: RawParams): void {
 }
 
 /** Reads the boundary of a `multipart/form-data` Content-Type, or undefined for any other type. */
-export function multipartBoundary(contentType: string | undefined): string | undefined {
+function multipartBoundary(contentType: string | undefined): string | undefined {
   if (contentType === undefined || !/^\s*multipart\/form-data\b/i.test(contentType)) return undefined;
   const match = /\bboundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
   return match?.[1] ?? match?.[2];
 }
 
 /** The charset a request asked for; unknown names fall back to the service default, as PHP would. */
-export function requestCharset(raw: RawParams): Charset {
+function requestCharset(raw: RawParams): Charset {
   const asked = raw.get('charset')?.toString('latin1').trim().toLowerCase();
   return (CHARSETS as readonly string[]).includes(asked ?? '') ? (asked as Charset) : DEFAULT_CHARSET;
 }

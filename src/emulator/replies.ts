@@ -49,7 +49,7 @@ function replyText(result: CommandResult, fmt: Fmt, getEnd: GetEndPolicy): strin
   }
 }
 
-export function errorText(code: ApiErrorCode, fmt: Fmt): string {
+function errorText(code: ApiErrorCode, fmt: Fmt): string {
   const description = API_ERRORS[code];
   switch (fmt) {
     case FMT.string:

@@ -37,7 +37,7 @@ export interface ServerSettings {
   stateFile?: string;
 }
 
-export const CONTROL_PREFIX = '/__emulator/';
+const CONTROL_PREFIX = '/__emulator/';
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 function emptyStats(): EmulatorStats {
