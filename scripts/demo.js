@@ -18,7 +18,11 @@ const samples = [
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
-const emulator = await startEmulator({ port: 0, stateFile: `${out}emulator-state.json` });
+// Every command of the demo starts with the same `get` request, and real SMSC answers the 4th
+// identical request within a minute with error 9 (our client then waits a minute, as it must).
+// The demo runs the emulator's throttling clock 600× faster so a minute is 0.1 s and the demo
+// does not sit out those minutes; every other rule is played as the real service plays it.
+const emulator = await startEmulator({ port: 0, stateFile: `${out}emulator-state.json`, clockScale: 600 });
 const env = { ...process.env, SMSC_URL: emulator.url, SMSC_LOGIN: DEFAULT_ACCOUNT.login, SMSC_PASSWORD: DEFAULT_ACCOUNT.password };
 delete env.SMSC_APIKEY;
 
@@ -47,8 +51,10 @@ try {
     await run(`import ${file} — dry run (the diff to review)`, ['import', file, '--mapping', mapping, '--create-groups', '--dry-run', '--report', `${out}${name}.dry-run.csv`]);
     await run(`import ${file} — for real`, ['import', file, '--mapping', mapping, '--create-groups', '--report', `${out}${name}.report.csv`]);
   }
+  // contacts.xlsx holds the same people as the Excel CSV with newer data, so the current truth is
+  // the UTF-8 file plus the XLSX: re-importing them must change nothing.
   const before = emulator.stats();
-  for (const { file, mapping } of samples) {
+  for (const { file, mapping } of samples.slice(1)) {
     const name = file.replace(/^samples\//, '').replace(/\.\w+$/, '');
     await run(`re-import ${file} — nothing to change, 0 write calls`, ['import', file, '--mapping', mapping, '--report', `${out}${name}.reimport.csv`]);
   }

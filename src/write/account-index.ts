@@ -32,10 +32,14 @@ export function buildAccountIndex(contacts: Iterable<ExistingContact>): AccountI
   }
   return {
     find(fields) {
-      for (const phone of listItems(fields.phone)) {
+      // A contact is keyed by its phone; an e-mail only identifies a contact that has no phone,
+      // or two people sharing an office mailbox would be merged into one.
+      const phones = listItems(fields.phone);
+      for (const phone of phones) {
         const hit = byKey.get(phoneKey(phone));
         if (hit) return hit;
       }
+      if (phones.length > 0) return undefined;
       for (const mail of listItems(fields.mail)) {
         const hit = byKey.get(mailKey(mail));
         if (hit) return hit;
