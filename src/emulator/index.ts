@@ -1,8 +1,17 @@
 /**
  * SMSC emulator: a real HTTP server speaking `phones.php` like SMS Center, with state, throttling
  * and seeded fault injection. Used by the integration tests, the README demo and by users who
- * rehearse a migration. Layouts and behaviours SMSC does not document are listed in
- * smsc-api.md §8 and marked [GUESS] where they are played.
+ * rehearse a migration. Behaviours SMSC does not document (smsc-api.md §8) are played as follows
+ * [GUESS]; the switchable ones have an option:
+ * - `get`: ascending `int_id`, `after_id` exclusive, `cnt` may lower the page size; `search` is a
+ *   substring of a phone (digits), the name or an e-mail; `fio` words must all appear in
+ *   lnm/fnm/mnm/name; `grp` filters by group. `get_group`/`get_black` page the same way by `id`.
+ * - Phones: split on commas, semicolons and whitespace; `+ - ( ) .` dropped; letters → error 1.
+ * - `chg`/`del`/`move_group` act on every contact holding one of the given phones (or, for `chg`
+ *   without `phone`, e-mails); `chg` to a phone another contact has follows `duplicatePhoneOnAdd`.
+ * - Unknown group ids in `grp` → 3; bad `bd` (not dd.mm.yyyy) → 1; `del_group` un-groups members.
+ * - `add_black` of a listed phone → 5; unknown `charset` → windows-1251; unknown `fmt` → 0.
+ * - All accounts share one state. Identical-request throttling remembers admitted requests only.
  */
 import { EtlError } from '../errors.js';
 import { EmulatorServer, type ServerSettings } from './server.js';

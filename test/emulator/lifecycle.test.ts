@@ -1,5 +1,5 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { startEmulator, type EmulatorState, type RunningEmulator } from '../../src/emulator/index.js';
@@ -98,6 +98,18 @@ describe('reset and control endpoints', () => {
     expect((await control('reset', '')).status).toBe(204);
     expect(emulator.state().contacts).toEqual([]);
   });
+});
+
+const externalAddress = Object.values(networkInterfaces())
+  .flat()
+  .find((address) => address !== undefined && !address.internal && address.family === 'IPv4')?.address;
+
+test.skipIf(externalAddress === undefined)('control endpoints refuse non-loopback callers; phones.php serves them', async () => {
+  const emulator = await startEmulator({ host: externalAddress });
+  running.push(emulator);
+  expect((await fetch(`${emulator.url}/__emulator/state`)).status).toBe(403);
+  expect((await fetch(`${emulator.url}/__emulator/reset`, { method: 'POST' })).status).toBe(403);
+  expect(await smscJson(emulator, { get: 1 })).toEqual([]);
 });
 
 describe('options', () => {
