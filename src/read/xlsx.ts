@@ -1,108 +1,68 @@
-import { createReadStream } from 'node:fs';
-import ExcelJS, { type CellValue } from 'exceljs';
 import { ReadError } from './errors.js';
-import { isBlankRow, locateHeader } from './header.js';
+import { isBlankRow, locateHeader, type LocatedHeader } from './header.js';
 import type { Cell, ReadOptions, SourceRow, Table } from './types.js';
 import { cellValue } from './xlsx-cells.js';
-
-/** The parts of exceljs's streaming reader used here (its typings omit most of them). */
-interface StreamedCell {
-  value: CellValue;
-  numFmt?: string;
-}
-interface StreamedRow {
-  number: number;
-  eachCell(callback: (cell: StreamedCell, column: number) => void): void;
-}
-interface StreamedSheet extends AsyncIterable<StreamedRow> {
-  name: string;
-}
-interface SheetEntry {
-  name: string;
-  state?: string;
-}
-interface StreamedWorkbook extends AsyncIterable<StreamedSheet> {
-  model?: { sheets?: SheetEntry[] };
-  properties?: { model?: { date1904?: boolean } };
-}
+import { NotAWorkbook, openPackage, type OpenedSheet, type SheetEntry, type XlsxPackage } from './xlsx-package.js';
 
 /**
- * Opens an XLSX with exceljs's streaming reader (never the whole workbook). The sheet is the one
+ * Opens an XLSX and streams one sheet row by row (never the whole workbook): the sheet
  * `options.sheet` names or numbers, else the first visible sheet whose header is found.
  */
 export async function openXlsx(file: string, options: ReadOptions): Promise<Table> {
-  const input = createReadStream(file);
-  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(input, {
-    worksheets: 'emit',
-    sharedStrings: 'cache',
-    // Dates are only recognised through their cell style.
-    styles: 'cache',
-    hyperlinks: 'cache',
-  }) as unknown as StreamedWorkbook;
-  const sheets = workbook[Symbol.asyncIterator]();
+  const workbook = await openPackage(file).catch((error: unknown) => {
+    throw error instanceof NotAWorkbook
+      ? new ReadError('ERR_READ_NOT_XLSX', file, 'a ZIP archive without a workbook (xl/workbook.xml): not an .xlsx file', { cause: error })
+      : corrupt(error, file);
+  });
+  const wanted = options.sheet === undefined ? undefined : wantedSheet(file, options.sheet, workbook.sheets);
+  const candidates = wanted ? [wanted] : workbook.sheets.filter((sheet) => sheet.visible);
   const misses: string[] = [];
-  try {
-    while (true) {
-      const next = await sheets.next();
-      if (next.done) break;
-      const sheet = next.value;
-      const wanted = wantedSheet(file, options.sheet, sheetEntries(workbook));
-      const chosen = wanted === undefined ? isVisible(workbook, sheet.name) : sheet.name === wanted;
-      const source = sheetRows(sheet, file, workbook, options)[Symbol.asyncIterator]();
-      if (!chosen) {
-        await drain(source);
-        continue;
-      }
-      try {
-        const located = await locateHeader(source, {
-          file,
-          expectedHeaders: options.expectedHeaders ?? [],
-          headerRow: options.headerRow,
-          where: `sheet ${JSON.stringify(sheet.name)}`,
-        });
-        return {
-          info: { file, format: 'xlsx', sheet: sheet.name, headerRow: located.headerRow, headers: located.headers },
-          rows: closing(located.rows, sheets, input),
-        };
-      } catch (error) {
-        if (wanted !== undefined || !isHeaderMiss(error)) throw error;
-        misses.push(error.message.slice(file.length + 2));
-        await drain(source);
-      }
+  for (const sheet of candidates) {
+    const opened = open(file, workbook, sheet);
+    try {
+      const located = await locateHeader(sheetRows(opened, sheet.name, workbook.date1904, file, options)[Symbol.asyncIterator](), {
+        file,
+        expectedHeaders: options.expectedHeaders ?? [],
+        headerRow: options.headerRow,
+        where: `sheet ${JSON.stringify(sheet.name)}`,
+      });
+      return table(file, sheet, located, opened);
+    } catch (error) {
+      opened.close();
+      if (wanted || !isHeaderMiss(error)) throw error;
+      misses.push(error.message.slice(`${file}: `.length));
     }
+  }
+  throw new ReadError('ERR_READ_NO_HEADER', file, misses.length === 0 ? `no visible sheet; the workbook has ${describeSheets(workbook.sheets)}` : misses.join('. '));
+}
+
+function open(file: string, workbook: XlsxPackage, sheet: SheetEntry): OpenedSheet {
+  try {
+    return workbook.openSheet(sheet);
   } catch (error) {
-    input.destroy();
     throw corrupt(error, file);
   }
-  input.destroy();
-  throw noSheet(file, options, workbook, misses);
 }
 
-/** The sheet name `options.sheet` designates (a name, else a 1-based number), if any. */
-function wantedSheet(file: string, sheet: string | undefined, entries: readonly SheetEntry[]): string | undefined {
-  const names = entries.map((entry) => entry.name);
-  // Without the sheet list (workbook.xml not read yet) a name can only be compared as it is.
-  if (sheet === undefined || names.length === 0 || names.includes(sheet)) return sheet;
-  const byNumber = /^\d+$/.test(sheet) ? names[Number(sheet) - 1] : undefined;
-  if (byNumber !== undefined) return byNumber;
-  throw new ReadError('ERR_READ_SHEET_NOT_FOUND', file, `no sheet ${JSON.stringify(sheet)}; the workbook has ${describeSheets(names)}`);
+function table(file: string, sheet: SheetEntry, located: LocatedHeader, opened: OpenedSheet): Table {
+  return {
+    info: { file, format: 'xlsx', sheet: sheet.name, headerRow: located.headerRow, headers: located.headers },
+    rows: closing(located.rows, opened),
+  };
 }
 
-function sheetEntries(workbook: StreamedWorkbook): SheetEntry[] {
-  return workbook.model?.sheets ?? [];
+/** The sheet `sheet` designates: a name, else a 1-based number. */
+function wantedSheet(file: string, sheet: string, sheets: readonly SheetEntry[]): SheetEntry {
+  const found = sheets.find((entry) => entry.name === sheet) ?? (/^\d+$/.test(sheet) ? sheets[Number(sheet) - 1] : undefined);
+  if (found) return found;
+  throw new ReadError('ERR_READ_SHEET_NOT_FOUND', file, `no sheet ${JSON.stringify(sheet)}; the workbook has ${describeSheets(sheets)}`);
 }
 
-function isVisible(workbook: StreamedWorkbook, name: string): boolean {
-  const entry = sheetEntries(workbook).find((sheet) => sheet.name === name);
-  return entry?.state === undefined || entry.state === 'visible';
+function describeSheets(sheets: readonly SheetEntry[]): string {
+  return sheets.length === 0 ? 'no sheets' : `sheets ${sheets.map((sheet) => JSON.stringify(sheet.name)).join(', ')}`;
 }
 
-function describeSheets(names: readonly string[]): string {
-  return names.length === 0 ? 'no sheets' : `sheets ${names.map((name) => JSON.stringify(name)).join(', ')}`;
-}
-
-async function* sheetRows(sheet: StreamedSheet, file: string, workbook: StreamedWorkbook, options: ReadOptions): AsyncGenerator<SourceRow> {
-  const date1904 = workbook.properties?.model?.date1904 === true;
+async function* sheetRows(sheet: OpenedSheet, name: string, date1904: boolean, file: string, options: ReadOptions): AsyncGenerator<SourceRow> {
   try {
     for await (const row of sheet) {
       const cells: Cell[] = [];
@@ -110,12 +70,13 @@ async function* sheetRows(sheet: StreamedSheet, file: string, workbook: Streamed
         while (cells.length < column - 1) cells.push('');
         const value = cellValue(cell.value, cell.numFmt, date1904);
         if (typeof value === 'object' && !(value instanceof Date)) {
+          const address = `${columnLetter(column)}${row.number}`;
           options.onWarning?.({
             code: 'ERROR_CELL',
             row: row.number,
             column: columnLetter(column),
             value: value.error,
-            message: `cell ${columnLetter(column)}${row.number} of sheet ${JSON.stringify(sheet.name)} holds an error (${value.error}); read as empty`,
+            message: `cell ${address} of sheet ${JSON.stringify(name)} holds an error (${value.error}); read as empty`,
           });
           cells.push('');
         } else {
@@ -129,18 +90,13 @@ async function* sheetRows(sheet: StreamedSheet, file: string, workbook: Streamed
   }
 }
 
-/** Stops reading the workbook once the chosen sheet is done or the caller stops early. */
-async function* closing(rows: AsyncGenerator<SourceRow>, sheets: AsyncIterator<StreamedSheet>, input: { destroy(): void }): AsyncGenerator<SourceRow> {
+/** Stops inflating the sheet once the caller is done, even when it stops early. */
+async function* closing(rows: AsyncGenerator<SourceRow>, sheet: OpenedSheet): AsyncGenerator<SourceRow> {
   try {
     yield* rows;
   } finally {
-    input.destroy();
-    await sheets.return?.();
+    sheet.close();
   }
-}
-
-async function drain(source: AsyncIterator<SourceRow>): Promise<void> {
-  while (!(await source.next()).done);
 }
 
 function isHeaderMiss(error: unknown): error is ReadError {
@@ -153,17 +109,6 @@ export function columnLetter(column: number): string {
     letters = String.fromCharCode(65 + ((rest - 1) % 26)) + letters;
   }
   return letters;
-}
-
-function noSheet(file: string, options: ReadOptions, workbook: StreamedWorkbook, misses: readonly string[]): ReadError {
-  const names = sheetEntries(workbook).map((entry) => entry.name);
-  if (names.length === 0) {
-    return new ReadError('ERR_READ_NOT_XLSX', file, 'no worksheets in this ZIP archive: not an .xlsx workbook, or a damaged one');
-  }
-  if (options.sheet !== undefined) {
-    return new ReadError('ERR_READ_SHEET_NOT_FOUND', file, `sheet ${JSON.stringify(options.sheet)} is listed but has no data; the workbook has ${describeSheets(names)}`);
-  }
-  return new ReadError('ERR_READ_NO_HEADER', file, misses.length === 0 ? `no visible sheet; the workbook has ${describeSheets(names)}` : misses.join('. '));
 }
 
 function corrupt(error: unknown, file: string): ReadError {
