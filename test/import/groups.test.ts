@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningEmulator } from '../../src/emulator/index.js';
+import { importExitCode } from '../../src/write/import.js';
+import { BLACKLIST_MAPPING, contact, contactsByPhone, group, importInto, makeTempDir, mobile, seed, startTestEmulator, writeCallCount, writeInput, type ReportRow } from '../helpers/import-run.js';
+
+let emulator: RunningEmulator;
+let dir: { path: string; remove: () => Promise<void> };
+let input: string;
+
+const VIP = group(5901, 'VIP');
+const CLIENTS = group(5902, 'Клиенты');
+const ACCOUNT = {
+  groups: [VIP, CLIENTS],
+  contacts: [contact(100_001, { phones: [mobile(1)], name: 'Анна', groups: [5901] }), contact(100_002, { phones: [mobile(2)], name: 'Борис', groups: [5901] })],
+};
+
+beforeAll(async () => {
+  emulator = await startTestEmulator();
+  dir = await makeTempDir();
+  input = await writeInput(dir.path, 'groups.csv', [
+    { name: 'Анна', phone: mobile(1), group: 'VIP; Клиенты' },
+    { name: 'Борис', phone: mobile(2), group: 'Клиенты' },
+    { name: 'Вера', phone: mobile(3), group: 'vip' },
+    { name: 'Глеб', phone: mobile(4), group: 'Партнёры' },
+  ]);
+});
+
+afterAll(async () => {
+  await emulator.close();
+  await dir.remove();
+});
+
+const groupsOf = (phone: string) => contactsByPhone(emulator.state())[phone]?.groups;
+
+describe('import with group names', () => {
+  it('resolves names through get_group, moves membership-only changes with move_group and rejects rows naming a missing group', async () => {
+    seed(emulator, ACCOUNT);
+    const { summary, report } = await importInto(emulator, { input });
+
+    expect(report.map(({ action, outcome }) => `${action}/${outcome}`)).toEqual(['chg/done', 'chg/done', 'add/done', 'reject/rejected']);
+    expect(report[3]).toMatchObject({ phone: mobile(4), error_code: 'GROUP_MISSING' });
+    expect(report[3]?.error).toMatch(/group «Партнёры» does not exist in the account \(run with --create-groups/);
+    expect(report[0]?.changes).toBe('grp: "5901" → "5901,5902"');
+    const { calls } = emulator.stats();
+    expect(calls.move_group).toBe(2);
+    expect(calls.chg).toBeUndefined();
+    expect(calls.add_group).toBeUndefined();
+    expect(calls.get_group).toBeGreaterThan(0);
+    expect(groupsOf(mobile(1))?.sort()).toEqual([5901, 5902]);
+    expect(groupsOf(mobile(2))).toEqual([5902]);
+    expect(groupsOf(mobile(3))).toEqual([5901]);
+    expect(groupsOf(mobile(4))).toBeUndefined();
+    expect(summary.groupsMissing).toEqual(['Партнёры']);
+    expect(importExitCode(summary)).toBe(1);
+  });
+
+  it('creates missing groups with --create-groups and puts the row in the new group', async () => {
+    seed(emulator, ACCOUNT);
+    const { summary, report } = await importInto(emulator, { input, createGroups: true });
+
+    expect(report.map(({ outcome }) => outcome)).toEqual(['done', 'done', 'done', 'done']);
+    const created = emulator.state().groups.find((candidate) => candidate.name === 'Партнёры');
+    expect(created).toBeDefined();
+    expect(emulator.stats().calls.add_group).toBe(1);
+    expect(groupsOf(mobile(4))).toEqual([created?.id]);
+    expect(summary.groupsCreated).toBe(1);
+    expect(importExitCode(summary)).toBe(0);
+  });
+
+  it('dry-run reads only, creates no group and writes the same report as the real run with outcome dry-run', async () => {
+    seed(emulator, ACCOUNT);
+    const before = emulator.state();
+    const dry = await importInto(emulator, { input, createGroups: true, dryRun: true, report: `${input}.dry.csv` });
+
+    expect(Object.keys(emulator.stats().calls).sort()).toEqual(['get', 'get_group']);
+    expect(emulator.state()).toEqual(before);
+    expect(dry.report.every((line) => line.outcome === 'dry-run')).toBe(true);
+    expect(dry.summary.journal).toBeUndefined();
+
+    seed(emulator, ACCOUNT);
+    const real = await importInto(emulator, { input, createGroups: true });
+    const plan = ({ row, phone, action, changes, error_code }: ReportRow) => ({ row, phone, action, changes, error_code });
+    expect(dry.report.map(plan)).toEqual(real.report.map(plan));
+  });
+
+  it('re-running the same file makes no write call', async () => {
+    seed(emulator, ACCOUNT);
+    await importInto(emulator, { input, createGroups: true });
+    const state = emulator.state();
+    const writesBefore = writeCallCount(emulator.stats());
+
+    const again = await importInto(emulator, { input, createGroups: true });
+
+    expect(writeCallCount(emulator.stats())).toBe(writesBefore);
+    expect(again.summary.writeCalls).toBe(0);
+    expect(again.report.map(({ action, outcome }) => `${action}/${outcome}`)).toEqual(Array(4).fill('unchanged/done'));
+    expect(emulator.state()).toEqual(state);
+  });
+});
+
+describe('import --target blacklist', () => {
+  it('adds the phones the blacklist lacks and leaves listed ones alone', async () => {
+    seed(emulator, { blacklist: [{ id: 101, phone: mobile(1), type: 0 }] });
+    const stopList = await writeInput(dir.path, 'stop.csv', [{ phone: `+${mobile(1)}` }, { phone: mobile(5) }, { phone: '8 (916) 000-00-06' }]);
+
+    const { summary, report } = await importInto(emulator, { input: stopList, target: 'blacklist', mappingFile: BLACKLIST_MAPPING });
+
+    expect(report.map(({ phone, action, outcome }) => `${phone} ${action}/${outcome}`)).toEqual([
+      `${mobile(1)} unchanged/done`,
+      `${mobile(5)} add/done`,
+      `${mobile(6)} add/done`,
+    ]);
+    expect(emulator.stats().calls).toEqual({ get_black: expect.any(Number), add_black: 2 });
+    expect(emulator.state().blacklist.map(({ phone, type }) => ({ phone, type }))).toEqual([
+      { phone: mobile(1), type: 0 },
+      { phone: mobile(5), type: 0 },
+      { phone: mobile(6), type: 0 },
+    ]);
+    expect(summary.target).toBe('blacklist');
+    expect(emulator.state().contacts).toEqual([]);
+  });
+});
