@@ -9,7 +9,8 @@ import type { Mapping } from './map/schema.js';
 import { dedupeRows } from './normalize/dedupe-stage.js';
 import { createRowNormalizer, type NormalizedRow } from './normalize/row.js';
 import { openTable } from './read/index.js';
-import type { ReadOptions, ReadWarning, TableInfo } from './read/types.js';
+import { ReadError } from './read/errors.js';
+import type { ReadOptions, ReadWarning, Table, TableInfo } from './read/types.js';
 
 export type SourceReadOptions = Pick<ReadOptions, 'encoding' | 'delimiter' | 'sheet' | 'headerRow'>;
 
@@ -27,7 +28,7 @@ export interface ContactSource {
 
 export async function openContactSource(file: string, mapping: Mapping, options: ContactSourceOptions = {}): Promise<ContactSource> {
   const open = async (onWarning: (warning: ReadWarning) => void) => {
-    const table = await openTable(file, { ...readOptionsOf(options), expectedHeaders: referencedHeaders(mapping), onWarning });
+    const table = await openTableForMapping(file, mapping, options, onWarning);
     const mapRow = compileMapping(mapping, table.info);
     const normalize = createRowNormalizer(mapping, { strict: options.strict ?? false, today: options.today });
     return { table, mapRow, normalize };
@@ -55,6 +56,23 @@ export async function openContactSource(file: string, mapping: Mapping, options:
         };
 
   return { info: first.table.info, rows: dedupeRows(normalized(), mapping.duplicates ?? 'first', prepass) };
+}
+
+/**
+ * Finds the header by the columns the mapping names. When no row holds them all, the first row is
+ * taken as the header so that the mapping check can say which column is missing and what the
+ * file's closest header is ("did you mean") — more useful than "no header found".
+ */
+async function openTableForMapping(file: string, mapping: Mapping, options: SourceReadOptions, onWarning: (warning: ReadWarning) => void): Promise<Table> {
+  const readOptions = { ...readOptionsOf(options), onWarning };
+  try {
+    return await openTable(file, { ...readOptions, expectedHeaders: referencedHeaders(mapping) });
+  } catch (error) {
+    if (!(error instanceof ReadError) || error.code !== 'ERR_READ_NO_HEADER' || options.headerRow !== undefined) throw error;
+    const firstRow = await openTable(file, { ...readOptions, expectedHeaders: [] }).catch(() => undefined);
+    if (firstRow) compileMapping(mapping, firstRow.info);
+    throw error;
+  }
 }
 
 function readOptionsOf(options: SourceReadOptions): SourceReadOptions {

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { createRequire } from 'node:module';
 import { cleanCommand } from './commands/clean.js';
 import { emulatorCommand } from './commands/emulator.js';
+import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
 import { consoleOutput, failAndExit } from './output.js';
 
@@ -18,6 +19,7 @@ const program = new Command('smsc-etl')
   .showHelpAfterError()
   .addCommand(cleanCommand(consoleOutput))
   .addCommand(importCommand(consoleOutput))
+  .addCommand(exportCommand(consoleOutput))
   .addCommand(emulatorCommand(consoleOutput));
 
 for (const command of program.commands) command.exitOverride();

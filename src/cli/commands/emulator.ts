@@ -18,9 +18,12 @@ export function emulatorCommand(output: Output): Command {
     .option('--reset-rate <p>', 'share of connections reset before applying', parseRate(0, 1))
     .option('--lost-reply-rate <p>', 'share of writes applied whose reply is lost', parseRate(0, 1))
     .option('--error9-rate <p>', 'share of requests answered with error 9', parseRate(0, 1))
+    .option('--truncate-rate <p>', 'share of replies cut in half after applying', parseRate(0, 1))
+    .option('--slow-rate <p>', 'share of replies delayed by --slow-ms', parseRate(0, 1))
+    .option('--slow-ms <ms>', 'extra delay of a slow reply', parseRate(0, 600_000))
     .addHelpText(
       'after',
-      '\nAccount: SMSC_LOGIN + SMSC_PASSWORD and SMSC_APIKEY from the environment (or .env) if set, else login "demo", password "demo-password", API key "demo-apikey".\nIntrospection: GET /__emulator/state, GET /__emulator/stats.',
+      '\nAccount: SMSC_LOGIN + SMSC_PASSWORD and SMSC_APIKEY from the environment (or .env) if set, else login "demo", password "demo-password", API key "demo-apikey".\nIntrospection (loopback only): GET /__emulator/state, GET /__emulator/stats, POST /__emulator/reset (JSON state), POST /__emulator/faults (JSON fault options).',
     )
     .action(async (options: Record<string, unknown>) => {
       const emulator = await startEmulator(emulatorOptionsFrom(options));
@@ -40,6 +43,9 @@ function emulatorOptionsFrom(options: Record<string, unknown>): EmulatorOptions 
     resetRate: number('resetRate'),
     lostReplyRate: number('lostReplyRate'),
     error9Rate: number('error9Rate'),
+    truncateRate: number('truncateRate'),
+    slowRate: number('slowRate'),
+    slowMs: number('slowMs'),
   };
   const login = process.env.SMSC_LOGIN;
   const password = process.env.SMSC_PASSWORD;
