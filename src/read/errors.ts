@@ -8,7 +8,8 @@ export type ReadErrorCode =
   | 'ERR_READ_BAD_ENCODING'
   | 'ERR_READ_NOT_XLSX'
   | 'ERR_READ_SHEET_NOT_FOUND'
-  | 'ERR_READ_CORRUPT';
+  | 'ERR_READ_CORRUPT'
+  | 'ERR_READ_INVALID_OPTION';
 
 /** Unusable input: the run stops before any row is processed or written (exit 2). */
 export class ReadError extends EtlError {

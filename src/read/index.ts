@@ -34,9 +34,9 @@ export async function openTable(file: string, options: ReadOptions = {}): Promis
 function normalizeOptions(file: string, options: ReadOptions): ReadOptions {
   const { headerRow, delimiter } = options;
   if (headerRow !== undefined && (!Number.isInteger(headerRow) || headerRow < 1)) {
-    throw new ReadError('ERR_READ_NO_HEADER', file, `header row must be a whole number from 1, got ${JSON.stringify(headerRow)}`);
+    throw new ReadError('ERR_READ_INVALID_OPTION', file, `invalid header row: expected a whole number from 1, got ${JSON.stringify(headerRow)}`);
   }
-  if (delimiter === '') throw new ReadError('ERR_READ_UNREADABLE', file, 'the delimiter must not be empty');
+  if (delimiter === '') throw new ReadError('ERR_READ_INVALID_OPTION', file, 'invalid delimiter: expected one or more characters, got ""');
   return { ...options, delimiter: delimiter === undefined ? undefined : normalizeDelimiter(delimiter) };
 }
 

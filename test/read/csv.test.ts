@@ -182,7 +182,12 @@ describe('CSV header row', () => {
   it('rejects a forced header row that is blank or beyond the file', async () => {
     await expect(readFailure(fixture('title-rows.csv'), { headerRow: 3 })).resolves.toMatchObject({ code: 'ERR_READ_NO_HEADER', message: expect.stringContaining('header row 3') });
     await expect(readFailure(fixture('title-rows.csv'), { headerRow: 99 })).resolves.toMatchObject({ code: 'ERR_READ_NO_HEADER' });
-    await expect(readFailure(fixture('title-rows.csv'), { headerRow: 0 })).resolves.toMatchObject({ code: 'ERR_READ_NO_HEADER' });
+  });
+
+  it('rejects invalid options before reading', async () => {
+    await expect(readFailure(fixture('title-rows.csv'), { headerRow: 0 })).resolves.toMatchObject({ code: 'ERR_READ_INVALID_OPTION' });
+    await expect(readFailure(fixture('title-rows.csv'), { headerRow: 1.5 })).resolves.toMatchObject({ code: 'ERR_READ_INVALID_OPTION' });
+    await expect(readFailure(fixture('title-rows.csv'), { delimiter: '' })).resolves.toMatchObject({ code: 'ERR_READ_INVALID_OPTION' });
   });
 
   it('yields no rows and no error for a header-only file', async () => {
