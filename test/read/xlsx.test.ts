@@ -156,6 +156,14 @@ describe('damaged workbooks', () => {
     await expect(readFailure(file)).resolves.toMatchObject({ code: 'ERR_READ_NOT_XLSX' });
   });
 
+  it('reads a workbook renamed to .csv as XLSX, by content', async () => {
+    const file = join(scratch, 'contacts.csv');
+    writeFileSync(file, readFileSync(sample('contacts.xlsx')));
+    const { table, rows } = await readAll(file, { expectedHeaders: ['ФИО'] });
+    expect(table.info).toMatchObject({ format: 'xlsx', sheet: 'Клиенты', headerRow: 3 });
+    expect(rows[0]).toEqual(FIRST_CONTACTS[0]);
+  });
+
   it('refuses an old .xls by its signature', async () => {
     const file = join(scratch, 'old.xls');
     writeFileSync(file, Buffer.concat([Buffer.from('d0cf11e0a1b11ae1', 'hex'), Buffer.alloc(504)]));
