@@ -148,6 +148,17 @@ describe('damaged workbooks', () => {
     }
   });
 
+  it('rejects a sheet whose compressed data is damaged with ERR_READ_CORRUPT', async () => {
+    const damaged = Buffer.from(readFileSync(sample('contacts.xlsx')));
+    const sheetAt = damaged.indexOf('xl/worksheets/sheet1.xml', 0, 'latin1');
+    for (let index = sheetAt + 40; index < sheetAt + 400; index++) damaged[index] = ((damaged[index] ?? 0) * 7 + 13) & 0xff;
+    const file = join(scratch, 'damaged.xlsx');
+    writeFileSync(file, damaged);
+    const error = await readFailure(file, { expectedHeaders: ['ФИО'] });
+    expect(error).toBeInstanceOf(ReadError);
+    expect(error).toMatchObject({ code: 'ERR_READ_CORRUPT', message: expect.stringContaining(`${file}: cannot read the .xlsx: the workbook is damaged (`) });
+  });
+
   it('rejects a ZIP that holds no workbook', async () => {
     const file = join(scratch, 'not-a-workbook.xlsx');
     const whole = readFileSync(sample('contacts.xlsx'));
