@@ -13,7 +13,7 @@ import type { Mapping } from '../../src/map/schema.js';
 import { createSmscClient, type SmscClientOptions } from '../../src/smsc/client.js';
 import { WRITE_COMMANDS, type Command } from '../../src/smsc/protocol.js';
 import { realSleep } from '../../src/smsc/retry.js';
-import { createCallMeter, runImport, type ImportOptions, type ImportSummary } from '../../src/write/import.js';
+import { createCallMeter, runImport, type ImportHooks, type ImportOptions, type ImportSummary } from '../../src/write/import.js';
 import { createPacedThrottle } from '../../src/write/pace.js';
 
 export const REPO = new URL('../../', import.meta.url).pathname;
@@ -110,13 +110,14 @@ export interface ImportRunOptions extends Partial<Omit<ImportOptions, 'client' |
    */
   clockScale?: number;
   client?: Partial<SmscClientOptions>;
+  hooks?: ImportHooks;
 }
 
 const mappings = new Map<string, Promise<Mapping>>();
 
 /** `runImport` in-process against `emulator`, the way the CLI wires it (meter hooks, paced throttle). */
 export async function importInto(emulator: RunningEmulator, options: ImportRunOptions): Promise<{ summary: ImportSummary; report: ReportRow[] }> {
-  const { mappingFile = CONTACTS_MAPPING, clockScale = 1, client: clientOptions, ...importOptions } = options;
+  const { mappingFile = CONTACTS_MAPPING, clockScale = 1, client: clientOptions, hooks, ...importOptions } = options;
   let mapping = mappings.get(mappingFile);
   if (mapping === undefined) mappings.set(mappingFile, (mapping = loadMapping(mappingFile)));
   const clock = () => performance.now() * clockScale;
@@ -133,6 +134,6 @@ export async function importInto(emulator: RunningEmulator, options: ImportRunOp
     ...clientOptions,
   });
   const report = importOptions.report ?? `${options.input}.report.csv`;
-  const summary = await runImport({ mapping: await mapping, client, meter, report, ...importOptions });
+  const summary = await runImport({ mapping: await mapping, client, meter, report, ...importOptions }, hooks);
   return { summary, report: (await readReport(report)).rows };
 }
