@@ -9,7 +9,7 @@ export function exportCommand(output: Output): Command {
   return new Command('export')
     .description('write the account’s contacts, groups and/or blacklist to CSV, XLSX, JSON or JSONL')
     .requiredOption('-o, --out <file>', 'output file (.csv, .xlsx, .json, .jsonl), may hold {date} or {datetime}; "-" for stdout')
-    .option('--what <kinds>', `comma-separated: ${EXPORT_KINDS.join(', ')}`, parseKinds, ['contacts'] as ExportKind[])
+    .option('--what <kinds>', `comma-separated: ${EXPORT_KINDS.join(', ')} (default: contacts)`, parseKinds)
     .option('--format <format>', `${EXPORT_FORMATS.join(' | ')} (default: from the --out extension; csv for stdout)`, parseFormat)
     .option('--group <id|name>', 'only contacts of this group')
     .option('--search <text>', 'only contacts matching this name, phone or e-mail (SMSC search)')
@@ -43,7 +43,7 @@ export function exportCommand(output: Output): Command {
           {
             client,
             out,
-            what: options.what as ExportKind[],
+            what: options.what as ExportKind[] | undefined,
             format: options.format as ExportFormat | undefined,
             group: typeof options.group === 'string' ? options.group : undefined,
             search: typeof options.search === 'string' ? options.search : undefined,
