@@ -138,17 +138,18 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {})
   hooks.onPhase?.('validate', options.input);
   const facts = await surveyFile(options, target === 'contacts' && options.mapping.groups !== 'id');
   const inputHash = await hashFile(options.input);
+  // A journal of another file stops the run here, before the first request (`add_group` included).
+  const journalPath = dryRun ? undefined : `${options.report}.journal`;
+  const journal: Journal | undefined = journalPath ? await openJournal(journalPath, { inputHash, resume: options.resume ?? false }) : undefined;
 
   // 2. Read the account and the groups once.
   hooks.onPhase?.('plan', 'reading the account');
-  const account = target === 'contacts' ? await readAccountContacts(client) : buildAccountIndex([]);
-  const blacklist = target === 'blacklist' ? await readBlacklist(client) : new Map<string, number>();
-  const groups = facts.groupNames.size > 0 || facts.groupIds ? await loadGroupDirectory(client, options.mapping.groups === 'id') : undefined;
-  const groupsCreated = groups ? await groups.ensure(facts.groupNames, { create: options.createGroups ?? false, dryRun }) : 0;
+  const { account, blacklist, groups, groupsCreated } = await readAccount(client, options, facts, target, dryRun).catch(async (error: unknown) => {
+    await journal?.close();
+    throw error;
+  });
 
   // 3 + 4. Plan and write row by row, reporting in input order.
-  const journalPath = dryRun ? undefined : `${options.report}.journal`;
-  const journal: Journal | undefined = journalPath ? await openJournal(journalPath, { inputHash, resume: options.resume ?? false }) : undefined;
   const report = openCsvWriter(options.report, { columns: REPORT_COLUMNS, rawColumns: new Set(['row', 'phone', 'smsc_id', 'attempts']) });
   const tally = { actions: zeroes(REPORT_ACTIONS), outcomes: zeroes(OUTCOMES), readBacks: 0, resumedRows: 0 };
   const limit = pLimit(concurrency);
@@ -287,6 +288,14 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {})
 export function importExitCode(summary: ImportSummary): number {
   if (summary.aborted) return EXIT.aborted;
   return summary.outcomes.failed > 0 || summary.outcomes.rejected > 0 ? EXIT.someRowsFailed : EXIT.ok;
+}
+
+async function readAccount(client: SmscClient, options: ImportOptions, facts: FileFacts, target: 'contacts' | 'blacklist', dryRun: boolean) {
+  const account = target === 'contacts' ? await readAccountContacts(client) : buildAccountIndex([]);
+  const blacklist = target === 'blacklist' ? await readBlacklist(client) : new Map<string, number>();
+  const groups = facts.groupNames.size > 0 || facts.groupIds ? await loadGroupDirectory(client, options.mapping.groups === 'id') : undefined;
+  const groupsCreated = groups ? await groups.ensure(facts.groupNames, { create: options.createGroups ?? false, dryRun }) : 0;
+  return { account, blacklist, groups, groupsCreated };
 }
 
 interface FileFacts {
