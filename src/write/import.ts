@@ -248,7 +248,7 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {})
       window.push(Promise.resolve(lineFor(result)));
       while (window.length >= windowSize) await emit(await (window.shift() as Promise<ReportLine>));
     }
-    for (const line of deletions(options, target, account, blacklist, facts.keys, dryRun, execute)) window.push(Promise.resolve(line));
+    for (const line of deletions(options, target, account, blacklist, facts, dryRun, execute)) window.push(Promise.resolve(line));
     while (window.length > 0) await emit(await (window.shift() as Promise<ReportLine>));
     await report.commit();
   } catch (error) {
@@ -304,10 +304,12 @@ interface FileFacts {
   groupIds: boolean;
   /** Phones and e-mails of the file, only collected for `sync --delete-missing`. */
   keys: Set<string>;
+  /** Rows rejected without fields (and not as duplicates): their keys are unknown, so any contact may be theirs. */
+  unkeyedRows: number;
 }
 
 async function surveyFile(options: ImportOptions, collectGroupNames: boolean): Promise<FileFacts> {
-  const facts: FileFacts = { rows: 0, groupNames: new Set(), groupIds: false, keys: new Set() };
+  const facts: FileFacts = { rows: 0, groupNames: new Set(), groupIds: false, keys: new Set(), unkeyedRows: 0 };
   const source = await openContactSource(options.input, options.mapping, options);
   for await (const result of source.rows) {
     facts.rows++;
@@ -319,6 +321,8 @@ async function surveyFile(options: ImportOptions, collectGroupNames: boolean): P
     if (options.deleteMissing && result.fields) {
       for (const phone of listItems(result.fields.phone)) facts.keys.add(phone);
       for (const mail of listItems(result.fields.mail)) facts.keys.add(`@${mail.toLowerCase()}`);
+    } else if (options.deleteMissing && !result.issues.some((issue) => DUPLICATE_CODES.has(issue.code))) {
+      facts.unkeyedRows++;
     }
   }
   return facts;
@@ -330,19 +334,29 @@ function resolveGroups(fields: ContactFields, groups: GroupDirectory | undefined
   return resolved.ok ? { ok: true, fields: { ...fields, grp: resolved.grp } } : resolved;
 }
 
-/** `sync --delete-missing`: what the account has and the file does not. */
+/**
+ * `sync --delete-missing`: what the account has and the file does not. A rejected row whose key is
+ * unknown may be any contact, so while the file has one, nothing is deleted (reported as skipped).
+ */
 function* deletions(
   options: ImportOptions,
   target: 'contacts' | 'blacklist',
   account: AccountIndex,
   blacklist: Map<string, number>,
-  keys: Set<string>,
+  { keys, unkeyedRows }: Pick<FileFacts, 'keys' | 'unkeyedRows'>,
   dryRun: boolean,
   execute: (base: Omit<ReportLine, 'outcome' | 'attempts'>, operation: WriteOperation) => Promise<ReportLine>,
 ): Generator<ReportLine | Promise<ReportLine>> {
   if (!options.deleteMissing) return;
-  const line = (phone: string, smscId: number, operation: WriteOperation) =>
-    dryRun ? { row: undefined, phone, action: 'delete' as const, outcome: 'dry-run' as const, smscId, attempts: 0 } : execute({ row: undefined, phone, action: 'delete', smscId }, operation);
+  const withheld =
+    unkeyedRows === 0
+      ? undefined
+      : `not deleted: ${unkeyedRows === 1 ? '1 row of the file was' : `${unkeyedRows} rows of the file were`} rejected before its phone was known and may be this contact; fix the rejected rows and run again`;
+  const line = (phone: string, smscId: number, operation: WriteOperation): ReportLine | Promise<ReportLine> => {
+    const base = { row: undefined, phone, action: 'delete' as const, smscId };
+    if (withheld) return { ...base, outcome: 'skipped', errorCode: 'DELETE_WITHHELD', error: withheld, attempts: 0 };
+    return dryRun ? { ...base, outcome: 'dry-run', attempts: 0 } : execute(base, operation);
+  };
   if (target === 'blacklist') {
     for (const [phone, id] of blacklist) if (!keys.has(phone)) yield line(phone, id, { action: 'delete_black', phone });
     return;

@@ -1,10 +1,11 @@
 /**
  * Guards around the writes that cannot be taken back: nothing is written before the journal is
- * known to belong to the file.
+ * known to belong to the file, and `sync --delete-missing` never deletes a contact the file may
+ * still name in a row that was rejected.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
-import { group, importInto, makeTempDir, mobile, seed, startTestEmulator, writeInput } from '../helpers/import-run.js';
+import { contact, contactsByPhone, group, importInto, makeTempDir, mobile, seed, startTestEmulator, writeCallCount, writeInput } from '../helpers/import-run.js';
 
 let emulator: RunningEmulator;
 let dir: { path: string; remove: () => Promise<void> };
@@ -32,5 +33,37 @@ describe('--resume with a journal of another file', () => {
 
     expect(emulator.stats().requestsTotal).toBe(before);
     expect(emulator.state().groups.map(({ name }) => name)).toEqual(['VIP']);
+  });
+});
+
+describe('sync --delete-missing with rejected rows', () => {
+  it('deletes nothing when a rejected row may name an account contact, and says why', async () => {
+    seed(emulator, { contacts: [contact(100_001, { phones: [mobile(1)], name: 'Анна', mails: ['anna@example.ru'] }), contact(100_002, { phones: [mobile(2)], name: 'Борис' })] });
+    // --strict rejects Анна's row for its e-mail: her phone is fine, but the row carries no fields.
+    const input = await writeInput(dir.path, 'strict.csv', [{ name: 'Анна', phone: mobile(1), email: 'anna@@example' }, { name: 'Вера', phone: mobile(3) }]);
+
+    const { summary, report } = await importInto(emulator, { input, mode: 'sync', deleteMissing: true, strict: true });
+
+    expect(report.map(({ phone, action, outcome }) => `${phone} ${action}/${outcome}`)).toEqual([
+      expect.stringMatching(/ reject\/rejected$/),
+      `${mobile(3)} add/done`,
+      `${mobile(1)} delete/skipped`,
+      `${mobile(2)} delete/skipped`,
+    ]);
+    expect(report[2]?.error).toMatch(/not deleted: 1 row of the file was rejected/);
+    expect(emulator.stats().calls.del).toBeUndefined();
+    expect(Object.keys(contactsByPhone(emulator.state())).sort()).toEqual([mobile(1), mobile(2), mobile(3)]);
+    expect(summary.outcomes.rejected).toBe(1);
+    expect(writeCallCount(emulator.stats())).toBe(1);
+  });
+
+  it('still deletes when the only rows left out are duplicates of rows that are kept', async () => {
+    seed(emulator, { contacts: [contact(100_001, { phones: [mobile(1)], name: 'Анна' }), contact(100_002, { phones: [mobile(2)], name: 'Борис' })] });
+    const input = await writeInput(dir.path, 'duplicates.csv', [{ name: 'Анна', phone: mobile(1) }, { name: 'Анна', phone: `+${mobile(1)}` }]);
+
+    const { report } = await importInto(emulator, { input, mode: 'sync', deleteMissing: true });
+
+    expect(report.map(({ action, outcome }) => `${action}/${outcome}`)).toEqual(['unchanged/done', 'skip/skipped', 'delete/done']);
+    expect(Object.keys(contactsByPhone(emulator.state()))).toEqual([mobile(1)]);
   });
 });
