@@ -1,25 +1,15 @@
 /**
- * The built CLI (`node dist/cli/main.js`) as a child process, the way users run it. The child must
- * be asynchronous: the emulator it talks to runs in the test's own event loop.
+ * The built CLI (`node dist/cli/main.js`) as a child process that a test can also kill, the way
+ * users run it. The child must be asynchronous: the emulator it talks to runs in the test's own
+ * event loop.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { access } from 'node:fs/promises';
-import { join } from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
 import type { RunningEmulator } from '../../src/emulator/index.js';
-import { DEMO, REPO } from './import-run.js';
+import { CLI } from './cli.js';
+import { DEMO } from './import-run.js';
 
-export const CLI = join(REPO, 'dist/cli/main.js');
-
-/**
- * Compiles src/ to dist/. Type errors elsewhere in the tree do not stop tsc from emitting, so
- * success is judged by the entry point being there.
- */
-export async function buildCli(): Promise<void> {
-  await new Promise<void>((resolve) => {
-    execFile(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', join(REPO, 'tsconfig.build.json')], { cwd: REPO }, () => resolve());
-  });
-  await access(CLI);
-}
+// dist/ is built (when older than src/) once per vitest run by test/global-setup.ts; building again
+// here would rewrite dist/ under other test files that are running the CLI at the same moment.
 
 export interface CliResult {
   code: number | null;
