@@ -49,7 +49,7 @@ export function duplicateIssue(row: number, phone: string, decision: Exclude<Dup
  * of it.
  */
 export class FirstOccurrenceFilter {
-  #seen = new PhoneTable();
+  #seen = new PhoneTable(1024, { trackLastRow: false });
   #duplicates = 0;
 
   /** Rows dropped as duplicates so far. */

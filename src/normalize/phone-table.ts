@@ -21,14 +21,15 @@ function hash(phone: number): number {
 export class PhoneTable {
   #phones: Float64Array;
   #firstRows: Uint32Array;
-  #lastRows: Uint32Array;
+  /** Only the two-pass policies need the last row; without it a phone costs a third less. */
+  #lastRows: Uint32Array | undefined;
   #size = 0;
 
-  constructor(initialCapacity = 1024) {
+  constructor(initialCapacity = 1024, { trackLastRow = true }: { trackLastRow?: boolean } = {}) {
     const capacity = 2 ** Math.ceil(Math.log2(Math.max(16, initialCapacity)));
     this.#phones = new Float64Array(capacity);
     this.#firstRows = new Uint32Array(capacity);
-    this.#lastRows = new Uint32Array(capacity);
+    this.#lastRows = trackLastRow ? new Uint32Array(capacity) : undefined;
   }
 
   get size(): number {
@@ -50,12 +51,12 @@ export class PhoneTable {
     if (!Number.isSafeInteger(phone) || phone <= 0) throw new RangeError(`PhoneTable: \`phone\` must be a positive integer, got ${phone}`);
     const slot = this.#slot(phone);
     if (this.#phones[slot] === phone) {
-      this.#lastRows[slot] = row;
+      if (this.#lastRows) this.#lastRows[slot] = row;
       return this.#firstRows[slot];
     }
     this.#phones[slot] = phone;
     this.#firstRows[slot] = row;
-    this.#lastRows[slot] = row;
+    if (this.#lastRows) this.#lastRows[slot] = row;
     this.#size++;
     if (this.#size > this.#phones.length * MAX_LOAD) this.#grow();
     return undefined;
@@ -63,10 +64,12 @@ export class PhoneTable {
 
   /** Calls `visit` for every phone seen on more than one row. */
   forEachRepeated(visit: (phone: number, firstRow: number, lastRow: number) => void): void {
+    const lastRows = this.#lastRows;
+    if (lastRows === undefined) throw new TypeError('PhoneTable: forEachRepeated needs `trackLastRow`');
     for (let slot = 0; slot < this.#phones.length; slot++) {
       const phone = this.#phones[slot] ?? EMPTY;
       const first = this.#firstRows[slot] ?? 0;
-      const last = this.#lastRows[slot] ?? 0;
+      const last = lastRows[slot] ?? 0;
       if (phone !== EMPTY && first !== last) visit(phone, first, last);
     }
   }
@@ -77,14 +80,14 @@ export class PhoneTable {
     const lastRows = this.#lastRows;
     this.#phones = new Float64Array(phones.length * 2);
     this.#firstRows = new Uint32Array(phones.length * 2);
-    this.#lastRows = new Uint32Array(phones.length * 2);
+    this.#lastRows = lastRows && new Uint32Array(phones.length * 2);
     for (let old = 0; old < phones.length; old++) {
       const phone = phones[old] ?? EMPTY;
       if (phone === EMPTY) continue;
       const slot = this.#slot(phone);
       this.#phones[slot] = phone;
       this.#firstRows[slot] = firstRows[old] ?? 0;
-      this.#lastRows[slot] = lastRows[old] ?? 0;
+      if (this.#lastRows && lastRows) this.#lastRows[slot] = lastRows[old] ?? 0;
     }
   }
 }
