@@ -1,10 +1,12 @@
 /**
  * Guards around the writes that cannot be taken back: nothing is written before the journal is
- * known to belong to the file, and `sync --delete-missing` never deletes a contact the file may
- * still name in a row that was rejected.
+ * known to belong to the file, `sync --delete-missing` never deletes a contact the file may still
+ * name in a row that was rejected, and a fatal SMSC error stops every further request.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
+import { PHONES_PATH } from '../../src/smsc/protocol.js';
+import { importExitCode } from '../../src/write/import.js';
 import { contact, contactsByPhone, group, importInto, makeTempDir, mobile, seed, startTestEmulator, writeCallCount, writeInput } from '../helpers/import-run.js';
 
 let emulator: RunningEmulator;
@@ -65,5 +67,45 @@ describe('sync --delete-missing with rejected rows', () => {
 
     expect(report.map(({ action, outcome }) => `${action}/${outcome}`)).toEqual(['unchanged/done', 'skip/skipped', 'delete/done']);
     expect(Object.keys(contactsByPhone(emulator.state()))).toEqual([mobile(1)]);
+  });
+});
+
+describe('a fatal error in the middle of the writes', () => {
+  it('stops the run: no request after the in-flight ones, the rest reported as skipped, exit code 3', async () => {
+    seed(emulator, {});
+    emulator.setFaults({ latencyMs: 5 });
+    const input = await writeInput(
+      dir.path,
+      'blocked.csv',
+      Array.from({ length: 80 }, (_, index) => ({ name: `Клиент ${index}`, phone: mobile(100 + index) })),
+    );
+    let requestsAtBlock = 0;
+    // Once writing starts, five bad logins from this address get it blocked (error 4) for every login.
+    const blockAddress = async () => {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        await fetch(`${emulator.url}${PHONES_PATH}`, { method: 'POST', body: new URLSearchParams({ get: '1', login: 'demo', psw: 'wrong', fmt: '3' }) });
+      }
+      requestsAtBlock = emulator.stats().requestsTotal;
+    };
+    let blocking: Promise<void> | undefined;
+    const onPhase = (phase: string) => {
+      if (phase === 'write') blocking = blockAddress();
+    };
+
+    const { summary, report } = await importInto(emulator, {
+      input,
+      concurrency: 4,
+      hooks: { onPhase },
+    });
+    await blocking;
+    emulator.setFaults({});
+
+    expect(summary.outcomes.done).toBeGreaterThan(0);
+    expect(summary.aborted?.code).toBe('ERR_SMSC_IP_BLOCKED');
+    expect(importExitCode(summary)).toBe(3);
+    expect(emulator.stats().errors[4]).toBeGreaterThan(0);
+    expect(emulator.stats().requestsTotal - requestsAtBlock).toBeLessThanOrEqual(4);
+    expect(report).toHaveLength(80);
+    expect(report.at(-1)).toMatchObject({ outcome: 'skipped', error_code: 'ERR_SMSC_IP_BLOCKED', attempts: '0' });
   });
 });
