@@ -26,3 +26,11 @@ export class ExportInterruptedError extends EtlError {
     super('ERR_EXPORT_INTERRUPTED', 'export interrupted; no file was written or replaced', { exitCode: EXIT.aborted });
   }
 }
+
+/** The output could not be written (permissions, disk full, a directory in the way). */
+export class ExportWriteError extends EtlError {
+  declare readonly code: 'ERR_EXPORT_WRITE';
+  constructor(path: string, cause: unknown) {
+    super('ERR_EXPORT_WRITE', `cannot write ${JSON.stringify(path)}: ${cause instanceof Error ? cause.message : String(cause)}; no file was replaced`, { exitCode: EXIT.aborted, cause });
+  }
+}

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -46,6 +47,15 @@ describe('a failure mid-export', () => {
     await expect(readFile(join(dir, 'multi-contacts.csv'), 'utf8')).resolves.toBe(PREVIOUS);
     const files = await readdir(dir);
     expect(files.filter((file) => file.startsWith('multi') || file.includes('.tmp'))).toEqual(['multi-contacts.csv']);
+  });
+
+  it('turns a file-system failure into a clear error (exit 3)', async () => {
+    const dir = await mkdtemp(join(world.dir, 'blocked-'));
+    const out = join(dir, 'contacts.csv');
+    // A directory appears where the file should go once the export has started: the final rename fails.
+    const run = runExport({ client: world.client(), out }, { onProgress: ({ kind, pages }) => kind === 'contacts' && pages === 1 && mkdirSync(join(out, 'in-the-way'), { recursive: true }) });
+    await expect(run).rejects.toMatchObject({ code: 'ERR_EXPORT_WRITE', exitCode: EXIT.aborted, message: expect.stringMatching(/cannot write ".*contacts\.csv": .*no file was replaced/) });
+    expect(await readdir(join(out))).toEqual(['in-the-way']);
   });
 
   it('survives seeded transient faults (retries) and still writes every row', async () => {

@@ -1,0 +1,141 @@
+// Export benchmark: an emulator account of N contacts (seeded directly with `reset`) exported to
+// CSV and XLSX by `runExport` from dist/, each run in a fresh child process so its peak RSS
+// (`maxRSS`) belongs to that export alone. The emulator lives in this (parent) process, so the
+// child's memory is the exporter's only. Memory must stay flat: compare 10,000 with 100,000.
+//
+//   node bench/export.js                       → JSON report on stdout, progress on stderr
+//   node bench/export.js --child <fmt> <rows> <url> <out>   (internal: one measured export)
+//
+// Env: BENCH_REPEATS (default 3, median), BENCH_EXPORT_ROWS (default "10000,100000").
+import { spawn } from 'node:child_process';
+import { mkdirSync, statSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+
+const OUT = new URL('./out/', import.meta.url).pathname;
+const SELF = new URL(import.meta.url).pathname;
+const DEMO = { login: 'demo', password: 'demo-password' };
+
+const SURNAMES = ['Иванов', 'Петрова', 'Сидоров', 'Смирнова', 'Кузнецов', 'Попова', 'Соколов', 'Лебедева'];
+const NAMES = ['Иван', 'Мария', 'Олег', 'Елена', 'Сергей', 'Ольга', 'Дмитрий', 'Татьяна', 'Пётр'];
+const GROUPS = [
+  { id: 1, name: 'Клиенты', type: 0 },
+  { id: 2, name: 'VIP', num: 7, type: 0 },
+  { id: 3, name: 'Рассылка', type: 0 },
+];
+
+/** A deterministic account: every field filled on most contacts, several groups, some injection payloads. */
+export function benchmarkAccount(count) {
+  const contacts = new Array(count);
+  const pad = (n) => String(n).padStart(2, '0');
+  for (let i = 0; i < count; i++) {
+    const surname = SURNAMES[i % SURNAMES.length];
+    const name = NAMES[(i * 7) % NAMES.length];
+    contacts[i] = {
+      int_id: i + 1,
+      phones: [`79${String(100_000_000 + i * 7).padStart(9, '0')}`],
+      mails: i % 3 === 0 ? [`user${i}@example.ru`] : [],
+      name: `${surname} ${name}`,
+      fnm: name,
+      lnm: surname,
+      mnm: i % 2 === 0 ? 'Иванович' : '',
+      bd: i % 4 === 0 ? '' : `${pad((i % 28) + 1)}.${pad((i % 12) + 1)}.${1950 + (i % 60)}`,
+      groups: i % 5 === 0 ? [1, 2] : [1 + (i % 3)],
+      myid: `C-${i}`,
+      cmt: i % 50 === 0 ? `=HYPERLINK("http://x/${i}")` : `клиент с ${2000 + (i % 25)} года`,
+      tags: i % 2 === 0 ? ['розница', 'москва'] : [],
+      pho: i % 10 === 0 ? [`+7495${String(1_000_000 + i).slice(-7)}`] : [],
+    };
+  }
+  return { contacts, groups: GROUPS, blacklist: [] };
+}
+
+/** Runs one export in a fresh Node process; resolves with what that child measured. */
+function measureInChild(format, rows, url) {
+  const out = `${OUT}export-${rows}.${format}`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [SELF, '--child', format, String(rows), url, out], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
+    child.once('error', reject);
+    child.once('close', (code) => (code === 0 ? resolve(JSON.parse(stdout)) : reject(new Error(`export child (${format}, ${rows}) exited ${code}`))));
+  });
+}
+
+async function child([format, rows, url, out]) {
+  const { runExport } = await import('../dist/export/index.js');
+  const { createSmscClient } = await import('../dist/smsc/client.js');
+  const client = createSmscClient({ baseUrl: url, ...DEMO });
+  const started = performance.now();
+  const summary = await runExport({ client, out, format });
+  const ms = performance.now() - started;
+  const result = {
+    format,
+    rows: summary.rows.contacts,
+    expectedRows: Number(rows),
+    ms: Math.round(ms),
+    pages: summary.pages,
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    fileMb: +(statSync(out).size / 1024 / 1024).toFixed(1),
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/**
+ * Measures CSV and XLSX exports of each account size. `pages.contacts` must equal
+ * ⌈N / pageSize⌉ + 1: every full or partial page, plus the end-of-list call that returns `[]`.
+ */
+export async function runExportBenchmarks({ sizes, formats = ['csv', 'xlsx'], repeats = Number(process.env.BENCH_REPEATS ?? 3) } = {}) {
+  sizes ??= (process.env.BENCH_EXPORT_ROWS ?? '10000,100000').split(',').map(Number);
+  mkdirSync(OUT, { recursive: true });
+  const { startEmulator, DEFAULT_PAGE_SIZE } = await import('../dist/emulator/index.js');
+  const pageSize = DEFAULT_PAGE_SIZE;
+  const emulator = await startEmulator({ port: 0, pageSize });
+  const report = { pageSize, repeats, runs: [] };
+  try {
+    for (const rows of sizes) {
+      emulator.reset(benchmarkAccount(rows));
+      for (const format of formats) {
+        const runs = [];
+        for (let i = 0; i < repeats; i++) runs.push(await measureInChild(format, rows, emulator.url));
+        const first = runs[0];
+        const expectedPages = Math.ceil(rows / pageSize) + 1;
+        const run = {
+          format,
+          rows: first.rows,
+          ms: median(runs.map((r) => r.ms)),
+          rowsPerS: Math.round((first.rows / median(runs.map((r) => r.ms))) * 1000),
+          contactPages: first.pages.contacts,
+          expectedContactPages: expectedPages,
+          pagesMatch: first.pages.contacts === expectedPages && first.rows === rows,
+          groupPages: first.pages.groups,
+          peakRssMb: median(runs.map((r) => r.peakRssMb)),
+          fileMb: first.fileMb,
+        };
+        report.runs.push(run);
+        process.stderr.write(
+          `  export ${format.padEnd(4)} ${String(rows).padStart(7)} rows  ${String(run.ms).padStart(6)} ms  ${run.rowsPerS.toLocaleString('en').padStart(8)} rows/s  pages ${run.contactPages} (expected ${expectedPages})  peak RSS ${run.peakRssMb} MB  file ${run.fileMb} MB\n`,
+        );
+      }
+    }
+  } finally {
+    await emulator.close();
+  }
+  const [small, large] = [Math.min(...sizes), Math.max(...sizes)];
+  report.rssGrowth = Object.fromEntries(
+    formats.map((format) => {
+      const rss = (rows) => report.runs.find((run) => run.format === format && run.rows === rows)?.peakRssMb;
+      return [format, { [small]: rss(small), [large]: rss(large), ratio: +(rss(large) / rss(small)).toFixed(2) }];
+    }),
+  );
+  return report;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  if (process.argv[2] === '--child') await child(process.argv.slice(3));
+  else {
+    process.stderr.write('export benchmark (emulator in this process, each export in a fresh child)\n');
+    process.stdout.write(`${JSON.stringify(await runExportBenchmarks(), null, 2)}\n`);
+  }
+}
