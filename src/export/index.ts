@@ -95,7 +95,7 @@ export async function runExport(options: ExportOptions, hooks: ExportHooks = {})
   const groups: GroupReply[] = [];
   if (needGroups) {
     const warnings: PagingWarning[] = [];
-    for await (const group of pageGroups(client, paging('groups', warnings))) groups.push(group);
+    for await (const group of interruptible(pageGroups(client, paging('groups', warnings)), signal)) groups.push(group);
     complete(warnings);
   }
   const group = settings.group === undefined ? undefined : resolveGroup(settings.group, groups);
@@ -128,8 +128,7 @@ export async function runExport(options: ExportOptions, hooks: ExportHooks = {})
       const warnings: PagingWarning[] = [];
       let rows = 0;
       summary.rows[kind] = 0;
-      for await (const record of records(kind, warnings)) {
-        if (signal?.aborted) throw new ExportInterruptedError();
+      for await (const record of interruptible(records(kind, warnings), signal)) {
         await table.write(record);
         summary.rows[kind] = ++rows;
       }
@@ -137,7 +136,7 @@ export async function runExport(options: ExportOptions, hooks: ExportHooks = {})
       await table.close();
       hooks.onProgress?.({ kind, rows, pages: summary.pages[kind] ?? 0 });
     }
-    if (signal?.aborted) throw new ExportInterruptedError();
+    if (signal?.aborted === true) throw new ExportInterruptedError();
     summary.files = await sink.commit();
   } catch (error) {
     await sink.abort();
@@ -145,6 +144,26 @@ export async function runExport(options: ExportOptions, hooks: ExportHooks = {})
   }
   summary.durationMs = Math.round(performance.now() - started);
   return summary;
+}
+
+/**
+ * The rows of `source` until `signal` aborts — at once, even while a page request (maybe in a
+ * minute-long retry back-off) is still pending: the user pressed Ctrl-C and waits.
+ */
+async function* interruptible<T>(source: AsyncGenerator<T>, signal: AbortSignal | undefined): AsyncGenerator<T> {
+  if (signal === undefined) return yield* source;
+  for (;;) {
+    if (signal.aborted) throw new ExportInterruptedError();
+    // A listener per step, removed when the step settles: racing one long-lived promise would
+    // keep a reaction per row alive until the end of the export.
+    const next = await new Promise<IteratorResult<T>>((resolve, reject) => {
+      const stop = () => reject(new ExportInterruptedError());
+      signal.addEventListener('abort', stop, { once: true });
+      source.next().then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+    });
+    if (next.done === true) return;
+    yield next.value;
+  }
 }
 
 interface Settings extends SinkOptions {
