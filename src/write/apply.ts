@@ -81,8 +81,9 @@ async function readBack(client: Client, operation: WriteOperation): Promise<{ ap
     }
     case 'add_black':
     case 'delete_black': {
-      const entry = await findBlacklisted(client, operation.phone);
-      return operation.action === 'add_black' ? { applied: entry !== undefined, smscId: entry } : { applied: entry === undefined };
+      const phones = listItems(operation.phone);
+      const listed = await findBlacklisted(client, phones);
+      return operation.action === 'add_black' ? { applied: listed.size === phones.length, smscId: listed.get(phones[0] ?? '') } : { applied: listed.size === 0 };
     }
   }
 }
@@ -97,7 +98,13 @@ async function findContact(client: Client, fields: ContactFields): Promise<{ int
   return rows.find((row) => (phone !== undefined ? wanted(row.fields.phone, phone) : wanted(row.fields.mail, search)));
 }
 
-async function findBlacklisted(client: Client, phone: string): Promise<number | undefined> {
-  for await (const entry of pageBlacklist(client)) if (entry.phone.replace(/\D/g, '') === phone) return entry.id;
-  return undefined;
+/** The blacklist entry ids of those of `phones` (digits) that are listed. */
+async function findBlacklisted(client: Client, phones: readonly string[]): Promise<Map<string, number>> {
+  const listed = new Map<string, number>();
+  for await (const entry of pageBlacklist(client)) {
+    const phone = entry.phone.replace(/\D/g, '');
+    if (phones.includes(phone)) listed.set(phone, entry.id);
+    if (listed.size === phones.length) break;
+  }
+  return listed;
 }

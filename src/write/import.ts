@@ -204,12 +204,12 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {})
     if (aborted) return { ...base, action: 'skip', outcome: 'skipped', errorCode: aborted.code, error: `not attempted: ${aborted.message}`, attempts: 0 };
 
     if (target === 'blacklist') {
-      const first = listItems(phone)[0] ?? '';
-      const existing = blacklist.get(first);
-      const line = { ...base, phone: first };
-      if (existing !== undefined) return { ...line, action: 'unchanged', outcome: dryRun ? 'dry-run' : 'done', smscId: existing, attempts: 0 };
-      if (dryRun) return { ...line, action: 'add', outcome: 'dry-run', attempts: 0 };
-      return execute({ ...line, action: 'add' }, { action: 'add_black', phone: first, type: options.mapping.blacklistType ?? 0 });
+      // Every number of the row is blocked; only those not listed yet are sent.
+      const phones = listItems(phone);
+      const unlisted = phones.filter((number) => !blacklist.has(number));
+      if (unlisted.length === 0) return { ...base, action: 'unchanged', outcome: dryRun ? 'dry-run' : 'done', smscId: blacklist.get(phones[0] ?? ''), attempts: 0 };
+      if (dryRun) return { ...base, action: 'add', outcome: 'dry-run', attempts: 0 };
+      return execute({ ...base, action: 'add' }, { action: 'add_black', phone: unlisted.join(','), type: options.mapping.blacklistType ?? 0 });
     }
 
     const desired = resolveGroups(result.fields, groups);

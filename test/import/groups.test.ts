@@ -120,3 +120,40 @@ describe('import --target blacklist', () => {
     expect(emulator.state().contacts).toEqual([]);
   });
 });
+
+describe('import --target blacklist with several numbers in one cell', () => {
+  it('blocks every number of the row, sending only those not listed yet', async () => {
+    seed(emulator, { blacklist: [{ id: 101, phone: mobile(1), type: 0 }, { id: 102, phone: mobile(9), type: 0 }] });
+    const stopList = await writeInput(dir.path, 'stop-many.csv', [{ phone: `${mobile(1)}, 8 916 000-00-02` }, { phone: `${mobile(3)}; ${mobile(4)}` }, { phone: mobile(9) }]);
+
+    const { report } = await importInto(emulator, { input: stopList, target: 'blacklist', mappingFile: BLACKLIST_MAPPING });
+
+    // Re-sending the listed 79160000001 would be a save error (5): the row would fail.
+    expect(report.map(({ phone, action, outcome }) => `${phone} ${action}/${outcome}`)).toEqual([
+      `${mobile(1)},${mobile(2)} add/done`,
+      `${mobile(3)},${mobile(4)} add/done`,
+      `${mobile(9)} unchanged/done`,
+    ]);
+    expect(emulator.stats().calls.add_black).toBe(2);
+    expect(emulator.state().blacklist.map(({ phone }) => phone).sort()).toEqual([mobile(1), mobile(2), mobile(3), mobile(4), mobile(9)]);
+  });
+
+  it('settles lost add_black replies of multi-number rows by reading the blacklist back', async () => {
+    // Each read-back pages the blacklist from its first page, the same request every time: the
+    // accelerated clock lets the identical-request window pass.
+    const fast = await startTestEmulator({ clockScale: 600, faults: { seed: 3, lostReplyRate: 0.4 } });
+    try {
+      const rows = Array.from({ length: 12 }, (_, index) => ({ phone: `${mobile(10 + 2 * index)}, ${mobile(11 + 2 * index)}` }));
+      const stopList = await writeInput(dir.path, 'stop-lost.csv', rows);
+
+      const { summary, report } = await importInto(fast, { input: stopList, target: 'blacklist', mappingFile: BLACKLIST_MAPPING, clockScale: 600 });
+
+      expect(fast.stats().faults.lostReply).toBeGreaterThan(0);
+      expect(summary.readBacks).toBeGreaterThan(0);
+      expect(report.filter(({ outcome }) => outcome !== 'done')).toEqual([]);
+      expect(fast.state().blacklist.map(({ phone }) => phone).sort()).toEqual(Array.from({ length: 24 }, (_, index) => mobile(10 + index)));
+    } finally {
+      await fast.close();
+    }
+  });
+});
