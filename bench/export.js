@@ -1,7 +1,8 @@
 // Export benchmark: an emulator account of N contacts (seeded directly with `reset`) exported to
 // CSV and XLSX by `runExport` from dist/, each run in a fresh child process so its peak RSS
 // (`maxRSS`) belongs to that export alone. The emulator lives in this (parent) process, so the
-// child's memory is the exporter's only. Memory must stay flat: compare 10,000 with 100,000.
+// child's memory is the exporter's only. Memory must stay flat: compare 10,000 with 100,000
+// (peak RSS, and the heap left after a forced GC at the end, which shows any per-row build-up).
 //
 //   node bench/export.js                       → JSON report on stdout, progress on stderr
 //   node bench/export.js --child <fmt> <rows> <url> <out>   (internal: one measured export)
@@ -53,7 +54,7 @@ export function benchmarkAccount(count) {
 function measureInChild(format, rows, url) {
   const out = `${OUT}export-${rows}.${format}`;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SELF, '--child', format, String(rows), url, out], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--expose-gc', SELF, '--child', format, String(rows), url, out], { stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
     child.once('error', reject);
@@ -69,6 +70,9 @@ async function child([format, rows, url, out]) {
   // The CLI passes a Ctrl-C signal; measure that path.
   const summary = await runExport({ client, out, format, signal: new AbortController().signal });
   const ms = performance.now() - started;
+  // What the export still holds once garbage is gone: flat if nothing accumulates per row. Peak
+  // RSS also includes the headroom V8 lets the heap grow to between collections.
+  globalThis.gc?.();
   const result = {
     format,
     rows: summary.rows.contacts,
@@ -76,6 +80,7 @@ async function child([format, rows, url, out]) {
     ms: Math.round(ms),
     pages: summary.pages,
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    retainedHeapMb: +(process.memoryUsage().heapUsed / 1024 / 1024).toFixed(1),
     fileMb: +(statSync(out).size / 1024 / 1024).toFixed(1),
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -112,11 +117,12 @@ export async function runExportBenchmarks({ sizes, formats = ['csv', 'xlsx'], re
           pagesMatch: first.pages.contacts === expectedPages && first.rows === rows,
           groupPages: first.pages.groups,
           peakRssMb: median(runs.map((r) => r.peakRssMb)),
+          retainedHeapMb: median(runs.map((r) => r.retainedHeapMb)),
           fileMb: first.fileMb,
         };
         report.runs.push(run);
         process.stderr.write(
-          `  export ${format.padEnd(4)} ${String(rows).padStart(7)} rows  ${String(run.ms).padStart(6)} ms  ${run.rowsPerS.toLocaleString('en').padStart(8)} rows/s  pages ${run.contactPages} (expected ${expectedPages})  peak RSS ${run.peakRssMb} MB  file ${run.fileMb} MB\n`,
+          `  export ${format.padEnd(4)} ${String(rows).padStart(7)} rows  ${String(run.ms).padStart(6)} ms  ${run.rowsPerS.toLocaleString('en').padStart(8)} rows/s  pages ${run.contactPages} (expected ${expectedPages})  peak RSS ${run.peakRssMb} MB  heap after GC ${run.retainedHeapMb} MB  file ${run.fileMb} MB\n`,
         );
       }
     }
@@ -124,10 +130,11 @@ export async function runExportBenchmarks({ sizes, formats = ['csv', 'xlsx'], re
     await emulator.close();
   }
   const [small, large] = [Math.min(...sizes), Math.max(...sizes)];
-  report.rssGrowth = Object.fromEntries(
+  report.memoryGrowth = Object.fromEntries(
     formats.map((format) => {
-      const rss = (rows) => report.runs.find((run) => run.format === format && run.rows === rows)?.peakRssMb;
-      return [format, { [small]: rss(small), [large]: rss(large), ratio: +(rss(large) / rss(small)).toFixed(2) }];
+      const run = (rows) => report.runs.find((candidate) => candidate.format === format && candidate.rows === rows);
+      const ratio = (key) => +(run(large)[key] / run(small)[key]).toFixed(2);
+      return [format, { peakRssMb: { [small]: run(small).peakRssMb, [large]: run(large).peakRssMb, ratio: ratio('peakRssMb') }, retainedHeapMb: { [small]: run(small).retainedHeapMb, [large]: run(large).retainedHeapMb, ratio: ratio('retainedHeapMb') } }];
     }),
   );
   return report;
