@@ -55,8 +55,12 @@ if (!only || only.includes('xlsx')) {
   const clean = measure('clean', file);
   report.cleanXlsx = { rows, floorRowsPerS: Math.round((floor.rows / floor.ms) * 1000), cleanRowsPerS: Math.round((clean.rows / clean.ms) * 1000), ratio: +(clean.ms / floor.ms).toFixed(2), peakRssMb: clean.peakRssMb };
 }
-if (!only || only.includes('import') || only.includes('export')) {
-  const { runWriterBenchmarks } = await import('./writer.js');
-  Object.assign(report, await runWriterBenchmarks({ only }));
+if (!only || only.includes('import')) {
+  const { runImportBenchmarks } = await import('./import.js');
+  report.import = await runImportBenchmarks();
+}
+if (!only || only.includes('export')) {
+  const { runExportBenchmarks } = await import('./export.js');
+  report.export = await runExportBenchmarks();
 }
 process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

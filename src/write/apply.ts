@@ -35,9 +35,11 @@ export async function applyOperation(client: Client, operation: WriteOperation):
       return { smscId: await send(client, operation), readBacks };
     } catch (error) {
       if (isSmscError(error) && error.code === 'ERR_SMSC_NOT_FOUND' && operation.action === 'delete') return { readBacks };
-      if (!isSmscError(error) || error.code !== 'ERR_SMSC_UNKNOWN_OUTCOME' || readBacks + 1 >= MAX_UNKNOWN_OUTCOMES) throw error;
+      if (!isSmscError(error) || error.code !== 'ERR_SMSC_UNKNOWN_OUTCOME') throw error;
+      // Even the last lost reply is settled from the account: the write may well have been applied.
       const settled = await readBack(client, operation);
       if (settled.applied) return { smscId: settled.smscId, readBacks: readBacks + 1 };
+      if (readBacks + 1 >= MAX_UNKNOWN_OUTCOMES) throw error;
     }
   }
 }

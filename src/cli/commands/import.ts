@@ -84,7 +84,10 @@ export function formatImportSummary(summary: ImportSummary): string {
   ];
   if (summary.groupsCreated > 0) lines.push(`groups created: ${summary.groupsCreated}`);
   if (summary.groupsMissing.length > 0) lines.push(`groups missing (use --create-groups): ${summary.groupsMissing.join(', ')}`);
-  if (summary.actions.delete > 0 && summary.dryRun) lines.push(`WARNING: ${summary.actions.delete} contacts would be DELETED (see the report's delete lines)`);
+  if (summary.actions.delete > 0) {
+    const verb = summary.dryRun ? 'planned for DELETION' : 'in delete lines';
+    lines.push(`WARNING: ${summary.actions.delete} account contacts ${verb}; see the report's delete lines (withheld ones say why)`);
+  }
   if (summary.aborted) lines.push(`ABORTED: ${summary.aborted.message}`);
   lines.push(`report: ${summary.report} (${(summary.durationMs / 1000).toFixed(1)} s)`);
   return lines.join('\n');
