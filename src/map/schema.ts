@@ -89,9 +89,11 @@ export const mappingSchema = strictWithSuggestions(
       .describe('An empty cell means "leave the value SMSC has" (keep) or "clear it in SMSC" (clear). The phone is never cleared.'),
     groups: z.enum(['name', 'id']).default('name').describe('Whether grp cells hold group names or numeric group ids.'),
     contactKind: z
-      .enum(['phone', 'mail'])
+      .enum(['phone', 'mail', 'any'])
       .default('phone')
-      .describe('"mail": contacts are keyed by e-mail — a row needs a valid e-mail instead of a valid phone.'),
+      .describe(
+        '"phone": a row needs a valid phone. "mail": contacts are keyed by e-mail — a row needs a valid e-mail instead. "any": keyed by the phone when the row has one, else by the e-mail (an export of a mixed account).',
+      ),
     duplicates: z
       .enum(['first', 'last', 'merge'])
       .default('first')
@@ -104,6 +106,12 @@ export const mappingSchema = strictWithSuggestions(
   'option',
 )
   .superRefine((mapping, context) => {
+    if (mapping.contactKind === 'any') {
+      if (mapping.fields.phone === undefined && mapping.fields.mail === undefined) {
+        context.addIssue({ code: 'custom', path: ['fields', 'phone'], message: 'required: a contact needs a phone or a mail (contactKind is "any")' });
+      }
+      return;
+    }
     const key = mapping.contactKind === 'mail' ? 'mail' : 'phone';
     if (mapping.fields[key] === undefined) {
       context.addIssue({ code: 'custom', path: ['fields', key], message: `required: a contact needs a ${key} (contactKind is "${mapping.contactKind}")` });

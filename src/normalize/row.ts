@@ -47,9 +47,10 @@ function fieldNormalizers(mapping: Mapping, today: Date | undefined): Record<Con
   };
 }
 
-const MISSING_KEY: Readonly<Record<'phone' | 'mail', { code: string; reason: string }>> = {
+const MISSING_KEY: Readonly<Record<Mapping['contactKind'], { code: string; reason: string }>> = {
   phone: { code: 'PHONE_MISSING', reason: 'no phone number: a contact needs one' },
   mail: { code: 'MAIL_MISSING', reason: 'no e-mail address: a mail contact needs one' },
+  any: { code: 'KEY_MISSING', reason: 'neither a phone number nor an e-mail address: a contact needs one of them' },
 };
 
 /**
@@ -60,11 +61,14 @@ const MISSING_KEY: Readonly<Record<'phone' | 'mail', { code: string; reason: str
  */
 export function createRowNormalizer(mapping: Mapping, options: RowNormalizerOptions): (mapped: MappedRow) => NormalizedRow {
   const normalizers = fieldNormalizers(mapping, options.today);
-  const key: 'phone' | 'mail' = mapping.contactKind === 'mail' ? 'mail' : 'phone';
+  // With contactKind "any" a row is a phone contact when it has a phone cell, else a mail contact.
+  const keyOf = (mapped: MappedRow): 'phone' | 'mail' =>
+    mapping.contactKind === 'mail' || (mapping.contactKind === 'any' && cleanText(mapped.values.phone ?? '') === '') ? 'mail' : 'phone';
   const optionalSeverity = options.strict ? 'error' : 'warning';
   const clearEmpty = mapping.emptyCells === 'clear';
 
   return (mapped) => {
+    const key = keyOf(mapped);
     const fields: ContactFields = {};
     const issues: RowIssue[] = [];
     const notes: string[] = [];
@@ -90,7 +94,8 @@ export function createRowNormalizer(mapping: Mapping, options: RowNormalizerOpti
     }
 
     if (fields[key] === undefined && !issues.some((found) => found.field === key)) {
-      issue(key, mapped.values[key] ?? '', MISSING_KEY[key].code, MISSING_KEY[key].reason, 'error');
+      const missing = MISSING_KEY[mapping.contactKind];
+      issue(key, mapped.values[key] ?? '', missing.code, missing.reason, 'error');
     }
     const rejectedRow = issues.some((found) => found.severity === 'error');
     return rejectedRow ? { row: mapped.row, issues, notes } : { row: mapped.row, fields, issues, notes };

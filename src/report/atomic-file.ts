@@ -29,7 +29,12 @@ export function openAtomicFile(path: string): AtomicFile {
       settled = true;
       if (!stream.writableEnded) stream.end();
       if (!stream.closed) await once(stream, 'close');
-      await rename(temporary, path);
+      try {
+        await rename(temporary, path);
+      } catch (error) {
+        await rm(temporary, { force: true });
+        throw error;
+      }
     },
     async abort() {
       if (settled) return;

@@ -94,3 +94,24 @@ describe('createRowNormalizer', () => {
     expect(kz(row({ phone: '8 701 234 56 78' })).fields).toEqual({ phone: '77012345678' });
   });
 });
+
+describe('contactKind "any" (an export of a mixed account)', () => {
+  const normalize = normalizer({ contactKind: 'any' });
+
+  it('keys a row with a phone by its phone, and a phone-less row by its e-mail', () => {
+    expect(normalize(row({ phone: '89161234567', mail: 'a@b.ru' })).fields).toEqual({ phone: '79161234567', mail: 'a@b.ru' });
+    expect(normalize(row({ phone: '', mail: 'Only@Mail.ru', name: 'Почта' })).fields).toEqual({ mail: 'only@mail.ru', name: 'Почта' });
+  });
+
+  it('still rejects an invalid phone even when the e-mail is valid', () => {
+    const result = normalize(row({ phone: '12345678', mail: 'a@b.ru' }));
+    expect(result.fields).toBeUndefined();
+    expect(result.issues).toMatchObject([{ field: 'phone', code: 'PHONE_INVALID', severity: 'error' }]);
+  });
+
+  it('rejects a row with neither', () => {
+    const result = normalize(row({ phone: '', mail: '', name: 'Никто' }));
+    expect(result.fields).toBeUndefined();
+    expect(result.issues).toMatchObject([{ code: 'KEY_MISSING', severity: 'error' }]);
+  });
+});
