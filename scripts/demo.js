@@ -51,6 +51,7 @@ try {
     await run(`import ${file} — dry run (the diff to review)`, ['import', file, '--mapping', mapping, '--create-groups', '--dry-run', '--report', `${out}${name}.dry-run.csv`]);
     await run(`import ${file} — for real`, ['import', file, '--mapping', mapping, '--create-groups', '--report', `${out}${name}.report.csv`]);
   }
+  await run('import a stop-list into the blacklist', ['import', 'samples/stop-list.csv', '--mapping', 'mappings/blacklist.json', '--target', 'blacklist', '--report', `${out}stop-list.report.csv`]);
   // contacts.xlsx holds the same people as the Excel CSV with newer data, so the current truth is
   // the UTF-8 file plus the XLSX: re-importing them must change nothing.
   const before = emulator.stats();
