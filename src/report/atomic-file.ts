@@ -1,4 +1,4 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, readdirSync, rmSync, type WriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { once } from 'node:events';
@@ -18,6 +18,7 @@ export interface AtomicFile {
 
 export function openAtomicFile(path: string): AtomicFile {
   if (path === '-') return stdoutFile();
+  removeStaleTemporaries(path);
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   const stream: WriteStream = createWriteStream(temporary);
   let settled = false;
@@ -43,6 +44,34 @@ export function openAtomicFile(path: string): AtomicFile {
       await rm(temporary, { force: true });
     },
   };
+}
+
+/**
+ * A run killed with `kill -9` cannot remove its temporary file; the next run writing the same file
+ * does, when the process that owned it is gone.
+ */
+function removeStaleTemporaries(path: string): void {
+  const directory = dirname(path);
+  const prefix = `.${basename(path)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(directory);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const owner = name.startsWith(prefix) ? /^(\d+)\.\d+\.tmp$/.exec(name.slice(prefix.length)) : null;
+    if (owner && !isRunning(Number(owner[1]))) rmSync(join(directory, name), { force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function stdoutFile(): AtomicFile {
