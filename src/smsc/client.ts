@@ -193,19 +193,19 @@ export function createSmscClient(options: SmscClientOptions): SmscClient {
       });
     } catch (error) {
       signal?.throwIfAborted();
-      throw transportFailure(command, error, timeoutMs);
+      throw transportFailure(command, baseUrl, error, timeoutMs);
     }
     if (response.status !== 200) {
       await response.body?.cancel().catch(() => undefined);
       const where = response.status >= 300 && response.status < 400 ? ` to ${response.headers.get('location') ?? '?'}; set SMSC_URL to the final address` : '';
-      throw new SmscTransportError(`HTTP ${response.status}${where}`, { command, status: response.status, sent: true });
+      throw new SmscTransportError(`HTTP ${response.status} from ${hostOf(baseUrl)}${where}`, { command, status: response.status, sent: true });
     }
     let bytes: Buffer;
     try {
       bytes = Buffer.from(await response.arrayBuffer());
     } catch (error) {
       signal?.throwIfAborted();
-      throw transportFailure(command, error, timeoutMs);
+      throw transportFailure(command, baseUrl, error, timeoutMs);
     }
     return decodeBody(command, bytes, response.headers.get('content-type'));
   }
@@ -264,12 +264,17 @@ function settle(command: Command, error: SmscError): SmscError {
 /** Failures that happen before a single byte of the request can have reached the service. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
-function transportFailure(command: Command, error: unknown, timeoutMs: number): SmscTransportError {
+/** The host named in transport errors, so a wrong SMSC_URL is obvious (checkBaseUrl refuses credentials in it). */
+function hostOf(baseUrl: string): string {
+  return new URL(baseUrl).host;
+}
+
+function transportFailure(command: Command, baseUrl: string, error: unknown, timeoutMs: number): SmscTransportError {
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-    return new SmscTransportError(`no complete reply within ${timeoutMs} ms`, { command, sent: true, cause: error });
+    return new SmscTransportError(`no complete reply from ${hostOf(baseUrl)} within ${timeoutMs} ms`, { command, sent: true, cause: error });
   }
   const code = systemCode(error);
-  return new SmscTransportError(`connection failed (${code ?? describeError(error)})`, { command, sent: code === undefined || !NOT_SENT_CODES.has(code), cause: error });
+  return new SmscTransportError(`connection to ${hostOf(baseUrl)} failed (${code ?? describeError(error)})`, { command, sent: code === undefined || !NOT_SENT_CODES.has(code), cause: error });
 }
 
 /** The system error code under fetch's `TypeError('fetch failed')` (possibly an AggregateError). */
