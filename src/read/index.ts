@@ -3,7 +3,6 @@ import { openCsv, type CsvHead } from './csv.js';
 import { normalizeDelimiter } from './delimiter.js';
 import { ReadError } from './errors.js';
 import type { ReadOptions, Table } from './types.js';
-import { openXlsx } from './xlsx.js';
 
 export type { Cell, ReadOptions, ReadWarning, SourceRow, Table, TableInfo } from './types.js';
 export { ReadError, type ReadErrorCode } from './errors.js';
@@ -23,7 +22,11 @@ export async function openTable(file: string, options: ReadOptions = {}): Promis
   const normalized = normalizeOptions(file, options);
   const head = await readHead(file);
   if (head.sample.length === 0) throw new ReadError('ERR_READ_EMPTY', file, 'the file is empty');
-  if (startsWith(head.sample, ZIP_MAGIC)) return openXlsx(file, normalized);
+  if (startsWith(head.sample, ZIP_MAGIC)) {
+    // exceljs costs ~25 MB of memory once loaded: only spreadsheets pay for it.
+    const { openXlsx } = await import('./xlsx.js');
+    return openXlsx(file, normalized);
+  }
   if (startsWith(head.sample, EMPTY_ZIP_MAGIC)) throw new ReadError('ERR_READ_NOT_XLSX', file, 'an empty ZIP archive, not an .xlsx workbook');
   if (startsWith(head.sample, OLE2_MAGIC)) {
     throw new ReadError('ERR_READ_NOT_XLSX', file, 'an Excel 97–2003 (.xls) or other OLE file: save it as .xlsx or CSV');

@@ -1,4 +1,4 @@
-import { createWriteStream, readdirSync, rmSync, type WriteStream } from 'node:fs';
+import { createWriteStream, readdirSync, rmSync, statSync, type WriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { once } from 'node:events';
@@ -18,6 +18,8 @@ export interface AtomicFile {
 
 export function openAtomicFile(path: string): AtomicFile {
   if (path === '-') return stdoutFile();
+  // /dev/null, a named pipe, /dev/fd/N: renaming a file over them would replace the device itself.
+  if (existsAsNonFile(path)) return inPlaceFile(path);
   removeStaleTemporaries(path);
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   const stream: WriteStream = createWriteStream(temporary);
@@ -72,6 +74,30 @@ function isRunning(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+function existsAsNonFile(path: string): boolean {
+  try {
+    return !statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Written where it is: there is no previous content to protect in a device or a pipe. */
+function inPlaceFile(path: string): AtomicFile {
+  const stream = createWriteStream(path);
+  return {
+    stream,
+    path,
+    async commit() {
+      if (!stream.writableEnded) stream.end();
+      if (!stream.closed) await once(stream, 'close');
+    },
+    async abort() {
+      stream.destroy();
+    },
+  };
 }
 
 function stdoutFile(): AtomicFile {

@@ -1,4 +1,6 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -39,5 +41,23 @@ describe('openAtomicFile', () => {
     file.stream.end('done');
     await file.commit();
     expect((await readdir(dir)).sort()).toEqual(['.other.csv.2147483646.1700000000000.tmp', `.report.csv.${process.pid}.1700000000000.tmp`, 'report.csv'].sort());
+  });
+});
+
+describe('openAtomicFile on something that is not a regular file', () => {
+  it('writes into a named pipe instead of renaming a file over it (as it would over /dev/null)', async () => {
+    const fifo = join(dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    const received = (async () => {
+      let text = '';
+      for await (const chunk of createReadStream(fifo, 'utf8')) text += chunk as string;
+      return text;
+    })();
+    const file = openAtomicFile(fifo);
+    file.stream.end('through the pipe');
+    await file.commit();
+    expect(await received).toBe('through the pipe');
+    expect((await stat(fifo)).isFIFO()).toBe(true);
+    expect(await readdir(dir)).toEqual(['pipe']);
   });
 });
