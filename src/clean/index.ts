@@ -59,13 +59,15 @@ export async function runClean(options: CleanOptions, hooks: CleanHooks = {}): P
       for (const issue of result.issues) {
         if (issue.severity === 'warning') counts.warnings++;
         if (DUPLICATE_CODES.has(issue.code)) counts.duplicates++;
-        await rejectsFile.write({ row: issue.row, field: issue.field, value: issue.value, reason: issue.reason, severity: issue.severity });
+        const wait = rejectsFile.write({ row: issue.row, field: issue.field, value: issue.value, reason: issue.reason, severity: issue.severity });
+        if (wait) await wait;
       }
       if (result.fields === undefined) {
         counts.rejected++;
       } else {
         counts.clean++;
-        await cleanFile.write({ row: result.row, ...result.fields, notes: result.notes.join('; ') });
+        const wait = cleanFile.write({ row: result.row, ...result.fields, notes: result.notes.join('; ') });
+        if (wait) await wait;
       }
       if ((counts.rowsRead & 0x3ff) === 0) hooks.onProgress?.(counts.rowsRead);
     }

@@ -14,7 +14,8 @@ import { ExportOptionError } from './errors.js';
 import { kindPath, STDOUT, type ExportFormat } from './output-path.js';
 
 export interface TableWriter {
-  write(record: ExportRecord): Promise<void>;
+  /** A promise only when the output asks to wait (back-pressure). */
+  write(record: ExportRecord): Promise<void> | undefined;
   /** The table is complete; the next one may be opened. */
   close(): Promise<void>;
 }

@@ -15,7 +15,8 @@ export interface CsvWriterOptions<Column extends string> {
 /** A streamed CSV file written atomically (see AtomicFile); `write` honours back-pressure. */
 export interface CsvWriter<Column extends string> {
   readonly path: string;
-  write(record: Partial<Record<Column, string | number | undefined>>): Promise<void>;
+  /** Returns a promise only when the file asks to wait (back-pressure); most rows cost no promise at all. */
+  write(record: Partial<Record<Column, string | number | undefined>>): Promise<void> | undefined;
   commit(): Promise<void>;
   abort(): Promise<void>;
 }
@@ -30,24 +31,23 @@ export function openCsvWriter<Column extends string>(path: string, options: CsvW
     record_delimiter: 'windows',
   });
   stringifier.pipe(file.stream, { end: path !== '-' });
-  const raw = options.rawColumns ?? new Set<Column>();
   const columns = options.columns;
+  const raw = columns.map((column) => options.rawColumns?.has(column) ?? false);
   let failure: unknown;
   stringifier.on('error', (error) => (failure ??= error));
   file.stream.on('error', (error) => (failure ??= error));
 
   return {
     path,
-    async write(record) {
+    write(record) {
       if (failure !== undefined) throw failure;
       const row: string[] = new Array<string>(columns.length);
       for (let index = 0; index < columns.length; index++) {
-        const column = columns[index] as Column;
-        const value = record[column];
+        const value = record[columns[index] as Column];
         const text = value === undefined ? '' : String(value);
-        row[index] = raw.has(column) ? text : neutralizeFormula(text);
+        row[index] = raw[index] ? text : neutralizeFormula(text);
       }
-      if (!stringifier.write(row)) await once(stringifier, 'drain');
+      return stringifier.write(row) ? undefined : once(stringifier, 'drain').then(() => undefined);
     },
     async commit() {
       if (failure !== undefined) throw failure;
