@@ -42,7 +42,11 @@ export function openAtomicFile(path: string): AtomicFile {
     async abort() {
       if (settled) return;
       settled = true;
+      // The file may still be opening: removing it before the stream has closed would let the
+      // pending open create it again.
+      const closed = stream.closed ? Promise.resolve() : new Promise<void>((resolve) => stream.once('close', () => resolve()));
       stream.destroy();
+      await closed;
       await rm(temporary, { force: true });
     },
   };
