@@ -7,6 +7,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll } from 'vitest';
 import { startEmulator, type Contact, type EmulatorOptions, type EmulatorState, type EmulatorStats, type Group, type RunningEmulator } from '../../src/emulator/index.js';
 import { loadMapping } from '../../src/map/load.js';
 import type { Mapping } from '../../src/map/schema.js';
@@ -98,6 +99,38 @@ export async function readReport(path: string): Promise<{ header: string; rows: 
 
 export async function startTestEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   return startEmulator({ port: 0, ...options });
+}
+
+/** What a test file of the import suite works in: one emulator and one temp dir, for the whole file. */
+export interface ImportWorld {
+  readonly emulator: RunningEmulator;
+  /** Path of the file's temp dir. */
+  readonly dir: string;
+}
+
+/** Starts the emulator and makes the temp dir before the file's tests, and removes both after them. */
+export function useImportWorld(options: EmulatorOptions = {}): ImportWorld {
+  let emulator: RunningEmulator | undefined;
+  let temp: Awaited<ReturnType<typeof makeTempDir>> | undefined;
+  beforeAll(async () => {
+    [emulator, temp] = await Promise.all([startTestEmulator(options), makeTempDir()]);
+  });
+  afterAll(async () => {
+    await emulator?.close();
+    await temp?.remove();
+  });
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('useImportWorld: used outside a test (before beforeAll ran)');
+    return value;
+  };
+  return {
+    get emulator() {
+      return ready(emulator);
+    },
+    get dir() {
+      return ready(temp).path;
+    },
+  };
 }
 
 export interface ImportRunOptions extends Partial<Omit<ImportOptions, 'client' | 'meter' | 'mapping'>> {

@@ -4,9 +4,9 @@
  * missing, no contact twice (the emulator accepts duplicate phones here, so a blind re-send of a
  * lost `add` would show) — and the report must account for every row.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Contact, RunningEmulator } from '../../src/emulator/index.js';
-import { contact, contactsByPhone, group, importInto, makeTempDir, mobile, seed, startTestEmulator, writeInput, type InputRow } from '../helpers/import-run.js';
+import { describe, expect, it } from 'vitest';
+import type { Contact } from '../../src/emulator/index.js';
+import { contact, contactsByPhone, group, importInto, mobile, seed, writeInput, type InputRow, useImportWorld } from '../helpers/import-run.js';
 
 /** The emulator's minute-long throttling windows pass in 100 ms; the client's clock runs as fast. */
 const CLOCK_SCALE = 600;
@@ -53,35 +53,24 @@ function existing(i: number): Contact {
 
 const sortedLists = (fields: Fields): Fields => ({ ...fields, groups: [...fields.groups].sort(), tags: [...fields.tags].sort() });
 
-let emulator: RunningEmulator;
-let dir: { path: string; remove: () => Promise<void> };
-
-beforeAll(async () => {
-  emulator = await startTestEmulator({
-    clockScale: CLOCK_SCALE,
-    duplicatePhoneOnAdd: 'allow',
-    faults: { seed: 20_261_125, lostReplyRate: 0.06, resetRate: 0.05, http500Rate: 0.05, error9Rate: 0.05, truncateRate: 0.03, slowRate: 0.05, slowMs: 15 },
-  });
-  dir = await makeTempDir();
-});
-
-afterAll(async () => {
-  await emulator.close();
-  await dir.remove();
+const world = useImportWorld({
+  clockScale: CLOCK_SCALE,
+  duplicatePhoneOnAdd: 'allow',
+  faults: { seed: 20_261_125, lostReplyRate: 0.06, resetRate: 0.05, http500Rate: 0.05, error9Rate: 0.05, truncateRate: 0.03, slowRate: 0.05, slowMs: 15 },
 });
 
 describe('import under every fault kind', () => {
   it('reaches exactly the state the file describes, without duplicates, with one report line per row', async () => {
     const rows = Array.from({ length: ROWS }, (_, index) => index + 1);
-    seed(emulator, {
+    seed(world.emulator, {
       groups: [group(GROUPS.VIP, 'VIP'), group(GROUPS.Клиенты, 'Клиенты')],
       contacts: rows.slice(0, EXISTING).map(existing),
     });
-    const input = await writeInput(dir.path, 'faulty.csv', rows.map(fileRow));
+    const input = await writeInput(world.dir, 'faulty.csv', rows.map(fileRow));
 
-    const { summary, report } = await importInto(emulator, { input, concurrency: 4, clockScale: CLOCK_SCALE });
+    const { summary, report } = await importInto(world.emulator, { input, concurrency: 4, clockScale: CLOCK_SCALE });
 
-    const stats = emulator.stats();
+    const stats = world.emulator.stats();
     for (const kind of ['lostReply', 'reset', 'http500', 'error9', 'truncate'] as const) expect(stats.faults[kind], kind).toBeGreaterThan(0);
     expect(summary.readBacks).toBeGreaterThan(0);
     expect(summary.aborted).toBeUndefined();
@@ -89,7 +78,7 @@ describe('import under every fault kind', () => {
     expect(report.filter((line) => line.outcome !== 'done')).toEqual([]);
     expect(stats.calls.move_group).toBeGreaterThan(0);
 
-    const state = emulator.state();
+    const state = world.emulator.state();
     expect(state.contacts).toHaveLength(ROWS);
     const actual = Object.entries(contactsByPhone(state)).map(([phone, fields]) => [phone, sortedLists(fields)]);
     expect(Object.fromEntries(actual)).toEqual(Object.fromEntries(rows.map((i) => [mobile(1000 + i), sortedLists(expected(i))])));

@@ -1,10 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../../src/emulator/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { importExitCode } from '../../src/write/import.js';
-import { BLACKLIST_MAPPING, contact, contactsByPhone, group, importInto, makeTempDir, mobile, seed, startTestEmulator, writeCallCount, writeInput, type ReportRow } from '../helpers/import-run.js';
+import { BLACKLIST_MAPPING, contact, contactsByPhone, group, importInto, mobile, seed, writeCallCount, writeInput, type ReportRow, startTestEmulator, useImportWorld } from '../helpers/import-run.js';
 
-let emulator: RunningEmulator;
-let dir: { path: string; remove: () => Promise<void> };
+const world = useImportWorld();
 let input: string;
 
 const VIP = group(5901, 'VIP');
@@ -15,9 +13,7 @@ const ACCOUNT = {
 };
 
 beforeAll(async () => {
-  emulator = await startTestEmulator();
-  dir = await makeTempDir();
-  input = await writeInput(dir.path, 'groups.csv', [
+  input = await writeInput(world.dir, 'groups.csv', [
     { name: 'Анна', phone: mobile(1), group: 'VIP; Клиенты' },
     { name: 'Борис', phone: mobile(2), group: 'Клиенты' },
     { name: 'Вера', phone: mobile(3), group: 'vip' },
@@ -25,23 +21,18 @@ beforeAll(async () => {
   ]);
 });
 
-afterAll(async () => {
-  await emulator.close();
-  await dir.remove();
-});
-
-const groupsOf = (phone: string) => contactsByPhone(emulator.state())[phone]?.groups;
+const groupsOf = (phone: string) => contactsByPhone(world.emulator.state())[phone]?.groups;
 
 describe('import with group names', () => {
   it('resolves names through get_group, moves membership-only changes with move_group and rejects rows naming a missing group', async () => {
-    seed(emulator, ACCOUNT);
-    const { summary, report } = await importInto(emulator, { input });
+    seed(world.emulator, ACCOUNT);
+    const { summary, report } = await importInto(world.emulator, { input });
 
     expect(report.map(({ action, outcome }) => `${action}/${outcome}`)).toEqual(['chg/done', 'chg/done', 'add/done', 'reject/rejected']);
     expect(report[3]).toMatchObject({ phone: mobile(4), error_code: 'GROUP_MISSING' });
     expect(report[3]?.error).toMatch(/group «Партнёры» does not exist in the account \(run with --create-groups/);
     expect(report[0]?.changes).toBe('grp: "5901" → "5901,5902"');
-    const { calls } = emulator.stats();
+    const { calls } = world.emulator.stats();
     expect(calls.move_group).toBe(2);
     expect(calls.chg).toBeUndefined();
     expect(calls.add_group).toBeUndefined();
@@ -55,78 +46,78 @@ describe('import with group names', () => {
   });
 
   it('creates missing groups with --create-groups and puts the row in the new group', async () => {
-    seed(emulator, ACCOUNT);
-    const { summary, report } = await importInto(emulator, { input, createGroups: true });
+    seed(world.emulator, ACCOUNT);
+    const { summary, report } = await importInto(world.emulator, { input, createGroups: true });
 
     expect(report.map(({ outcome }) => outcome)).toEqual(['done', 'done', 'done', 'done']);
-    const created = emulator.state().groups.find((candidate) => candidate.name === 'Партнёры');
+    const created = world.emulator.state().groups.find((candidate) => candidate.name === 'Партнёры');
     expect(created).toBeDefined();
-    expect(emulator.stats().calls.add_group).toBe(1);
+    expect(world.emulator.stats().calls.add_group).toBe(1);
     expect(groupsOf(mobile(4))).toEqual([created?.id]);
     expect(summary.groupsCreated).toBe(1);
     expect(importExitCode(summary)).toBe(0);
   });
 
   it('dry-run reads only, creates no group and writes the same report as the real run with outcome dry-run', async () => {
-    seed(emulator, ACCOUNT);
-    const before = emulator.state();
-    const dry = await importInto(emulator, { input, createGroups: true, dryRun: true, report: `${input}.dry.csv` });
+    seed(world.emulator, ACCOUNT);
+    const before = world.emulator.state();
+    const dry = await importInto(world.emulator, { input, createGroups: true, dryRun: true, report: `${input}.dry.csv` });
 
-    expect(Object.keys(emulator.stats().calls).sort()).toEqual(['get', 'get_group']);
-    expect(emulator.state()).toEqual(before);
+    expect(Object.keys(world.emulator.stats().calls).sort()).toEqual(['get', 'get_group']);
+    expect(world.emulator.state()).toEqual(before);
     expect(dry.report.every((line) => line.outcome === 'dry-run')).toBe(true);
     expect(dry.summary.journal).toBeUndefined();
 
-    seed(emulator, ACCOUNT);
-    const real = await importInto(emulator, { input, createGroups: true });
+    seed(world.emulator, ACCOUNT);
+    const real = await importInto(world.emulator, { input, createGroups: true });
     const plan = ({ row, phone, action, changes, error_code }: ReportRow) => ({ row, phone, action, changes, error_code });
     expect(dry.report.map(plan)).toEqual(real.report.map(plan));
   });
 
   it('re-running the same file makes no write call', async () => {
-    seed(emulator, ACCOUNT);
-    await importInto(emulator, { input, createGroups: true });
-    const state = emulator.state();
-    const writesBefore = writeCallCount(emulator.stats());
+    seed(world.emulator, ACCOUNT);
+    await importInto(world.emulator, { input, createGroups: true });
+    const state = world.emulator.state();
+    const writesBefore = writeCallCount(world.emulator.stats());
 
-    const again = await importInto(emulator, { input, createGroups: true });
+    const again = await importInto(world.emulator, { input, createGroups: true });
 
-    expect(writeCallCount(emulator.stats())).toBe(writesBefore);
+    expect(writeCallCount(world.emulator.stats())).toBe(writesBefore);
     expect(again.summary.writeCalls).toBe(0);
     expect(again.report.map(({ action, outcome }) => `${action}/${outcome}`)).toEqual(Array(4).fill('unchanged/done'));
-    expect(emulator.state()).toEqual(state);
+    expect(world.emulator.state()).toEqual(state);
   });
 });
 
 describe('import --target blacklist', () => {
   it('adds the phones the blacklist lacks and leaves listed ones alone', async () => {
-    seed(emulator, { blacklist: [{ id: 101, phone: mobile(1), type: 0 }] });
-    const stopList = await writeInput(dir.path, 'stop.csv', [{ phone: `+${mobile(1)}` }, { phone: mobile(5) }, { phone: '8 (916) 000-00-06' }]);
+    seed(world.emulator, { blacklist: [{ id: 101, phone: mobile(1), type: 0 }] });
+    const stopList = await writeInput(world.dir, 'stop.csv', [{ phone: `+${mobile(1)}` }, { phone: mobile(5) }, { phone: '8 (916) 000-00-06' }]);
 
-    const { summary, report } = await importInto(emulator, { input: stopList, target: 'blacklist', mappingFile: BLACKLIST_MAPPING });
+    const { summary, report } = await importInto(world.emulator, { input: stopList, target: 'blacklist', mappingFile: BLACKLIST_MAPPING });
 
     expect(report.map(({ phone, action, outcome }) => `${phone} ${action}/${outcome}`)).toEqual([
       `${mobile(1)} unchanged/done`,
       `${mobile(5)} add/done`,
       `${mobile(6)} add/done`,
     ]);
-    expect(emulator.stats().calls).toEqual({ get_black: expect.any(Number), add_black: 2 });
-    expect(emulator.state().blacklist.map(({ phone, type }) => ({ phone, type }))).toEqual([
+    expect(world.emulator.stats().calls).toEqual({ get_black: expect.any(Number), add_black: 2 });
+    expect(world.emulator.state().blacklist.map(({ phone, type }) => ({ phone, type }))).toEqual([
       { phone: mobile(1), type: 0 },
       { phone: mobile(5), type: 0 },
       { phone: mobile(6), type: 0 },
     ]);
     expect(summary.target).toBe('blacklist');
-    expect(emulator.state().contacts).toEqual([]);
+    expect(world.emulator.state().contacts).toEqual([]);
   });
 });
 
 describe('import --target blacklist with several numbers in one cell', () => {
   it('blocks every number of the row, sending only those not listed yet', async () => {
-    seed(emulator, { blacklist: [{ id: 101, phone: mobile(1), type: 0 }, { id: 102, phone: mobile(9), type: 0 }] });
-    const stopList = await writeInput(dir.path, 'stop-many.csv', [{ phone: `${mobile(1)}, 8 916 000-00-02` }, { phone: `${mobile(3)}; ${mobile(4)}` }, { phone: mobile(9) }]);
+    seed(world.emulator, { blacklist: [{ id: 101, phone: mobile(1), type: 0 }, { id: 102, phone: mobile(9), type: 0 }] });
+    const stopList = await writeInput(world.dir, 'stop-many.csv', [{ phone: `${mobile(1)}, 8 916 000-00-02` }, { phone: `${mobile(3)}; ${mobile(4)}` }, { phone: mobile(9) }]);
 
-    const { report } = await importInto(emulator, { input: stopList, target: 'blacklist', mappingFile: BLACKLIST_MAPPING });
+    const { report } = await importInto(world.emulator, { input: stopList, target: 'blacklist', mappingFile: BLACKLIST_MAPPING });
 
     // Re-sending the listed 79160000001 would be a save error (5): the row would fail.
     expect(report.map(({ phone, action, outcome }) => `${phone} ${action}/${outcome}`)).toEqual([
@@ -134,8 +125,8 @@ describe('import --target blacklist with several numbers in one cell', () => {
       `${mobile(3)},${mobile(4)} add/done`,
       `${mobile(9)} unchanged/done`,
     ]);
-    expect(emulator.stats().calls.add_black).toBe(2);
-    expect(emulator.state().blacklist.map(({ phone }) => phone).sort()).toEqual([mobile(1), mobile(2), mobile(3), mobile(4), mobile(9)]);
+    expect(world.emulator.stats().calls.add_black).toBe(2);
+    expect(world.emulator.state().blacklist.map(({ phone }) => phone).sort()).toEqual([mobile(1), mobile(2), mobile(3), mobile(4), mobile(9)]);
   });
 
   it('settles lost add_black replies of multi-number rows by reading the blacklist back', async () => {
@@ -144,7 +135,7 @@ describe('import --target blacklist with several numbers in one cell', () => {
     const fast = await startTestEmulator({ clockScale: 600, faults: { seed: 3, lostReplyRate: 0.4 } });
     try {
       const rows = Array.from({ length: 12 }, (_, index) => ({ phone: `${mobile(10 + 2 * index)}, ${mobile(11 + 2 * index)}` }));
-      const stopList = await writeInput(dir.path, 'stop-lost.csv', rows);
+      const stopList = await writeInput(world.dir, 'stop-lost.csv', rows);
 
       const { summary, report } = await importInto(fast, { input: stopList, target: 'blacklist', mappingFile: BLACKLIST_MAPPING, clockScale: 600 });
 

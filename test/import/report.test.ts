@@ -1,29 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../../src/emulator/index.js';
+import { describe, expect, it } from 'vitest';
 import { importExitCode } from '../../src/write/import.js';
-import { contact, importInto, makeTempDir, mobile, readReport, REPORT_HEADER, seed, startTestEmulator, writeInput, type InputRow } from '../helpers/import-run.js';
+import { contact, importInto, mobile, readReport, REPORT_HEADER, seed, writeInput, type InputRow, useImportWorld } from '../helpers/import-run.js';
 
-let emulator: RunningEmulator;
-let dir: { path: string; remove: () => Promise<void> };
-
-beforeAll(async () => {
-  emulator = await startTestEmulator({ clockScale: 600 });
-  dir = await makeTempDir();
-});
-
-afterAll(async () => {
-  await emulator.close();
-  await dir.remove();
-});
+const world = useImportWorld({ clockScale: 600 });
 
 const newRows = (count: number, from: number): InputRow[] => Array.from({ length: count }, (_, index) => ({ name: `Новый ${from + index}`, phone: mobile(from + index) }));
 
 describe('the import report', () => {
   it('has one line per input row, in input order, whatever order the writes finish in', async () => {
-    seed(emulator, { contacts: [contact(100_001, { phones: [mobile(5)], name: 'Елена', mails: ['old@example.ru'], bd: '01.01.1990', myid: 'E' })] });
+    seed(world.emulator, { contacts: [contact(100_001, { phones: [mobile(5)], name: 'Елена', mails: ['old@example.ru'], bd: '01.01.1990', myid: 'E' })] });
     // Slow replies at random make later rows finish before earlier ones.
-    emulator.setFaults({ seed: 7, slowRate: 0.3, slowMs: 30 });
-    const input = await writeInput(dir.path, 'report.csv', [
+    world.emulator.setFaults({ seed: 7, slowRate: 0.3, slowMs: 30 });
+    const input = await writeInput(world.dir, 'report.csv', [
       { name: 'Анна', phone: mobile(1) },
       { name: 'Нет номера', phone: 'позвоните мне' },
       { name: 'Анна ещё раз', phone: `+${mobile(1)}` },
@@ -31,8 +19,8 @@ describe('the import report', () => {
       ...newRows(120, 100),
     ]);
 
-    const { summary } = await importInto(emulator, { input, concurrency: 8 });
-    emulator.setFaults({});
+    const { summary } = await importInto(world.emulator, { input, concurrency: 8 });
+    world.emulator.setFaults({});
     const { header, rows } = await readReport(`${input}.report.csv`);
 
     expect(header).toBe(REPORT_HEADER);
@@ -47,56 +35,56 @@ describe('the import report', () => {
     expect(rows[3]).toMatchObject({ phone: mobile(5), action: 'chg', outcome: 'done', smsc_id: '100001', attempts: '1' });
     expect(rows[3]?.changes.split('; ').sort()).toEqual(['bd: "01.01.1990" → "02.03.1991"', 'mail: "old@example.ru" → "new@example.ru"', 'name: "Елена" → "Елена Новая"']);
     expect(rows.slice(4).every((line) => line.action === 'add' && line.outcome === 'done')).toBe(true);
-    expect(emulator.stats().maxInFlight).toBeGreaterThan(1);
+    expect(world.emulator.stats().maxInFlight).toBeGreaterThan(1);
     expect(summary.outcomes).toMatchObject({ done: 122, rejected: 1, skipped: 1, failed: 0 });
     expect(importExitCode(summary)).toBe(1);
   });
 
   it('exit code 0 when every row is done', async () => {
-    seed(emulator, {});
-    const input = await writeInput(dir.path, 'clean.csv', newRows(5, 300));
-    const { summary } = await importInto(emulator, { input });
+    seed(world.emulator, {});
+    const input = await writeInput(world.dir, 'clean.csv', newRows(5, 300));
+    const { summary } = await importInto(world.emulator, { input });
     expect(summary.outcomes.done).toBe(5);
     expect(importExitCode(summary)).toBe(0);
   });
 
   it('aborts with exit code 3 when writes keep failing, and still reports every row', async () => {
-    seed(emulator, {});
-    const input = await writeInput(dir.path, 'broken.csv', newRows(60, 400));
-    const { summary, report } = await importInto(emulator, {
+    seed(world.emulator, {});
+    const input = await writeInput(world.dir, 'broken.csv', newRows(60, 400));
+    const { summary, report } = await importInto(world.emulator, {
       input,
       clockScale: 600,
       // The service breaks down after the plan was read: every write gets HTTP 500.
-      hooks: { onPhase: (phase) => phase === 'write' && emulator.setFaults({ http500Rate: 1 }) },
+      hooks: { onPhase: (phase) => phase === 'write' && world.emulator.setFaults({ http500Rate: 1 }) },
     });
-    emulator.setFaults({});
+    world.emulator.setFaults({});
 
     expect(summary.aborted?.code).toBe('ERR_IMPORT_TOO_MANY_FAILURES');
     expect(importExitCode(summary)).toBe(3);
     expect(report).toHaveLength(60);
     expect(report.map((line) => line.outcome).filter((outcome) => outcome !== 'failed' && outcome !== 'skipped')).toEqual([]);
     expect(report.at(-1)).toMatchObject({ outcome: 'skipped', attempts: '0', error_code: 'ERR_IMPORT_TOO_MANY_FAILURES' });
-    expect(emulator.state().contacts).toEqual([]);
+    expect(world.emulator.state().contacts).toEqual([]);
   });
 
   it('refuses --concurrency 15 before any call', async () => {
-    seed(emulator, {});
-    const input = await writeInput(dir.path, 'c15.csv', newRows(2, 500));
-    await expect(importInto(emulator, { input, concurrency: 15 })).rejects.toMatchObject({ code: 'ERR_IMPORT_CONCURRENCY', exitCode: 2 });
-    expect(emulator.stats().requestsTotal).toBe(0);
+    seed(world.emulator, {});
+    const input = await writeInput(world.dir, 'c15.csv', newRows(2, 500));
+    await expect(importInto(world.emulator, { input, concurrency: 15 })).rejects.toMatchObject({ code: 'ERR_IMPORT_CONCURRENCY', exitCode: 2 });
+    expect(world.emulator.stats().requestsTotal).toBe(0);
   });
 });
 
 describe('throttling in a normal run', () => {
   it.each([4, 9, 14])('concurrency %i causes no error 9 and never more requests in flight than allowed', async (concurrency) => {
-    seed(emulator, { contacts: [contact(100_001, { phones: [mobile(600)], name: 'Старое' })] });
-    emulator.setFaults({ latencyMs: 5 });
-    const input = await writeInput(dir.path, `throttle-${concurrency}.csv`, newRows(150, 600));
+    seed(world.emulator, { contacts: [contact(100_001, { phones: [mobile(600)], name: 'Старое' })] });
+    world.emulator.setFaults({ latencyMs: 5 });
+    const input = await writeInput(world.dir, `throttle-${concurrency}.csv`, newRows(150, 600));
 
-    const { summary } = await importInto(emulator, { input, concurrency });
-    emulator.setFaults({});
+    const { summary } = await importInto(world.emulator, { input, concurrency });
+    world.emulator.setFaults({});
 
-    const stats = emulator.stats();
+    const stats = world.emulator.stats();
     expect(summary.outcomes.done).toBe(150);
     expect(stats.error9).toEqual({ identical: 0, 'in-flight': 0, injected: 0 });
     expect(stats.errors).toEqual({});
