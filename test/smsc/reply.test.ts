@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseBlackRow, parseContactRow, parseGroupRow, parseReply } from '../../src/smsc/reply.js';
 import type { Command } from '../../src/smsc/protocol.js';
+import { CAPTURED_GET_ROW_2013 } from '../fixtures/smsc-captures.js';
 
 function failure(command: Command, body: string): unknown {
   try {
@@ -86,22 +87,7 @@ describe('parseReply', () => {
 
 describe('row parsers', () => {
   it('maps the 2013 get keys plus int_id and mail to request field names', () => {
-    const row = {
-      int_id: '77',
-      phone: '79221113340',
-      name: 'Anderson',
-      group: '5922',
-      first_name: 'T',
-      last_name: 'A',
-      middle_name: 'A',
-      birthday: '01.01.1960',
-      id: '4321',
-      comments: 'fake',
-      tags: 'ups',
-      phone_other: '+79112223351,+79112223352',
-      mail: 'a@example.com',
-      unknown_key: 'dropped',
-    };
+    const row = { int_id: '77', ...CAPTURED_GET_ROW_2013, mail: 'a@example.com', unknown_key: 'dropped' };
     expect(parseContactRow(row)).toEqual({
       intId: 77,
       fields: { phone: '79221113340', mail: 'a@example.com', name: 'Anderson', lnm: 'A', fnm: 'T', mnm: 'A', bd: '01.01.1960', grp: '5922', myid: '4321', cmt: 'fake', tags: 'ups', pho: '+79112223351,+79112223352' },
