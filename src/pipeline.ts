@@ -93,10 +93,8 @@ function readWarningIssue(warning: ReadWarning): RowIssue {
 
 /** Read warnings arrive while the reader produces the row they concern; give them to that row. */
 function attachReadWarnings(result: NormalizedRow, pending: RowIssue[]): void {
-  let kept = 0;
-  for (const issue of pending) {
-    if (issue.row <= result.row) result.issues.unshift(issue);
-    else pending[kept++] = issue;
-  }
-  pending.length = kept;
+  const mine = pending.filter((issue) => issue.row <= result.row);
+  if (mine.length === 0) return;
+  result.issues.unshift(...mine);
+  pending.splice(0, pending.length, ...pending.filter((issue) => issue.row > result.row));
 }

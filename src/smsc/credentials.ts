@@ -21,12 +21,8 @@ export interface LoadCredentialsOptions {
 const HOW_TO = 'set SMSC_LOGIN and SMSC_PASSWORD, or SMSC_APIKEY, in the environment or in a .env file in the working directory';
 
 /** Throws `SmscConfigError` when the settings are missing or unusable. The result redacts its secrets when logged. */
-export function loadCredentials({ env = process.env, cwd = process.cwd() }: LoadCredentialsOptions = {}): SmscCredentials {
-  const file = readDotEnv(join(cwd, '.env'));
-  const read = (name: string): string | undefined => {
-    const value = (env[name] ?? file[name])?.trim();
-    return value === '' ? undefined : value;
-  };
+export function loadCredentials(options: LoadCredentialsOptions = {}): SmscCredentials {
+  const read = settingsReader(options);
   const baseUrl = urlSetting('SMSC_URL', read('SMSC_URL') ?? DEFAULT_BASE_URL);
   const mirrors = (read('SMSC_MIRRORS') ?? '').split(',').map((mirror) => mirror.trim()).filter((mirror) => mirror !== '').map((mirror) => urlSetting('SMSC_MIRRORS', mirror));
   const login = read('SMSC_LOGIN');
@@ -41,6 +37,15 @@ export function loadCredentials({ env = process.env, cwd = process.cwd() }: Load
   if (login === undefined) throw new SmscConfigError(`SMSC_PASSWORD is set but SMSC_LOGIN is not: ${HOW_TO}`);
   if (password === undefined) throw new SmscConfigError(`SMSC_LOGIN is set but SMSC_PASSWORD is not: ${HOW_TO}`);
   return hideSecrets({ baseUrl, mirrors, login, password });
+}
+
+/** A variable from the environment, else from `./.env`; blank counts as unset. */
+export function settingsReader({ env = process.env, cwd = process.cwd() }: LoadCredentialsOptions = {}): (name: string) => string | undefined {
+  const file = readDotEnv(join(cwd, '.env'));
+  return (name) => {
+    const value = (env[name] ?? file[name])?.trim();
+    return value === '' ? undefined : value;
+  };
 }
 
 function urlSetting(variable: string, value: string): string {

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { startEmulator, type EmulatorOptions, type FaultOptions } from '../../emulator/index.js';
+import { settingsReader } from '../../smsc/credentials.js';
 import type { Output } from '../output.js';
 import { parsePositiveInteger } from '../read-options.js';
 
@@ -47,8 +48,10 @@ function emulatorOptionsFrom(options: Record<string, unknown>): EmulatorOptions 
     slowRate: number('slowRate'),
     slowMs: number('slowMs'),
   };
-  const login = process.env.SMSC_LOGIN;
-  const password = process.env.SMSC_PASSWORD;
+  // The same settings the importer reads, so `SMSC_URL=<emulator>` plus the usual .env just works.
+  const read = settingsReader();
+  const login = read('SMSC_LOGIN');
+  const password = read('SMSC_PASSWORD');
   return {
     port: number('port'),
     stateFile: typeof options.state === 'string' ? options.state : undefined,
@@ -57,7 +60,7 @@ function emulatorOptionsFrom(options: Record<string, unknown>): EmulatorOptions 
     duplicatePhoneOnAdd: options.duplicateAdd as EmulatorOptions['duplicatePhoneOnAdd'],
     getEnd: options.getEnd as EmulatorOptions['getEnd'],
     faults,
-    accounts: login && password ? [{ login, password, apikey: process.env.SMSC_APIKEY }] : undefined,
+    accounts: login && password ? [{ login, password, apikey: read('SMSC_APIKEY') }] : undefined,
   };
 }
 

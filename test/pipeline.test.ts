@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { parseMapping } from '../src/map/load.js';
+import { openContactSource } from '../src/pipeline.js';
+
+const fixture = (name: string) => new URL(`./fixtures/read/${name}`, import.meta.url).pathname;
+
+describe('openContactSource', () => {
+  it('gives a read warning to the row it concerns, before that row’s own issues, and to no other row', async () => {
+    const mapping = parseMapping({ fields: { phone: 'Телефон', name: 'Имя', myid: 'Код' } }, 'test');
+    const source = await openContactSource(fixture('error-cells.xlsx'), mapping, { today: new Date(Date.UTC(2026, 10, 25)) });
+    const rows = [];
+    for await (const row of source.rows) rows.push(row);
+
+    expect(rows.map((row) => row.row)).toEqual([2, 3, 4]);
+    expect(rows[0]?.issues.map((issue) => issue.code)).toEqual(['ERROR_CELL', 'PHONE_MISSING']);
+    expect(rows[0]?.issues[0]).toMatchObject({ row: 2, field: 'B', value: '#N/A', severity: 'warning' });
+    expect(rows[1]?.issues.some((issue) => issue.code === 'ERROR_CELL')).toBe(false);
+    expect(rows[1]?.fields).toMatchObject({ phone: '79161234568', name: 'Петров', myid: '1.5' });
+  });
+});
