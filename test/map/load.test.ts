@@ -21,6 +21,8 @@ describe('mapping schema', () => {
       groups: 'name',
       contactKind: 'phone',
       duplicates: 'first',
+      header: true,
+      missingColumns: 'error',
       blacklistType: 0,
     });
   });
