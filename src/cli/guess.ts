@@ -30,7 +30,8 @@ export function guessSummary(guess: FileGuess): string {
 
 /** What the guess decided, column by column, with the reasons and the columns left out. */
 export function describeGuess(guess: FileGuess): string {
-  const header = guess.headerRow === undefined ? 'no header row (columns by number)' : `header row ${guess.headerRow}`;
+  const sheet = guess.info.sheet === undefined ? '' : `sheet ${JSON.stringify(guess.info.sheet)}, `;
+  const header = `${sheet}${guess.headerRow === undefined ? 'no header row (columns by number)' : `header row ${guess.headerRow}`}`;
   const lines = [`No --mapping: guessed from ${guess.info.file} (${guess.preset ? `preset ${guess.preset.id}: ${guess.preset.title}` : 'no preset matched'}; ${header}):`];
   for (const column of guess.columns.filter((column) => column.field !== undefined)) {
     lines.push(`  ${column.field} ← ${column.column} «${column.header}» (${column.reason})`);

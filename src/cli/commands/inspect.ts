@@ -3,6 +3,7 @@ import { stringify } from 'csv-stringify/sync';
 import { guessFile, sampleFile, type FileGuess } from '../../map/guess/file.js';
 import { cleanText } from '../../normalize/text.js';
 import type { SourceReadOptions } from '../../pipeline.js';
+import { HEADER_SEARCH_ROWS } from '../../read/header.js';
 import { openTable, ReadError } from '../../read/index.js';
 import { describeGuess } from '../guess.js';
 import type { Output } from '../output.js';
@@ -36,6 +37,13 @@ async function countRows(file: string, options: SourceReadOptions): Promise<Shee
     counts.push({ ...(table.info.sheet === undefined ? {} : { sheet: table.info.sheet }), rows });
     if (only || table.info.format !== 'xlsx') return counts;
   }
+}
+
+/** The header row the guess found and the first `limit` data rows, as the reader sees their values. */
+async function firstRows(file: string, options: SourceReadOptions, headerRow: number | undefined, limit: number): Promise<string[][]> {
+  const { rows } = await sampleFile(file, options, limit + HEADER_SEARCH_ROWS);
+  const from = headerRow === undefined ? 0 : rows.findIndex((row) => row.row === headerRow);
+  return rows.slice(from, from + limit + (headerRow === undefined ? 0 : 1)).map((row) => row.cells.map((cell) => cleanText(cell)));
 }
 
 function report(guess: FileGuess, sheets: readonly SheetCount[]) {
@@ -92,7 +100,7 @@ export function inspectCommand(output: Output): Command {
     const [guess, sheets] = await Promise.all([guessFile(input, readOptions), countRows(input, readOptions)]);
     const data = report(guess, sheets);
     const limit = typeof options.rows === 'number' ? options.rows : 0;
-    const rows = limit === 0 ? [] : (await sampleFile(input, readOptions, limit)).rows.map((row) => row.cells.map((cell) => cleanText(cell)));
+    const rows = limit === 0 ? [] : await firstRows(input, { ...readOptions, sheet: readOptions.sheet ?? guess.info.sheet }, guess.headerRow, limit);
     if (options.json === true) output.json(limit === 0 ? data : { ...data, rows });
     else {
       output.info(describe(data, guess));

@@ -2,14 +2,14 @@
 import { EtlError } from '../../errors.js';
 import type { SourceReadOptions } from '../../pipeline.js';
 import { cleanText } from '../../normalize/text.js';
-import { openTable } from '../../read/index.js';
+import { openTable, ReadError } from '../../read/index.js';
 import type { SourceRow, TableInfo } from '../../read/types.js';
 import { MappingError } from '../errors.js';
 import { parseMapping } from '../load.js';
 import type { Mapping } from '../schema.js';
 import { guessHeaderRow } from './header-row.js';
 import { guessMapping, type Guess } from './index.js';
-import { loadPresets } from './presets.js';
+import { loadPresets, type Preset } from './presets.js';
 
 /** Rows read to guess from (besides the header search). */
 export const SAMPLE_ROWS = 200;
@@ -45,8 +45,29 @@ export async function sampleFile(file: string, options: SourceReadOptions, limit
   return { info: table.info, rows };
 }
 
+/**
+ * The guess for a file. A workbook without `--sheet` is guessed sheet by sheet until one gives a
+ * mapping (the run then picks the same sheet: the first whose header holds the mapped columns).
+ */
 export async function guessFile(file: string, options: SourceReadOptions): Promise<FileGuess> {
-  const [sample, presets] = await Promise.all([sampleFile(file, options), loadPresets()]);
+  const presets = await loadPresets();
+  const first = await guessSample(await sampleFile(file, options), options, presets);
+  if (first.mapping !== undefined || first.info.format !== 'xlsx' || options.sheet !== undefined) return first;
+  for (let sheet = 2; ; sheet++) {
+    let sample: FileSample;
+    try {
+      sample = await sampleFile(file, { ...options, sheet: String(sheet) });
+    } catch (error) {
+      if (error instanceof ReadError && error.code === 'ERR_READ_EMPTY') continue;
+      if (error instanceof ReadError && error.code === 'ERR_READ_SHEET_NOT_FOUND') return first;
+      throw error;
+    }
+    const guess = await guessSample(sample, options, presets);
+    if (guess.mapping !== undefined) return guess;
+  }
+}
+
+async function guessSample(sample: FileSample, options: SourceReadOptions, presets: readonly Preset[]): Promise<FileGuess> {
   const headerIndex = options.headerRow !== undefined ? 0 : guessHeaderRow(sample.rows.map((row) => row.cells), presets, 'RU');
   const header = headerIndex === undefined ? undefined : sample.rows[headerIndex];
   const guess = guessMapping(
