@@ -10,7 +10,7 @@ import type { ContactFields } from '../../src/contact.js';
 import { guessedMapping, guessFile, type FileGuess } from '../../src/map/guess/file.js';
 import { normalizeHeader } from '../../src/map/guess/header-text.js';
 import { guessMapping, loadPresets, PRESETS } from '../../src/map/guess/index.js';
-import { parseMapping } from '../../src/map/load.js';
+import { loadMapping, parseMapping } from '../../src/map/load.js';
 import { openContactSource } from '../../src/pipeline.js';
 
 const CRM = new URL('../fixtures/crm/', import.meta.url).pathname;
@@ -133,6 +133,15 @@ describe('presets', () => {
       expect(rows.flatMap((row) => row.issues)).toEqual(sample.issues ?? []);
     });
   }
+
+  it('a preset file works as a mapping as is: columns the export lacks are skipped; without "skip" they stop the run', async () => {
+    const file = join(CRM, 'bitrix24.csv');
+    const preset = await loadMapping(new URL('../../mappings/presets/bitrix24.json', import.meta.url).pathname);
+    const direct: (ContactFields | undefined)[] = [];
+    for await (const row of (await openContactSource(file, preset, { today: TODAY })).rows) direct.push(row.fields);
+    expect(direct).toEqual(Object.values(CASES[0]!.rows));
+    await expect(openContactSource(file, { ...preset, missingColumns: 'error' })).rejects.toThrow(/column «Другой телефон» of field pho not found/);
+  });
 
   it('a Bitrix file without a mobile column takes its first other phone as the phone', async () => {
     const file = join(dir, 'bitrix-no-mobile.csv');
