@@ -6,7 +6,9 @@ import { writeFile } from 'node:fs/promises';
 import { dirname, relative } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { fileURLToPath } from 'node:url';
+import { CONTACT_FIELDS } from '../contact.js';
 import { EtlError } from '../errors.js';
+import type { ColumnGuess } from '../map/guess/index.js';
 import { guessedMapping, guessFile, type FileGuess } from '../map/guess/file.js';
 import { MAPPINGS_DIR } from '../map/guess/presets.js';
 import { loadMapping } from '../map/load.js';
@@ -33,10 +35,11 @@ export function describeGuess(guess: FileGuess): string {
   const sheet = guess.info.sheet === undefined ? '' : `sheet ${JSON.stringify(guess.info.sheet)}, `;
   const header = `${sheet}${guess.headerRow === undefined ? 'no header row (columns by number)' : `header row ${guess.headerRow}`}`;
   const lines = [`No --mapping: guessed from ${guess.info.file} (${guess.preset ? `preset ${guess.preset.id}: ${guess.preset.title}` : 'no preset matched'}; ${header}):`];
-  for (const column of guess.columns.filter((column) => column.field !== undefined)) {
-    lines.push(`  ${column.field} ← ${column.column} «${column.header}» (${column.reason})`);
-  }
-  const left = guess.columns.filter((column) => column.field === undefined);
+  const mapped = guess.columns.filter((column) => column.field !== undefined);
+  const order = (column: ColumnGuess) => CONTACT_FIELDS.indexOf(column.field ?? 'phone');
+  for (const column of mapped.sort((a, b) => order(a) - order(b))) lines.push(`  ${column.field} ← ${column.column} «${column.header}» (${column.reason})`);
+  // Bitrix ends every line with ";": an unnamed, empty last column is no data left out.
+  const left = guess.columns.filter((column) => column.field === undefined && (column.header !== '' || column.profile.filled > 0));
   if (left.length > 0) lines.push(`  left out: ${left.map((column) => `${column.column} «${column.header}»${column.reason === 'no match' ? '' : ` (${column.reason})`}`).join(', ')}`);
   return lines.join('\n');
 }

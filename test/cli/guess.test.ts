@@ -3,6 +3,7 @@
  * `clean` printing its guess, `--save-mapping` round trips, and `import` refusing an unaccepted
  * guess in a non-TTY run before any request.
  */
+import { spawn, spawnSync } from 'node:child_process';
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -106,6 +107,24 @@ describe('import without --mapping', () => {
     const lines = result.stderr.trim().split('\n');
     expect(lines, result.stderr).toHaveLength(1);
     expect(lines[0]).toMatch(/bitrix24\.csv: no --mapping; guessed .*phone ← «Мобильный телефон».*; rerun with --accept-guess to import with it/);
+    expect(world.emulator.stats().requestsTotal).toBe(before);
+  });
+
+  // On a terminal the guess asks; `script` gives the CLI one (util-linux, present on Linux CI images).
+  it.skipIf(spawnSync('script', ['--version']).status !== 0)('on a terminal: asks, and "n" stops before any request', async () => {
+    seed(world.emulator, {});
+    const before = world.emulator.stats().requestsTotal;
+    const command = [process.execPath, CLI, 'import', join(CRM, 'bitrix24.csv'), '--dry-run'].map((part) => `'${part}'`).join(' ');
+    const child = spawn('script', ['-qec', command, '/dev/null'], { env: smscEnv(world.emulator), cwd: world.dir });
+    let seen = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      seen += chunk;
+      if (seen.includes('[y/N]')) child.stdin.end('n\n');
+    });
+    const code = await new Promise((resolve) => child.once('close', resolve));
+    expect(seen).toMatch(/phone ← 11 «Мобильный телефон» \(preset bitrix24\)/);
+    expect(seen).toMatch(/guessed mapping not accepted; nothing was done/);
+    expect(code).toBe(2);
     expect(world.emulator.stats().requestsTotal).toBe(before);
   });
 
