@@ -98,6 +98,10 @@ export const mappingSchema = strictWithSuggestions(
       .enum(['first', 'last', 'merge'])
       .default('first')
       .describe('Rows repeating a phone within the file: keep the first, keep the last, or merge them (later non-empty values win, lists are unioned).'),
+    slashDates: z
+      .enum(['day-month', 'month-day'])
+      .default('day-month')
+      .describe('How bd dates written with slashes are read: 12/06/1985 as 12 June (day-month) or as 6 December (month-day, what US Outlook writes). Dotted dates are always day first.'),
     header: z
       .boolean()
       .default(true)

@@ -25,6 +25,8 @@ export function meansNoBirthday(cell: Cell): boolean {
 export interface BirthdayOptions {
   /** "Today" for the future check and two-digit years; injectable for tests. */
   today?: Date;
+  /** `month-day`: `6/12/1985` is 12 June (US Outlook). Only slash dates: a dotted date is always day first. */
+  slashDates?: 'day-month' | 'month-day';
 }
 
 function utcDay(date: Date): number {
@@ -55,10 +57,11 @@ function fromParts(year: number, month: number, day: number, text: string): Norm
 }
 
 /** The date a text names, before range checks. */
-function parseText(text: string, today: Date): Normalized<Date> {
+function parseText(text: string, today: Date, slashDates: BirthdayOptions['slashDates']): Normalized<Date> {
   const dayFirst = DAY_FIRST.exec(text);
   if (dayFirst) {
-    const [, day = '', , month = '', year = ''] = dayFirst;
+    const [, first = '', separator, second = '', year = ''] = dayFirst;
+    const [day, month] = separator === '/' && slashDates === 'month-day' ? [second, first] : [first, second];
     if (year.length === 4) return fromParts(Number(year), Number(month), Number(day), text);
     // Two-digit year: the century that puts the date in the past.
     const recent = fromParts(2000 + Number(year), Number(month), Number(day), text);
@@ -82,7 +85,7 @@ function parseText(text: string, today: Date): Normalized<Date> {
 export function normalizeBirthday(cell: Cell, options: BirthdayOptions = {}): Normalized {
   const today = options.today ?? new Date();
   const text = typeof cell === 'string' ? cell.trim() : '';
-  const parsed = typeof cell === 'string' ? parseText(text, today) : accepted(cell);
+  const parsed = typeof cell === 'string' ? parseText(text, today, options.slashDates) : accepted(cell);
   if (!parsed.ok) return parsed;
   const value = formatDate(parsed.value);
   if (parsed.value.getUTCFullYear() < EARLIEST_YEAR) return rejected('BD_TOO_OLD', `${value} is before 1900`);

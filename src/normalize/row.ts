@@ -43,7 +43,7 @@ function fieldNormalizers(mapping: Mapping, today: Date | undefined): Record<Con
     myid: normalizeText,
     tags: normalizeTags,
     grp: (cell) => normalizeGroups(cell, mapping.groups),
-    bd: (cell) => normalizeBirthday(cell, { today }),
+    bd: (cell) => normalizeBirthday(cell, { today, slashDates: mapping.slashDates }),
   };
 }
 

@@ -82,7 +82,11 @@ const CASES: { file: string; preset: string; fields: Record<string, string[]>; r
     preset: 'outlook-en',
     fields: { phone: ['Mobile Phone'], mail: ['E-mail Address', 'E-mail 2 Address', 'E-mail 3 Address'] },
     // 0/0/00 is Outlook's "no birthday": no warning, no value.
-    rows: { 2: { phone: '79167654321', pho: '74957654321', mail: 'john@example.com', lnm: 'Smith', fnm: 'John', cmt: 'Met at the fair', grp: 'Клиенты,Партнёры' } },
+    // US Outlook writes birthdays month first.
+    rows: {
+      2: { phone: '79167654321', pho: '74957654321', mail: 'john@example.com', lnm: 'Smith', fnm: 'John', cmt: 'Met at the fair', grp: 'Клиенты,Партнёры' },
+      3: { phone: '79160001122', lnm: 'Jones', fnm: 'Mary', bd: '12.06.1985' },
+    },
   },
   {
     file: 'outlook-ru.csv',

@@ -32,6 +32,12 @@ describe('export quirks', () => {
     }
   });
 
+  it('slashDates month-day reads US slash dates month first; dotted dates stay day first', () => {
+    expect(normalizeBirthday('6/12/1985', { today, slashDates: 'month-day' })).toMatchObject({ ok: true, value: '12.06.1985' });
+    expect(normalizeBirthday('6/12/1985', { today })).toMatchObject({ ok: true, value: '06.12.1985' });
+    expect(normalizeBirthday('6.12.1985', { today, slashDates: 'month-day' })).toMatchObject({ ok: true, value: '06.12.1985' });
+  });
+
   it('a Google birthday without a year (--03-01) is dropped with a warning: SMSC needs dd.mm.yyyy', () => {
     expect(normalizeBirthday('--03-01', { today })).toMatchObject({ ok: false, code: 'BD_NO_YEAR' });
     expect(normalizeBirthday('--0301', { today })).toMatchObject({ ok: false, code: 'BD_NO_YEAR' });
