@@ -196,6 +196,10 @@ describe('guess without a preset', () => {
     expect(tie.document.fields.phone).toBeUndefined();
     expect(tie.columns[0]?.reason).toMatch(/^tie for phone: «Телефон», «Тел\.»/);
     expect(tie.document.contactKind).toBe('mail');
+    const fax = guessMapping({ headers: ['Контакт', 'Номер факса', 'Почта'], rows: [['+79161112233', '+74951112233', 'a@b.ru']] }, []);
+    expect(fax.document.fields).toEqual({ name: 'Контакт', mail: 'Почта' });
+    const byContent = guessMapping({ headers: ['Клиент', 'Связь', 'Номер факса'], rows: [['Иван', '+79161112233', '+74951112233']] }, []);
+    expect(byContent.document.fields).toEqual({ name: 'Клиент', phone: 'Связь' });
     const names = guessMapping({ headers: ['Телефон', 'ФИО', 'Name'], rows: [['+79161112233', 'Иван', 'Ivan']] }, []);
     expect(names.document.fields).toEqual({ phone: 'Телефон' });
   });

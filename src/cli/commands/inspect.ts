@@ -76,7 +76,7 @@ function describe(data: ReturnType<typeof report>, guess: FileGuess): string {
   const format =
     data.format === 'csv'
       ? `CSV, ${data.encoding ?? 'utf-8'}${data.bom ? ' with BOM' : ''}, delimiter ${JSON.stringify(data.delimiter ?? ',')}`
-      : 'XLSX';
+      : data.format.toUpperCase();
   const sheets = data.sheets.map((sheet) => `${sheet.sheet === undefined ? '' : `sheet ${JSON.stringify(sheet.sheet)}: `}${sheet.rows} rows`).join('; ');
   const lines = [`${data.file}: ${format}; ${sheets}`, data.headerRow === null ? 'no header row' : `header row ${data.headerRow}`, 'columns (sample cells: phones / e-mails / dates of filled):'];
   for (const column of data.columns) {

@@ -67,7 +67,7 @@ export function guessMapping(input: GuessInput, presets: readonly Preset[]): Gue
   });
   const preset = input.headers === undefined ? undefined : matchPreset(input.headers, presets);
   const fromPreset = preset && input.headers ? presetGuess(preset, input.headers, columns) : undefined;
-  if (fromPreset) return { preset: { id: preset!.id, title: preset!.title }, columns, document: fromPreset };
+  if (preset && fromPreset) return { preset: { id: preset.id, title: preset.title }, columns, document: fromPreset };
   return { columns, document: dictionaryGuess(input.headers, columns) };
 }
 

@@ -30,7 +30,7 @@ export type PhoneRank = (typeof PHONE_RANKS)[number];
 const PHONE_SYNONYMS: Readonly<Record<PhoneRank, readonly string[]>> = {
   mobile: [
     'мобильный', 'мобильный телефон', 'телефон мобильный', 'моб. телефон', 'моб.телефон', 'моб телефон', 'моб.', 'моб', 'сотовый',
-    'сотовый телефон', 'телефон переносной', 'mobile', 'mobile phone', 'mobile number', 'cell', 'cell phone', 'cellphone', 'msisdn',
+    'сотовый телефон', 'телефон переносной', 'телефон (моб.)', 'телефон (мобильный)', 'тел. моб.', 'моб. тел.', 'мобильный тел.', 'mobile', 'mobile phone', 'mobile number', 'cell', 'cell phone', 'cellphone', 'msisdn',
   ],
   plain: ['телефон', 'тел.', 'тел', 'номер телефона', 'контактный телефон', 'phone', 'phone number', 'telephone', 'tel', 'phone 1 - value'],
   other: [
@@ -39,8 +39,9 @@ const PHONE_SYNONYMS: Readonly<Record<PhoneRank, readonly string[]>> = {
   ],
 };
 
-/** Headers never guessed from their content: fax and pager numbers, tax ids look like phones. */
-const NOT_BY_CONTENT = /(?:^|[\s.,-])(?:факс|fax|пейджер|pager|инн|inn|кпп|огрн|снилс|zip|индекс)(?:$|[\s.,-])/;
+/** Headers never guessed from their content: fax and pager numbers, tax ids, postcodes look like phones. */
+const NOT_BY_CONTENT_WORDS = new Set(['инн', 'inn', 'кпп', 'zip', 'tin']);
+const NOT_BY_CONTENT_STEMS = ['факс', 'fax', 'пейджер', 'pager', 'огрн', 'снилс', 'индекс', 'postal', 'postcode'];
 
 const byHeader = new Map<string, ContactField>();
 const phoneRank = new Map<string, PhoneRank>();
@@ -59,5 +60,6 @@ export function synonymOf(header: string): SynonymMatch | undefined {
 }
 
 export function excludedFromContent(header: string): boolean {
-  return NOT_BY_CONTENT.test(normalizeHeader(header));
+  const words = normalizeHeader(header).split(/[^\p{L}\p{N}]+/u);
+  return words.some((word) => NOT_BY_CONTENT_WORDS.has(word) || NOT_BY_CONTENT_STEMS.some((stem) => word.startsWith(stem)));
 }
