@@ -137,9 +137,10 @@ function dictionaryGuess(headers: readonly string[] | undefined, columns: Column
   const byField = new Map<ContactField, ColumnGuess[]>();
   for (const column of columns) {
     const synonym = headers === undefined ? undefined : synonymOf(column.header);
-    if (synonym?.field === 'phone') phones.push({ column, order: PHONE_ORDER[synonym.rank], reason: `synonym ${JSON.stringify(column.header)}` });
-    else if (synonym?.field === 'mail') mailsByName.push(Object.assign(column, { reason: `synonym ${JSON.stringify(column.header)}` }));
-    else if (synonym) byField.set(synonym.field, [...(byField.get(synonym.field) ?? []), Object.assign(column, { reason: `synonym ${JSON.stringify(column.header)}` })]);
+    const named = `synonym ${JSON.stringify(column.header)}`;
+    if (synonym?.field === 'phone') phones.push({ column, order: PHONE_ORDER[synonym.rank], reason: named });
+    else if (synonym?.field === 'mail') mailsByName.push(Object.assign(column, { reason: named }));
+    else if (synonym) byField.set(synonym.field, [...(byField.get(synonym.field) ?? []), Object.assign(column, { reason: named })]);
     else if (!excludedFromContent(column.header)) {
       const { profile } = column;
       if (profile.filled > 0 && share(profile.phones, profile) >= CONTENT_SHARE) {
