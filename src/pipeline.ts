@@ -10,7 +10,7 @@ import { dedupeRows } from './normalize/dedupe-stage.js';
 import { createRowNormalizer, type NormalizedRow } from './normalize/row.js';
 import { openTable } from './read/index.js';
 import { ReadError } from './read/errors.js';
-import type { ReadOptions, ReadWarning, Table, TableInfo } from './read/types.js';
+import type { ReadOptions, ReadWarning, SourceRow, Table, TableInfo } from './read/types.js';
 
 export type SourceReadOptions = Pick<ReadOptions, 'encoding' | 'delimiter' | 'sheet' | 'headerRow'>;
 
@@ -65,6 +65,7 @@ export async function openContactSource(file: string, mapping: Mapping, options:
  */
 async function openTableForMapping(file: string, mapping: Mapping, options: SourceReadOptions, onWarning: (warning: ReadWarning) => void): Promise<Table> {
   const readOptions = { ...readOptionsOf(options), onWarning };
+  if (mapping.header === false) return withoutHeader(file, await openTable(file, { ...readOptions, expectedHeaders: [] }), options);
   try {
     return await openTable(file, { ...readOptions, expectedHeaders: referencedHeaders(mapping) });
   } catch (error) {
@@ -73,6 +74,20 @@ async function openTableForMapping(file: string, mapping: Mapping, options: Sour
     if (firstRow) compileMapping(mapping, firstRow.info);
     throw error;
   }
+}
+
+/**
+ * A headerless file (`"header": false`): the reader took its first row for the header; give that
+ * row back as data and leave the columns unnamed (the mapping names them by letter or number).
+ */
+function withoutHeader(file: string, table: Table, options: SourceReadOptions): Table {
+  if (options.headerRow !== undefined) throw new ReadError('ERR_READ_INVALID_OPTION', file, '--header-row contradicts the mapping\'s "header": false');
+  const first: SourceRow = { row: table.info.headerRow, cells: table.info.headers };
+  async function* rows(): AsyncGenerator<SourceRow> {
+    yield first;
+    yield* table.rows;
+  }
+  return { info: { ...table.info, headerRow: 0, headers: table.info.headers.map(() => '') }, rows: rows() };
 }
 
 function readOptionsOf(options: SourceReadOptions): SourceReadOptions {

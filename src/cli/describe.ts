@@ -7,7 +7,8 @@ export function describeTable(info: TableInfo): string {
     info.format === 'csv'
       ? [`CSV`, info.encoding ?? 'utf-8', `delimiter ${JSON.stringify(info.delimiter ?? ',')}`]
       : [`XLSX`, `sheet ${JSON.stringify(info.sheet ?? '')}`];
-  return `Reading ${info.file}: ${facts.join(', ')}, header row ${info.headerRow} (${info.headers.length} columns)`;
+  const header = info.headerRow === 0 ? 'no header row' : `header row ${info.headerRow}`;
+  return `Reading ${info.file}: ${facts.join(', ')}, ${header} (${info.headers.length} columns)`;
 }
 
 /** `dir/contacts.csv` + `clean.csv` → `dir/contacts.clean.csv`. */

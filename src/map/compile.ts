@@ -50,6 +50,8 @@ function plans(mapping: Mapping): [ContactField, Plan][] {
 
 /** The header texts a mapping names (not letters or numbers): the reader looks for the row holding them. */
 export function referencedHeaders(mapping: Mapping): string[] {
+  // A column that may be missing cannot say which row is the header.
+  if (mapping.missingColumns === 'skip' || mapping.header === false) return [];
   const texts = new Set<string>();
   for (const [, plan] of plans(mapping)) {
     if (!('columns' in plan)) continue;
@@ -64,7 +66,7 @@ export function referencedHeaders(mapping: Mapping): string[] {
  * Index of the column `ref` names: exact header text first, then an Excel letter, then a 1-based
  * number; `undefined` when none fits the file.
  */
-function resolveColumn(ref: ColumnRef, headers: readonly string[]): number | undefined {
+export function resolveColumn(ref: ColumnRef, headers: readonly string[]): number | undefined {
   const text = String(ref).trim();
   const byHeader = headers.findIndex((header) => headerKey(header) === headerKey(text));
   if (byHeader >= 0) return byHeader;
@@ -116,10 +118,10 @@ export function compileMapping(mapping: Mapping, info: TableInfo): RowMapper {
     const indexes: number[] = [];
     for (const ref of 'columns' in plan ? plan.columns : []) {
       const index = resolveColumn(ref, info.headers);
-      if (index === undefined) problems.push(missingColumn(field, ref, info));
-      else indexes.push(index);
+      if (index !== undefined) indexes.push(index);
+      else if (mapping.missingColumns !== 'skip') problems.push(missingColumn(field, ref, info));
     }
-    pickers.push([field, pickerOf(plan, indexes)]);
+    if ('constant' in plan || indexes.length > 0) pickers.push([field, pickerOf(plan, indexes)]);
   }
   if (problems.length > 0) throw new MappingError('ERR_MAPPING_COLUMN', problems);
   return (source) => {

@@ -98,6 +98,20 @@ export const mappingSchema = strictWithSuggestions(
       .enum(['first', 'last', 'merge'])
       .default('first')
       .describe('Rows repeating a phone within the file: keep the first, keep the last, or merge them (later non-empty values win, lists are unioned).'),
+    slashDates: z
+      .enum(['day-month', 'month-day'])
+      .default('day-month')
+      .describe('How bd dates written with slashes are read: 12/06/1985 as 12 June (day-month) or as 6 December (month-day, what US Outlook writes). Dotted dates are always day first.'),
+    header: z
+      .boolean()
+      .default(true)
+      .describe('false: the file has no header row — its first row is data; columns are referenced by Excel letter or 1-based number.'),
+    missingColumns: z
+      .enum(['error', 'skip'])
+      .default('error')
+      .describe(
+        '"error": a named column the file lacks stops the run. "skip": it is left out (presets: exports differ in which columns they carry); the header row is then the first non-blank row unless --header-row says otherwise.',
+      ),
     blacklistType: z
       .union([z.literal(0), z.literal(1), z.literal(2)])
       .default(0)

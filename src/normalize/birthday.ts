@@ -12,10 +12,21 @@ const YEAR_ALONE = /^(?:19|20)\d\d$/;
 const LOTUS_LEAP_DAY = 60;
 const MS_PER_DAY = 86_400_000;
 const EARLIEST_YEAR = 1900;
+/** Google writes a birthday without a year as `--03-01` (vCard's form). */
+const NO_YEAR = /^--(\d{2})-?(\d{2})$/;
+/** Outlook writes "no birthday" as `0.0.00` (Russian) or `0/0/00` (English). */
+const OUTLOOK_NO_DATE = /^0[./]0[./]00$/;
+
+/** True for what an exporter writes instead of leaving a date cell empty. */
+export function meansNoBirthday(cell: Cell): boolean {
+  return typeof cell === 'string' && OUTLOOK_NO_DATE.test(cell.trim());
+}
 
 export interface BirthdayOptions {
   /** "Today" for the future check and two-digit years; injectable for tests. */
   today?: Date;
+  /** `month-day`: `6/12/1985` is 12 June (US Outlook). Only slash dates: a dotted date is always day first. */
+  slashDates?: 'day-month' | 'month-day';
 }
 
 function utcDay(date: Date): number {
@@ -46,10 +57,11 @@ function fromParts(year: number, month: number, day: number, text: string): Norm
 }
 
 /** The date a text names, before range checks. */
-function parseText(text: string, today: Date): Normalized<Date> {
+function parseText(text: string, today: Date, slashDates: BirthdayOptions['slashDates']): Normalized<Date> {
   const dayFirst = DAY_FIRST.exec(text);
   if (dayFirst) {
-    const [, day = '', , month = '', year = ''] = dayFirst;
+    const [, first = '', separator, second = '', year = ''] = dayFirst;
+    const [day, month] = separator === '/' && slashDates === 'month-day' ? [second, first] : [first, second];
     if (year.length === 4) return fromParts(Number(year), Number(month), Number(day), text);
     // Two-digit year: the century that puts the date in the past.
     const recent = fromParts(2000 + Number(year), Number(month), Number(day), text);
@@ -57,6 +69,8 @@ function parseText(text: string, today: Date): Normalized<Date> {
     const older = fromParts(1900 + Number(year), Number(month), Number(day), text);
     return older.ok ? accepted(older.value, [`two-digit year in «${text}» read as ${older.value.getUTCFullYear()}`]) : older;
   }
+  const noYear = NO_YEAR.exec(text);
+  if (noYear) return rejected('BD_NO_YEAR', `«${text}» is a day and month without a year; SMSC birthdays need dd.mm.yyyy`);
   const iso = ISO.exec(text);
   if (iso) return fromParts(Number(iso[1]), Number(iso[2]), Number(iso[3]), text);
   if (YEAR_ALONE.test(text)) return rejected('BD_FORMAT', `«${text}» is a year alone; a birthday needs day, month and year`);
@@ -71,7 +85,7 @@ function parseText(text: string, today: Date): Normalized<Date> {
 export function normalizeBirthday(cell: Cell, options: BirthdayOptions = {}): Normalized {
   const today = options.today ?? new Date();
   const text = typeof cell === 'string' ? cell.trim() : '';
-  const parsed = typeof cell === 'string' ? parseText(text, today) : accepted(cell);
+  const parsed = typeof cell === 'string' ? parseText(text, today, options.slashDates) : accepted(cell);
   if (!parsed.ok) return parsed;
   const value = formatDate(parsed.value);
   if (parsed.value.getUTCFullYear() < EARLIEST_YEAR) return rejected('BD_TOO_OLD', `${value} is before 1900`);

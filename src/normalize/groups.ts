@@ -6,6 +6,14 @@ import { cellToText, cleanText } from './text.js';
 export type GroupsMode = 'name' | 'id';
 
 const SEPARATORS = /[,;\n\r]+/;
+/** Google marks its system groups (`* myContacts`, `* starred`) with a star: they are not the user's groups. */
+const SYSTEM_GROUP = /^\*\s/;
+
+/** True when a cell names no group but system ones: nothing to import, not a bad value. */
+export function onlySystemGroups(cell: Cell): boolean {
+  const items = splitList(cellToText(cell), SEPARATORS);
+  return items.length > 0 && items.every((item) => SYSTEM_GROUP.test(item));
+}
 
 function groupId(item: string): Normalized {
   return /^\d+$/.test(item) ? accepted(item) : rejected('GRP_NOT_ID', `group «${item}» is not a numeric group id (the mapping says groups are ids)`);
@@ -17,7 +25,11 @@ function groupName(item: string): Normalized {
 
 /** A cell listing groups → comma-joined names or ids; with ids, a non-numeric item is dropped with a warning. */
 export function normalizeGroups(cell: Cell, mode: GroupsMode): Normalized {
-  const items = splitList(cellToText(cell), SEPARATORS);
+  const all = splitList(cellToText(cell), SEPARATORS);
+  const items = all.filter((item) => !SYSTEM_GROUP.test(item));
   if (items.length === 0) return rejected('GRP_EMPTY', 'no group');
-  return normalizeList(items, mode === 'id' ? groupId : groupName);
+  const result = normalizeList(items, mode === 'id' ? groupId : groupName);
+  const system = all.filter((item) => SYSTEM_GROUP.test(item));
+  if (!result.ok || system.length === 0) return result;
+  return { ...result, changes: [...result.changes, `system group${system.length > 1 ? 's' : ''} ${system.map((item) => `«${item}»`).join(', ')} left out`] };
 }

@@ -3,9 +3,9 @@ import { CONTACT_FIELDS, type ContactField, type ContactFields, type RowIssue } 
 import type { MappedRow } from '../map/compile.js';
 import type { Mapping } from '../map/schema.js';
 import type { Cell } from '../read/types.js';
-import { normalizeBirthday } from './birthday.js';
+import { meansNoBirthday, normalizeBirthday } from './birthday.js';
 import { normalizeEmails } from './email.js';
-import { normalizeGroups } from './groups.js';
+import { normalizeGroups, onlySystemGroups } from './groups.js';
 import { normalizePhones } from './phone.js';
 import type { Normalized } from './result.js';
 import { cellToText, cleanText, normalizeTags, normalizeText } from './text.js';
@@ -43,8 +43,15 @@ function fieldNormalizers(mapping: Mapping, today: Date | undefined): Record<Con
     myid: normalizeText,
     tags: normalizeTags,
     grp: (cell) => normalizeGroups(cell, mapping.groups),
-    bd: (cell) => normalizeBirthday(cell, { today }),
+    bd: (cell) => normalizeBirthday(cell, { today, slashDates: mapping.slashDates }),
   };
+}
+
+/** Cells that exporters fill with a stand-in for "nothing": treated like empty cells. */
+const STAND_INS: Partial<Record<ContactField, (cell: Cell) => boolean>> = { bd: meansNoBirthday, grp: onlySystemGroups };
+
+function isEmptyCell(field: ContactField, cell: Cell): boolean {
+  return cleanText(cell) === '' || STAND_INS[field]?.(cell) === true;
 }
 
 const MISSING_KEY: Readonly<Record<Mapping['contactKind'], { code: string; reason: string }>> = {
@@ -79,7 +86,7 @@ export function createRowNormalizer(mapping: Mapping, options: RowNormalizerOpti
     for (const field of CONTACT_FIELDS) {
       const cell = mapped.values[field];
       if (cell === undefined) continue;
-      if (cleanText(cell) === '') {
+      if (isEmptyCell(field, cell)) {
         if (clearEmpty && field !== 'phone' && field !== key) fields[field] = '';
         continue;
       }

@@ -46,7 +46,8 @@ export function normalizeTags(cell: Cell): Normalized {
   const tags: string[] = [];
   const changes: string[] = [];
   for (const part of before.split(/[,;]/)) {
-    const tag = cleanText(part);
+    // Mailchimp quotes each tag: `"VIP","Blog"`.
+    const tag = cleanText(part).replace(/^"(.*)"$/, '$1');
     if (tag === '') continue;
     if (tags.includes(tag)) changes.push(`tag «${tag}» repeated: kept once`);
     else tags.push(tag);

@@ -21,6 +21,9 @@ describe('mapping schema', () => {
       groups: 'name',
       contactKind: 'phone',
       duplicates: 'first',
+      slashDates: 'day-month',
+      header: true,
+      missingColumns: 'error',
       blacklistType: 0,
     });
   });

@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import { runClean, type CleanSummary } from '../../clean/index.js';
 import { EXIT } from '../../errors.js';
-import { loadMapping } from '../../map/load.js';
 import { describeTable, siblingPath } from '../describe.js';
+import { mappingForRun } from '../guess.js';
 import type { Output } from '../output.js';
 import { addReadOptions, readOptionsFrom } from '../read-options.js';
 
@@ -10,7 +10,8 @@ export function cleanCommand(output: Output): Command {
   const command = new Command('clean')
     .description('normalize a contact file into a clean file and a rejects file, with no API calls')
     .argument('<input>', 'CSV or XLSX file')
-    .requiredOption('-m, --mapping <file>', 'column mapping (mappings/*.json)')
+    .option('-m, --mapping <file>', 'column mapping (mappings/*.json); without it the mapping is guessed and printed')
+    .option('--save-mapping <file>', 'write the guessed mapping to <file> (to review, edit and pass as --mapping)')
     .option('--out <file>', 'clean CSV (default: <input>.clean.csv)')
     .option('--rejects <file>', 'rejects CSV (default: <input>.rejects.csv)')
     .option('--strict', 'reject a row whose optional field is invalid instead of dropping the field', false)
@@ -18,7 +19,7 @@ export function cleanCommand(output: Output): Command {
     .option('--json', 'print the summary as JSON on stdout', false);
   addReadOptions(command);
   return command.action(async (input: string, options: Record<string, unknown>) => {
-    const mapping = await loadMapping(String(options.mapping));
+    const mapping = await mappingForRun(input, options, output, { confirm: false });
     const summary = await runClean(
       {
         input,

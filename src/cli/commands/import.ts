@@ -1,11 +1,11 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { loadMapping } from '../../map/load.js';
 import { createSmscClient } from '../../smsc/client.js';
 import { loadCredentials } from '../../smsc/credentials.js';
 import { createCallMeter, importExitCode, MAX_CONCURRENCY, runImport, type ImportSummary } from '../../write/import.js';
 import { createPacedThrottle } from '../../write/pace.js';
 import { IMPORT_MODES, type ImportMode } from '../../write/plan.js';
 import { siblingPath } from '../describe.js';
+import { mappingForRun } from '../guess.js';
 import type { Output } from '../output.js';
 import { createProgressBar } from '../progress.js';
 import { addReadOptions, readOptionsFrom } from '../read-options.js';
@@ -14,7 +14,9 @@ export function importCommand(output: Output): Command {
   const command = new Command('import')
     .description('make the SMSC account match a contact file (plan, write, report every row)')
     .argument('<input>', 'CSV or XLSX file')
-    .requiredOption('-m, --mapping <file>', 'column mapping (mappings/*.json)')
+    .option('-m, --mapping <file>', 'column mapping (mappings/*.json); without it the mapping is guessed and must be accepted')
+    .option('--accept-guess', 'without --mapping: import with the guessed mapping without asking', false)
+    .option('--save-mapping <file>', 'write the guessed mapping to <file> (to review, edit and pass as --mapping)')
     .option('--mode <mode>', `upsert | add | update | sync`, parseMode, 'upsert' as ImportMode)
     .option('--delete-missing', 'with --mode sync: delete account contacts that are not in the file', false)
     .option('--dry-run', 'read and plan only: write the report, make no write call', false)
@@ -29,7 +31,7 @@ export function importCommand(output: Output): Command {
     .addHelpText('after', '\nCredentials: SMSC_LOGIN + SMSC_PASSWORD, or SMSC_APIKEY, from the environment or ./.env; SMSC_URL selects the service (default https://smsc.ru).');
   addReadOptions(command);
   return command.action(async (input: string, options: Record<string, unknown>) => {
-    const mapping = await loadMapping(String(options.mapping));
+    const mapping = await mappingForRun(input, options, output, { confirm: true });
     const credentials = loadCredentials();
     const meter = createCallMeter();
     const progress = createProgressBar(output.isTerminal && options.json !== true);
