@@ -53,8 +53,9 @@ export function planRow(mode: ImportMode, desired: ContactFields, existing: Exis
 
   const key = contactKey(existing.fields);
   const [only] = changes;
-  const move = changes.length === 1 && only?.field === 'grp' && 'added' in only ? groupMove(only, target.grp ?? '') : undefined;
-  if (move) return { action: 'move_group', ...move, key: firstOf(key), changes, target, intId: existing.intId };
+  if (changes.length === 1 && only?.field === 'grp' && 'added' in only) {
+    return { action: 'move_group', ...groupMove(only, target.grp ?? ''), key: firstOf(key), changes, target, intId: existing.intId };
+  }
 
   const params: ChangeParams = { ...key };
   for (const [field, value] of Object.entries(target) as [ContactField, string][]) {
@@ -113,17 +114,15 @@ function firstOf(key: { phone: string } | { mail: string }): ContactKey {
 }
 
 /**
- * A membership-only change that one `move_group` call makes without touching any other field: one
- * group added (mode 2), one removed (mode 3), or the groups replaced by exactly one (mode 1). Other
- * changes go through `chg` with the whole list, the form SMSC is known to accept several ids in.
+ * A membership-only change is one `move_group` call that touches no other field: groups added
+ * (mode 2), removed (mode 3), or both — the groups replaced (mode 1). `grp` takes several ids, as the
+ * parameter table says of it everywhere.
  */
-function groupMove(change: { added: readonly string[]; removed: readonly string[] }, target: string): { mode: MoveGroupMode; grp: string } | undefined {
+function groupMove(change: { added: readonly string[]; removed: readonly string[] }, target: string): { mode: MoveGroupMode; grp: string } {
   const { added, removed } = change;
-  if (added.length === 1 && removed.length === 0) return { mode: MOVE_GROUP.add, grp: added[0] as string };
-  if (removed.length === 1 && added.length === 0) return { mode: MOVE_GROUP.remove, grp: removed[0] as string };
-  const groups = splitItems(target);
-  if (groups.length === 1) return { mode: MOVE_GROUP.replace, grp: groups[0] as string };
-  return undefined;
+  if (removed.length === 0) return { mode: MOVE_GROUP.add, grp: added.join(',') };
+  if (added.length === 0) return { mode: MOVE_GROUP.remove, grp: removed.join(',') };
+  return { mode: MOVE_GROUP.replace, grp: target };
 }
 
 function withoutEmpty(fields: ContactFields): ContactFields {

@@ -290,6 +290,8 @@ describe('groups', () => {
     expect(await groupsAfter(1, c)).toEqual([c]);
     expect(await groupsAfter(2, a)).toEqual([c, a]);
     expect(await groupsAfter(3, c)).toEqual([a]);
+    expect((await smsc(emulator, { fmt: 3, move_group: 2, grp: `${b},${c}`, phone: '79000000001' })).text).toBe('OK');
+    expect(emulator.state().contacts[0]!.groups).toEqual([a, b, c]);
   });
 
   test('move_group finds an e-mail contact by one address', async () => {

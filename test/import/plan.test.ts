@@ -33,24 +33,28 @@ describe('listPolicies', () => {
 describe('planRow', () => {
   const existing = { intId: 7, fields: { phone: '79161111111,79162222222', name: 'Анна', grp: '5901,5902' } };
 
-  it('a membership-only change is one move_group keyed by one phone: mode 2 adds, 3 removes, 1 replaces by one group', () => {
+  it('a membership-only change is one move_group keyed by one phone: mode 2 adds, 3 removes, 1 replaces', () => {
     const moves = [
-      planRow('upsert', { phone: '79161111111', grp: '5903' }, existing, ADD),
+      planRow('upsert', { phone: '79161111111', grp: '5903,5904' }, existing, ADD),
       planRow('upsert', { phone: '79161111111', grp: '5901' }, existing, REPLACE_GROUPS),
-      planRow('upsert', { phone: '79161111111', grp: '5903' }, existing, REPLACE_GROUPS),
+      planRow('upsert', { phone: '79161111111', grp: '5901,5903' }, existing, REPLACE_GROUPS),
+      planRow('upsert', { phone: '79161111111', grp: '' }, existing, ADD),
     ].map((operation) => (operation.action === 'move_group' ? [operation.mode, operation.grp, operation.key] : operation.action));
+    const key = { phone: '79161111111' };
     expect(moves).toEqual([
-      [2, '5903', { phone: '79161111111' }],
-      [3, '5902', { phone: '79161111111' }],
-      [1, '5903', { phone: '79161111111' }],
+      [2, '5903,5904', key],
+      [3, '5902', key],
+      [1, '5901,5903', key],
+      [3, '5901,5902', key],
     ]);
   });
 
-  it('several groups added go through chg with the whole list; the target is what a read-back checks', () => {
-    const operation = planRow('upsert', { phone: '79161111111', grp: '5903,5904' }, existing, ADD);
-    expect(operation).toMatchObject({ action: 'chg', params: { phone: existing.fields.phone, grp: '5901,5902,5903,5904' }, target: { grp: '5901,5902,5903,5904' } });
-    expect(holds({ ...existing.fields, grp: '5904,5903,5902,5901' }, operation.action === 'chg' ? operation.target : {})).toBe(true);
-    expect(holds(existing.fields, operation.action === 'chg' ? operation.target : {})).toBe(false);
+  it('a change of groups and another field is one chg with the whole list; the target is what a read-back checks', () => {
+    const operation = planRow('upsert', { phone: '79161111111', name: 'Анна Н.', grp: '5903' }, existing, ADD);
+    expect(operation).toMatchObject({ action: 'chg', params: { phone: existing.fields.phone, name: 'Анна Н.', grp: '5901,5902,5903' }, target: { name: 'Анна Н.', grp: '5901,5902,5903' } });
+    const target = operation.action === 'chg' ? operation.target : {};
+    expect(holds({ ...existing.fields, name: 'Анна Н.', grp: '5903,5902,5901' }, target)).toBe(true);
+    expect(holds(existing.fields, target)).toBe(false);
   });
 
   it('e-mails of a phone contact are sent as new_mail (mail would be taken for a key)', () => {
