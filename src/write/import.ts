@@ -156,6 +156,7 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {})
   });
 
   const lists = listPolicies(options.mapping.lists, mode);
+  if (target === 'contacts' && (options.mapping.duplicates ?? 'first') !== 'first') hooks.onPhase?.('plan', 'reading the file again for rows of the same contact');
   const merger =
     target === 'contacts'
       ? await createContactRowMerger(options.mapping.duplicates ?? 'first', account, async function* () {
