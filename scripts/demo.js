@@ -1,9 +1,9 @@
 // `npm run demo`: the main job end to end against the bundled SMSC emulator, on the files in samples/.
-// clean → import (dry run, then for real) → re-import (0 writes) → export, printing each summary and
-// the emulator's stats. Nothing here talks to the real SMSC.
+// clean → import (dry run, then for real) → re-import (0 writes) → a membership-only import (Promo
+// added, other groups kept) → export, printing each summary and the emulator's stats. Nothing here talks to the real SMSC.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_ACCOUNT, startEmulator } from '../dist/emulator/index.js';
 
@@ -40,6 +40,32 @@ async function run(title, args) {
   return status;
 }
 
+/**
+ * "Add these people to the Promo group": a file of phones and one group. The contacts gain Promo
+ * through move_group (mode 2) and keep every other group, phone and field.
+ */
+async function membershipOnlyImport() {
+  const file = 'samples/promo-members.csv';
+  const groupsOf = () => {
+    const { contacts, groups } = emulator.state();
+    const names = new Map(groups.map((group) => [group.id, group.name]));
+    const members = contacts.filter((contact) => contact.phones.some((phone) => ['79171234567', '79177654321', '79271112233'].includes(phone)));
+    return new Map(members.map((contact) => [contact.int_id, { name: contact.name, groups: contact.groups.map((id) => names.get(id)) }]));
+  };
+  const before = groupsOf();
+  await run(`import ${file} — dry run: the changes column shows grp: +Promo`, ['import', file, '--mapping', 'mappings/group-members.json', '--create-groups', '--dry-run', '--report', `${out}promo-members.dry-run.csv`]);
+  process.stdout.write(readFileSync(`${out}promo-members.dry-run.csv`, 'utf8'));
+  await run(`import ${file} — membership only, the other groups stay`, ['import', file, '--mapping', 'mappings/group-members.json', '--create-groups', '--report', `${out}promo-members.report.csv`]);
+  let kept = before.size > 0;
+  for (const [id, now] of groupsOf()) {
+    const was = before.get(id)?.groups ?? [];
+    process.stdout.write(`${now.name}: ${was.join(', ')} → ${now.groups.join(', ')}\n`);
+    kept &&= was.every((group) => now.groups.includes(group)) && now.groups.includes('Promo');
+  }
+  banner(kept ? 'membership-only import: Promo added, every other group kept' : 'membership-only import LOST a group');
+  return kept;
+}
+
 let failed = false;
 try {
   for (const { file, mapping } of samples) {
@@ -60,6 +86,7 @@ try {
     await run(`re-import ${file} — nothing to change, 0 write calls`, ['import', file, '--mapping', mapping, '--report', `${out}${name}.reimport.csv`]);
   }
   const after = emulator.stats();
+  failed ||= !(await membershipOnlyImport());
   await run('export the account to XLSX (one sheet per kind)', ['export', '--out', `${out}account-{date}.xlsx`, '--what', 'contacts,groups,blacklist']);
   await run('export contacts to CSV for Russian Excel', ['export', '--out', `${out}contacts.csv`, '--delimiter', ';', '--bom']);
 
@@ -69,7 +96,7 @@ try {
   const writes = (stats) => Object.entries(stats.calls ?? {}).filter(([command]) => !command.startsWith('get')).reduce((sum, [, n]) => sum + n, 0);
   const reimportWrites = writes(after) - writes(before);
   banner(`re-import write calls: ${reimportWrites}`);
-  failed = reimportWrites !== 0;
+  failed ||= reimportWrites !== 0;
   process.stdout.write(`\nOutputs in ${out}\n`);
 } finally {
   await emulator.close();

@@ -7,8 +7,10 @@
  *   substring of a phone (digits), the name or an e-mail; `fio` words must all appear in
  *   lnm/fnm/mnm/name; `grp` filters by group. `get_group`/`get_black` page the same way by `id`.
  * - Phones: split on commas, semicolons and whitespace; `+ - ( ) .` dropped; letters → error 1.
- * - `chg`/`del`/`move_group` act on every contact holding one of the given phones (or, for `chg`
- *   without `phone`, e-mails); `chg` to a phone another contact has follows `duplicatePhoneOnAdd`.
+ * - `chg`/`del` act on every contact holding one of the given phones (or, for `chg` without
+ *   `phone`, e-mails); `chg` to a phone another contact has follows `duplicatePhoneOnAdd`; an empty
+ *   `new_mail` clears the e-mails of a contact that keeps a phone. `move_group` takes exactly one
+ *   phone or one e-mail (the parameter table), else error 1; `grp` may list several ids.
  * - Unknown group ids in `grp` → 3; bad `bd` (not dd.mm.yyyy) → 1; `del_group` un-groups members.
  * - `add_black` of a listed phone → 5; unknown `charset` → windows-1251; unknown `fmt` → 0.
  * - All accounts share one state. Identical-request throttling remembers admitted requests only.

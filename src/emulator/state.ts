@@ -186,8 +186,10 @@ export class Store {
   private change(params: Params): CommandResult {
     const targets = this.findContacts(params);
     const changes = this.readContactChanges(params, 'new_phone', 'new_mail');
-    if (changes.phones?.length === 0 || changes.mails?.length === 0) return error(1);
     if (targets.length === 0) return error(3);
+    // An empty new list is refused only where it would leave a contact with neither phone nor e-mail [GUESS].
+    const keyless = (target: Contact) => (changes.phones ?? target.phones).length === 0 && (changes.mails ?? target.mails).length === 0;
+    if (changes.phones?.length === 0 || targets.some(keyless)) return error(1);
     const taken = (changes.phones ?? []).some((phone) => [...(this.phoneIndex.get(phone) ?? [])].some((id) => !targets.some((target) => target.int_id === id)));
     if (taken && this.options.duplicatePhoneOnAdd === 'error') return error(5);
     for (const target of targets) {
@@ -345,10 +347,17 @@ export class Store {
     return { kind: 'list', list: 'groups', rows };
   }
 
+  /**
+   * `move_group` takes one number (`phone`) or one address (`mail`) — the parameter table says so,
+   * unlike `add`'s lists — and `grp`, where several ids are accepted as everywhere [GUESS].
+   */
   private moveGroup(params: Params): CommandResult {
     const mode = parseChoice(params.get('move_group'), Object.values(MOVE_GROUP), MOVE_GROUP.replace);
     const groups = parseIds(required(params, 'grp'));
-    const targets = this.findContacts(new Map([['phone', required(params, 'phone')]]));
+    const phone = params.get('phone')?.trim() ? parsePhones(required(params, 'phone')) : undefined;
+    const key = phone ?? parseMails(required(params, 'mail'));
+    if (key.length !== 1) return error(1);
+    const targets = this.findContacts(new Map([[phone ? 'phone' : 'mail', key[0]!]]));
     if (groups.some((id) => !this.groups.has(id)) || targets.length === 0) return error(3);
     for (const contact of targets) {
       if (mode === MOVE_GROUP.replace) contact.groups = groups;

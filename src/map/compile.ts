@@ -62,14 +62,21 @@ export function referencedHeaders(mapping: Mapping): string[] {
   return [...texts];
 }
 
+/** The one column `ref` names; `undefined` when none does or its header text repeats. */
+export function uniqueColumn(ref: ColumnRef, headers: readonly string[]): number | undefined {
+  const index = resolveColumn(ref, headers);
+  return typeof index === 'number' ? index : undefined;
+}
+
 /**
  * Index of the column `ref` names: exact header text first, then an Excel letter, then a 1-based
- * number; `undefined` when none fits the file.
+ * number; `undefined` when none fits the file, every matching index when the header text repeats.
  */
-export function resolveColumn(ref: ColumnRef, headers: readonly string[]): number | undefined {
+function resolveColumn(ref: ColumnRef, headers: readonly string[]): number | undefined | { ambiguous: number[] } {
   const text = String(ref).trim();
-  const byHeader = headers.findIndex((header) => headerKey(header) === headerKey(text));
-  if (byHeader >= 0) return byHeader;
+  const byHeader = headers.flatMap((header, index) => (headerKey(header) === headerKey(text) ? [index] : []));
+  if (byHeader.length > 1) return { ambiguous: byHeader };
+  if (byHeader[0] !== undefined) return byHeader[0];
   let index: number | undefined;
   if (typeof ref === 'number') index = ref - 1;
   else if (EXCEL_LETTERS.test(text)) index = letterIndex(text);
@@ -81,6 +88,30 @@ function missingColumn(field: ContactField, ref: ColumnRef, info: TableInfo): st
   const listed = info.headers.map((header, index) => `${index + 1} «${header}»`).join(', ');
   const hint = typeof ref === 'string' ? didYouMean(ref.trim(), info.headers.filter((header) => header.trim() !== '')) : '';
   return `${info.file}: column «${String(ref)}» of field ${field} not found${hint}; the file's ${info.headers.length} columns are: ${listed}`;
+}
+
+function columnLetter(index: number): string {
+  let letters = '';
+  for (let rest = index + 1; rest > 0; rest = Math.floor((rest - 1) / 26)) letters = String.fromCharCode(65 + ((rest - 1) % 26)) + letters;
+  return letters;
+}
+
+/**
+ * A header the mapping names occurs more than once: taking the first silently could import the
+ * office landlines instead of the mobiles. The hint is the mapping entry with the header replaced by a letter.
+ */
+function ambiguousColumn(field: ContactField, source: FieldSource, ref: ColumnRef, indexes: readonly number[], info: TableInfo): string {
+  const places = indexes.map((index) => `${columnLetter(index)} (${index + 1})`);
+  const choices = indexes.map((index) => `${JSON.stringify(field)}: ${JSON.stringify(replaceRef(source, ref, columnLetter(index)))}`);
+  return `${info.file}: header «${String(ref)}» of field ${field} occurs ${indexes.length} times, in columns ${places.join(', ')}; pick one in the mapping by its letter: ${choices.join(' or ')}`;
+}
+
+function replaceRef(source: FieldSource, ref: ColumnRef, letter: string): FieldSource {
+  const swap = (candidate: ColumnRef) => (candidate === ref ? letter : candidate);
+  if (typeof source === 'string' || typeof source === 'number') return swap(source);
+  if (Array.isArray(source)) return source.map(swap);
+  if ('const' in source) return source;
+  return { ...source, column: Array.isArray(source.column) ? source.column.map(swap) : swap(source.column) };
 }
 
 function cellText(cell: Cell | undefined): string {
@@ -109,7 +140,7 @@ function pickerOf(plan: Plan, indexes: readonly number[]): Picker {
 /**
  * Resolves every column the mapping names against the file's headers — all at once, before any
  * row is read — and returns the function that maps each row. Throws `MappingError`
- * (`ERR_MAPPING_COLUMN`) listing every column that is not there.
+ * (`ERR_MAPPING_COLUMN`) listing every column that is not there or is there more than once.
  */
 export function compileMapping(mapping: Mapping, info: TableInfo): RowMapper {
   const problems: string[] = [];
@@ -118,8 +149,10 @@ export function compileMapping(mapping: Mapping, info: TableInfo): RowMapper {
     const indexes: number[] = [];
     for (const ref of 'columns' in plan ? plan.columns : []) {
       const index = resolveColumn(ref, info.headers);
-      if (index !== undefined) indexes.push(index);
-      else if (mapping.missingColumns !== 'skip') problems.push(missingColumn(field, ref, info));
+      if (index === undefined) {
+        if (mapping.missingColumns !== 'skip') problems.push(missingColumn(field, ref, info));
+      } else if (typeof index === 'object') problems.push(ambiguousColumn(field, mapping.fields[field] as FieldSource, ref, index.ambiguous, info));
+      else indexes.push(index);
     }
     if ('constant' in plan || indexes.length > 0) pickers.push([field, pickerOf(plan, indexes)]);
   }

@@ -56,6 +56,11 @@ const FIELD_DESCRIPTIONS: Readonly<Record<ContactField, string>> = {
   pho: 'Other phone numbers of the contact.',
 };
 
+const listPolicy = z.enum(['add', 'replace']);
+
+/** The list fields with their own policy; the same set as src/write/lists.ts, which applies them. */
+const LIST_FIELD_NAMES = ['phone', 'mail', 'grp', 'tags', 'pho'] as const satisfies readonly ContactField[];
+
 function unknownKeysMessage(keys: readonly PropertyKey[], known: readonly string[], what: string): string {
   return keys.map((key) => `unknown ${what} «${String(key)}»${didYouMean(String(key), known)}`).join('; ');
 }
@@ -87,6 +92,21 @@ export const mappingSchema = strictWithSuggestions(
       .enum(['keep', 'clear'])
       .default('keep')
       .describe('An empty cell means "leave the value SMSC has" (keep) or "clear it in SMSC" (clear). The phone is never cleared.'),
+    lists: z
+      .union([
+        listPolicy,
+        strictWithSuggestions(
+          {
+            default: listPolicy.optional().describe('The policy of every list field not named here (default "add").'),
+            ...Object.fromEntries(LIST_FIELD_NAMES.map((field) => [field, listPolicy.optional().describe(`The policy of ${field}.`)])),
+          } as Record<'default' | (typeof LIST_FIELD_NAMES)[number], z.ZodOptional<typeof listPolicy>>,
+          'list field',
+        ),
+      ])
+      .default('add')
+      .describe(
+        'What import does with list fields (phone, mail, grp, tags, pho) of existing contacts: "add" (default) adds the file\'s items to the contact\'s and removes none; "replace" makes the list what the file says. One policy for all, or per field: {"default": "add", "grp": "replace"}. --mode sync replaces every list; an empty cell under emptyCells "clear" empties the list in either case.',
+      ),
     groups: z.enum(['name', 'id']).default('name').describe('Whether grp cells hold group names or numeric group ids.'),
     contactKind: z
       .enum(['phone', 'mail', 'any'])

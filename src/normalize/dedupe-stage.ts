@@ -18,14 +18,14 @@ export async function* dedupeRows(
   if (policy === 'first') {
     const filter = new FirstOccurrenceFilter();
     for await (const result of rows) {
-      const keptRow = result.fields ? filter.check(result.row, result.fields.phone) : undefined;
+      const keptRow = result.fields ? filter.check(result.row, result.fields) : undefined;
       yield keptRow === undefined ? result : folded(result, { action: 'duplicate', keptRow });
     }
     return;
   }
   if (prepass === undefined) throw new TypeError(`Expected \`prepass\` for the duplicate policy "${policy}"`);
   const index = new DuplicateIndex(policy);
-  for await (const result of prepass()) if (result.fields) index.add(result.row, result.fields.phone);
+  for await (const result of prepass()) if (result.fields) index.add(result.row, result.fields);
   for await (const result of rows) {
     if (!result.fields) {
       yield result;

@@ -44,22 +44,32 @@ export function duplicateIssue(row: number, phone: string, decision: Exclude<Dup
   return { row, field: 'phone', value: phone, code: 'DUPLICATE', reason: `duplicate of row ${decision.keptRow}, which is kept`, severity: 'error' };
 }
 
+/** What rows are duplicates by: a positive integer (by default the first phone of the row). */
+export type DuplicateKey = (fields: ContactFields) => number | undefined;
+
+const byFirstPhone: DuplicateKey = (fields) => phoneKey(fields.phone);
+
 /**
- * The single-pass `first` policy: the first row of each phone is written, later ones are duplicates
- * of it.
+ * The single-pass `first` policy: the first row of each phone (or other key) is written, later ones
+ * are duplicates of it.
  */
 export class FirstOccurrenceFilter {
   #seen = new PhoneTable(1024, { trackLastRow: false });
   #duplicates = 0;
+  readonly #keyOf: DuplicateKey;
+
+  constructor(keyOf: DuplicateKey = byFirstPhone) {
+    this.#keyOf = keyOf;
+  }
 
   /** Rows dropped as duplicates so far. */
   get duplicates(): number {
     return this.#duplicates;
   }
 
-  /** `undefined` for a phone's first row (write it), else the row that holds the phone. */
-  check(row: number, phones: string | undefined): number | undefined {
-    const key = phoneKey(phones);
+  /** `undefined` for a key's first row (write it), else the row that holds the key. */
+  check(row: number, fields: ContactFields): number | undefined {
+    const key = this.#keyOf(fields);
     if (key === undefined) return undefined;
     const first = this.#seen.record(key, row);
     if (first !== undefined) this.#duplicates++;
@@ -73,7 +83,7 @@ interface Repeat {
 }
 
 /**
- * The two-pass policies (`last`, `merge`; `first` works too). Pass 1: `add(row, phones)` for every
+ * The two-pass policies (`last`, `merge`; `first` works too). Pass 1: `add(row, fields)` for every
  * row that normalized, in file order. Pass 2: `decide(row, fields)` for the same rows in the same
  * order. Only phones seen more than once are kept after pass 1 (in a Map); `merge` holds the values
  * of a phone's rows only until its last row.
@@ -85,9 +95,11 @@ export class DuplicateIndex {
   #held = new Map<number, ContactFields>();
   #duplicates = 0;
   #merged = 0;
+  readonly #keyOf: DuplicateKey;
 
-  constructor(policy: DuplicatePolicy) {
+  constructor(policy: DuplicatePolicy, keyOf: DuplicateKey = byFirstPhone) {
     this.policy = policy;
+    this.#keyOf = keyOf;
   }
 
   /** Rows dropped as duplicates so far (pass 2). */
@@ -105,10 +117,10 @@ export class DuplicateIndex {
     return this.#held.size;
   }
 
-  /** Pass 1: `phones` is the row's normalized `phone` list. */
-  add(row: number, phones: string | undefined): void {
+  /** Pass 1: the row's normalized fields. */
+  add(row: number, fields: ContactFields): void {
     if (this.#table === undefined) throw new Error('DuplicateIndex: add() after decide() — pass 1 is over');
-    const key = phoneKey(phones);
+    const key = this.#keyOf(fields);
     if (key !== undefined) this.#table.record(key, row);
   }
 
@@ -120,7 +132,7 @@ export class DuplicateIndex {
   /** Pass 2: what to do with the row. */
   decide(row: number, fields: ContactFields): DuplicateDecision {
     if (this.#table !== undefined) this.#seal(this.#table);
-    const key = phoneKey(fields.phone);
+    const key = this.#keyOf(fields);
     const repeat = key === undefined ? undefined : this.#repeats.get(key);
     if (key === undefined || repeat === undefined) return { action: 'emit', fields };
     if (this.policy !== 'merge') {

@@ -4,7 +4,8 @@ import { accepted, normalizeList, rejected, type Normalized } from './result.js'
 import { splitList } from './split.js';
 import { cleanText } from './text.js';
 
-const SEPARATORS = /[,;\s]+/;
+const SEPARATORS = /[,;]+/;
+const LOOKS_LIKE_ADDRESS = /^[^@\s]+@[^@\s]+$/;
 /** RFC 5322 dot-atom, widened to any letter or digit (RFC 6531 internationalized local parts). */
 const LOCAL_PART = /^[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+(?:\.[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+)*$/u;
 const LABEL = /^[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?$/u;
@@ -36,10 +37,19 @@ export function normalizeOneEmail(input: string): Normalized {
   return accepted(value, value === input ? [] : [`«${input}» → ${value}`]);
 }
 
+/**
+ * `a@x.ru b@y.ru` is a list; `ivan petrov@mail.ru` is one broken address. Taking its last word
+ * would make up `petrov@mail.ru`, which may well be someone else's.
+ */
+function spaceSeparated(part: string): string[] {
+  const words = part.split(/\s+/);
+  return words.length > 1 && words.every((word) => LOOKS_LIKE_ADDRESS.test(word)) ? words : [part];
+}
+
 /** A cell with one or more addresses → comma-joined list; invalid ones among valid ones are dropped with a warning. */
 export function normalizeEmails(cell: Cell): Normalized {
   if (typeof cell !== 'string') return rejected('MAIL_INVALID', 'a date cell is not an e-mail address');
-  const parts = splitList(cleanText(cell), SEPARATORS);
+  const parts = splitList(cleanText(cell), SEPARATORS).flatMap(spaceSeparated);
   if (parts.length === 0) return rejected('MAIL_INVALID', 'no e-mail address');
   return normalizeList(parts, normalizeOneEmail);
 }

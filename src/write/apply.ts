@@ -4,16 +4,17 @@
  * again when it is not there yet — the difference between a retry and a duplicate contact.
  */
 import type { ContactFields } from '../contact.js';
-import type { SmscClient } from '../smsc/client.js';
+import type { ContactKey, SmscClient } from '../smsc/client.js';
 import { isSmscError } from '../smsc/errors.js';
 import { pageBlacklist } from '../smsc/paging.js';
 import { listItems } from './account-index.js';
-import { diffFields, type ChangeParams, type MoveGroupMode } from './plan.js';
+import { holds, type ChangeParams, type MoveGroupMode } from './plan.js';
 
+/** `desired` of `chg` / `move_group`: the fields the write sets, as the contact must hold them afterwards. */
 export type WriteOperation =
   | { action: 'add'; params: ContactFields }
   | { action: 'chg'; params: ChangeParams; desired: ContactFields }
-  | { action: 'move_group'; mode: MoveGroupMode; grp: string; phone: string; desired: ContactFields }
+  | { action: 'move_group'; mode: MoveGroupMode; grp: string; key: ContactKey; desired: ContactFields }
   | { action: 'delete'; key: { phone: string } | { mail: string } }
   | { action: 'add_black'; phone: string; type: 0 | 1 | 2 }
   | { action: 'delete_black'; phone: string };
@@ -52,7 +53,7 @@ async function send(client: Client, operation: WriteOperation): Promise<number |
       await client.chg(operation.params);
       return undefined;
     case 'move_group':
-      await client.moveGroup(operation.mode, { grp: Number(operation.grp), phone: operation.phone });
+      await client.moveGroup(operation.mode, { grp: Number(operation.grp), ...operation.key });
       return undefined;
     case 'delete':
       await client.del(operation.key);
@@ -74,8 +75,10 @@ async function readBack(client: Client, operation: WriteOperation): Promise<{ ap
     }
     case 'chg':
     case 'move_group': {
-      const found = await findContact(client, operation.desired);
-      return { applied: found !== undefined && diffFields(operation.desired, found.fields).length === 0, smscId: found?.intId };
+      // `desired` holds only the fields written; the contact is found by its new phones, else by its key.
+      const key = operation.action === 'move_group' ? operation.key : operation.params.phone ? { phone: operation.params.phone } : { mail: operation.params.mail };
+      const found = await findContact(client, { ...key, ...operation.desired });
+      return { applied: found !== undefined && holds(found.fields, operation.desired), smscId: found?.intId };
     }
     case 'delete': {
       const found = await findContact(client, 'phone' in operation.key ? { phone: operation.key.phone } : { mail: operation.key.mail });

@@ -10,19 +10,24 @@ export type GroupResolution = { ok: true; grp: string } | { ok: false; reason: s
 
 export interface GroupDirectory {
   resolve(grp: string): GroupResolution;
+  /** The name of a group id `resolve` gave (or the id itself when the account has no such group). */
+  nameOf(id: string): string;
   /** Names that do not exist yet (filled by `ensure`). */
   readonly missing: readonly string[];
   /** Creates the missing groups (unless dry-run); returns how many were created. */
   ensure(names: Iterable<string>, options: { create: boolean; dryRun: boolean }): Promise<number>;
 }
 
+/** Prefix of a group a dry run would create: it has no id yet. */
+const PLANNED = 'new:';
+
 const nameKey = (name: string) => name.trim().toLowerCase();
 
 export async function loadGroupDirectory(client: Pick<SmscClient, 'getGroup' | 'addGroup'>, byId: boolean): Promise<GroupDirectory> {
   const ids = new Map<string, number>();
-  const known = new Set<number>();
+  const nameById = new Map<number, string>();
   for await (const group of pageGroups(client)) {
-    known.add(group.id);
+    nameById.set(group.id, group.name);
     if (!ids.has(nameKey(group.name))) ids.set(nameKey(group.name), group.id);
   }
   const missing: string[] = [];
@@ -33,17 +38,18 @@ export async function loadGroupDirectory(client: Pick<SmscClient, 'getGroup' | '
       const resolved: string[] = [];
       for (const item of listItems(grp)) {
         if (byId) {
-          if (!known.has(Number(item))) return { ok: false, reason: `group id ${item} does not exist in the account` };
+          if (!nameById.has(Number(item))) return { ok: false, reason: `group id ${item} does not exist in the account` };
           resolved.push(item);
           continue;
         }
         const id = ids.get(nameKey(item));
         if (id !== undefined) resolved.push(String(id));
-        else if (planned.has(nameKey(item))) resolved.push(`new:${item}`);
+        else if (planned.has(nameKey(item))) resolved.push(`${PLANNED}${item}`);
         else return { ok: false, reason: `group «${item}» does not exist in the account (run with --create-groups to create it)` };
       }
       return { ok: true, grp: resolved.join(',') };
     },
+    nameOf: (id) => (id.startsWith(PLANNED) ? id.slice(PLANNED.length) : (nameById.get(Number(id)) ?? id)),
     missing,
     async ensure(names, { create, dryRun }) {
       if (byId) return 0;
@@ -57,7 +63,9 @@ export async function loadGroupDirectory(client: Pick<SmscClient, 'getGroup' | '
           planned.add(key);
           continue;
         }
-        ids.set(key, (await client.addGroup({ name: name.trim() })).id);
+        const { id } = await client.addGroup({ name: name.trim() });
+        ids.set(key, id);
+        nameById.set(id, name.trim());
         created++;
       }
       return created;

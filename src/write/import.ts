@@ -23,10 +23,12 @@ import { isSmscError } from '../smsc/errors.js';
 import { WRITE_COMMANDS, type Command } from '../smsc/protocol.js';
 import { buildAccountIndex, listItems, readAccountContacts, readBlacklist, type AccountIndex } from './account-index.js';
 import { applyOperation, type WriteOperation } from './apply.js';
+import { createContactRowMerger, sameContactReason } from './contact-rows.js';
 import { loadGroupDirectory, type GroupDirectory } from './groups.js';
 import { hashFile, openJournal, type Journal } from './journal.js';
+import { listPolicies, type ListPolicies } from './lists.js';
 import { planRow, type ImportMode, type Operation } from './plan.js';
-import { OUTCOMES, REPORT_ACTIONS, REPORT_COLUMNS, reportRecord, type Outcome, type ReportAction, type ReportLine } from './report.js';
+import { OUTCOMES, REPORT_ACTIONS, REPORT_COLUMNS, removedItems, reportRecord, type Outcome, type ReportAction, type ReportLine } from './report.js';
 
 /** SMSC refuses 15 requests in flight per login; we stay clearly below. */
 export const MAX_CONCURRENCY = 14;
@@ -73,6 +75,10 @@ export interface ImportSummary {
   outcomes: Record<Outcome, number>;
   groupsCreated: number;
   groupsMissing: string[];
+  /** What the run does to the list fields of existing contacts (`add` merges, `replace` mirrors the file). */
+  lists: ListPolicies;
+  /** List items (phones, e-mails, groups, tags, other phones) the run removes or, in a dry run, would remove. */
+  listItemsRemoved: number;
   calls: Partial<Record<Command, number>>;
   writeCalls: number;
   retries: number;
@@ -149,9 +155,19 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {})
     throw error;
   });
 
+  const lists = listPolicies(options.mapping.lists, mode);
+  if (target === 'contacts' && (options.mapping.duplicates ?? 'first') !== 'first') hooks.onPhase?.('plan', 'reading the file again for rows of the same contact');
+  const merger =
+    target === 'contacts'
+      ? await createContactRowMerger(options.mapping.duplicates ?? 'first', account, async function* () {
+          yield* (await openContactSource(options.input, options.mapping, options)).rows;
+        })
+      : undefined;
+
   // 3 + 4. Plan and write row by row, reporting in input order.
   const report = openCsvWriter(options.report, { columns: REPORT_COLUMNS, rawColumns: new Set(['row', 'phone', 'smsc_id', 'attempts']) });
-  const tally = { actions: zeroes(REPORT_ACTIONS), outcomes: zeroes(OUTCOMES), readBacks: 0, resumedRows: 0 };
+  const tally = { actions: zeroes(REPORT_ACTIONS), outcomes: zeroes(OUTCOMES), readBacks: 0, resumedRows: 0, listItemsRemoved: 0 };
+  const itemLabel = (field: string, item: string) => (field === 'grp' && groups ? groups.nameOf(item) : item);
   const limit = pLimit(concurrency);
   const window: Promise<ReportLine>[] = [];
   const windowSize = concurrency * 64;
@@ -162,7 +178,8 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {})
   const emit = async (line: ReportLine) => {
     tally.actions[line.action]++;
     tally.outcomes[line.outcome]++;
-    await report.write(reportRecord(line));
+    if (line.outcome === 'done' || line.outcome === 'dry-run') tally.listItemsRemoved += removedItems(line);
+    await report.write(reportRecord(line, itemLabel));
     done++;
     if ((done & 0x3f) === 0) hooks.onProgress?.({ done, total: facts.rows, retries: meter.retries });
   };
@@ -196,6 +213,11 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {})
       const errors = result.issues.filter((issue) => issue.severity === 'error');
       return { ...base, action: 'reject', outcome: 'rejected', errorCode: errors[0]?.code, error: errors.map((issue) => `${issue.field}: ${issue.reason}`).join('; '), attempts: 0 };
     }
+    const decision = merger?.decide(result.row, result.fields) ?? { action: 'emit', fields: result.fields };
+    if (decision.action !== 'emit') {
+      const { code, reason } = sameContactReason(decision);
+      return { ...base, action: 'skip', outcome: 'skipped', smscId: account.find(result.fields)?.intId, errorCode: code, error: reason, attempts: 0 };
+    }
     const resumed = journal?.done.get(result.row);
     if (resumed) {
       tally.resumedRows++;
@@ -212,21 +234,23 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {})
       return execute({ ...base, action: 'add' }, { action: 'add_black', phone: unlisted.join(','), type: options.mapping.blacklistType ?? 0 });
     }
 
-    const desired = resolveGroups(result.fields, groups);
+    const desired = resolveGroups(decision.fields, groups);
     if (!desired.ok) return { ...base, action: 'reject', outcome: 'rejected', errorCode: 'GROUP_MISSING', error: desired.reason, attempts: 0 };
-    const operation = planRow(mode, desired.fields, account.find(desired.fields));
-    return lineForOperation(base, operation, desired.fields);
+    const operation = planRow(mode, desired.fields, account.find(desired.fields), lists);
+    return lineForOperation(base, operation);
   };
 
-  const lineForOperation = (base: { row: number; phone: string }, operation: Operation, desired: ContactFields): ReportLine | Promise<ReportLine> => {
+  const lineForOperation = (base: { row: number; phone: string }, operation: Operation): ReportLine | Promise<ReportLine> => {
     switch (operation.action) {
       case 'unchanged':
         return { ...base, action: 'unchanged', outcome: dryRun ? 'dry-run' : 'done', smscId: operation.intId, attempts: 0 };
       case 'skip':
         return { ...base, action: 'skip', outcome: 'skipped', smscId: operation.intId, error: operation.reason, attempts: 0 };
-      case 'add':
-        if (dryRun) return { ...base, action: 'add', outcome: 'dry-run', attempts: 0 };
-        return execute({ ...base, action: 'add' }, { action: 'add', params: operation.params });
+      case 'add': {
+        const line = { ...base, action: 'add' as const, changes: operation.changes };
+        if (dryRun) return { ...line, outcome: 'dry-run', attempts: 0 };
+        return execute(line, { action: 'add', params: operation.params });
+      }
       case 'chg':
       case 'move_group': {
         const line = { ...base, action: 'chg' as const, smscId: operation.intId, changes: operation.changes };
@@ -234,8 +258,8 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {})
         return execute(
           line,
           operation.action === 'chg'
-            ? { action: 'chg', params: operation.params, desired }
-            : { action: 'move_group', mode: operation.mode, grp: operation.grp, phone: operation.phone, desired },
+            ? { action: 'chg', params: operation.params, desired: operation.target }
+            : { action: 'move_group', mode: operation.mode, grp: operation.grp, key: operation.key, desired: operation.target },
         );
       }
     }
@@ -274,6 +298,8 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {})
     outcomes: tally.outcomes,
     groupsCreated,
     groupsMissing: groups && !(options.createGroups ?? false) ? [...groups.missing] : [],
+    lists,
+    listItemsRemoved: tally.listItemsRemoved,
     calls: { ...meter.calls },
     writeCalls,
     retries: meter.retries,
@@ -293,7 +319,9 @@ export function importExitCode(summary: ImportSummary): number {
 async function readAccount(client: SmscClient, options: ImportOptions, facts: FileFacts, target: 'contacts' | 'blacklist', dryRun: boolean) {
   const account = target === 'contacts' ? await readAccountContacts(client) : buildAccountIndex([]);
   const blacklist = target === 'blacklist' ? await readBlacklist(client) : new Map<string, number>();
-  const groups = facts.groupNames.size > 0 || facts.groupIds ? await loadGroupDirectory(client, options.mapping.groups === 'id') : undefined;
+  // Also loaded when empty group cells clear memberships: the report names the groups removed.
+  const clearsGroups = target === 'contacts' && options.mapping.fields.grp !== undefined && options.mapping.emptyCells === 'clear';
+  const groups = facts.groupNames.size > 0 || facts.groupIds || clearsGroups ? await loadGroupDirectory(client, options.mapping.groups === 'id') : undefined;
   const groupsCreated = groups ? await groups.ensure(facts.groupNames, { create: options.createGroups ?? false, dryRun }) : 0;
   return { account, blacklist, groups, groupsCreated };
 }

@@ -22,7 +22,10 @@ export interface ReportLine {
   changes?: readonly FieldChange[];
 }
 
-export function reportRecord(line: ReportLine): Record<(typeof REPORT_COLUMNS)[number], string | number | undefined> {
+/** How the `changes` column names a list item: group ids by their names. */
+export type ItemLabel = (field: FieldChange['field'], item: string) => string;
+
+export function reportRecord(line: ReportLine, label: ItemLabel = (_field, item) => item): Record<(typeof REPORT_COLUMNS)[number], string | number | undefined> {
   return {
     row: line.row,
     phone: line.phone,
@@ -32,6 +35,18 @@ export function reportRecord(line: ReportLine): Record<(typeof REPORT_COLUMNS)[n
     error_code: line.errorCode,
     error: line.error,
     attempts: line.attempts,
-    changes: line.changes?.map((change) => `${change.field}: ${JSON.stringify(change.from)} → ${JSON.stringify(change.to)}`).join('; '),
+    changes: line.changes?.map((change) => describeChange(change, label)).join('; '),
   };
+}
+
+/** `name: "Old" → "New"`, `name: "New"` (on `add`), `grp: +Promo, −VIP` (− is U+2212, unlike a phone's digits). */
+function describeChange(change: FieldChange, label: ItemLabel): string {
+  if (!('added' in change)) return `${change.field}: ${change.from === undefined ? '' : `${JSON.stringify(change.from)} → `}${JSON.stringify(change.to)}`;
+  const items = [...change.added.map((item) => `+${label(change.field, item)}`), ...change.removed.map((item) => `−${label(change.field, item)}`)];
+  return `${change.field}: ${items.join(', ')}`;
+}
+
+/** List items a line removes from the account (counted in the summary). */
+export function removedItems(line: ReportLine): number {
+  return (line.changes ?? []).reduce((sum, change) => sum + ('removed' in change ? change.removed.length : 0), 0);
 }

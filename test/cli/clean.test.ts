@@ -95,6 +95,12 @@ describe('smsc-etl clean on unusable input: exit 2, one line, no stack, no outpu
     { name: 'truncated xlsx', input: 'test/fixtures/read/truncated.xlsx', mapping: null, message: /truncated\.xlsx/ },
     { name: 'missing file', input: 'test/fixtures/read/no-such-file.csv', mapping: null, message: /no-such-file\.csv/ },
     { name: 'broken mapping', input: 'samples/contacts-utf8.csv', mapping: 'test/fixtures/mappings/broken.json', message: /broken\.json/ },
+    {
+      name: 'mapping naming a header the file has twice',
+      input: 'test/fixtures/read/duplicate-header.csv',
+      mapping: 'duplicate-header',
+      message: /^smsc-etl: test\/fixtures\/read\/duplicate-header\.csv: header «Телефон» of field phone occurs 2 times, in columns A \(1\), D \(4\); pick one in the mapping by its letter: "phone": "A" or "phone": "D"\n$/,
+    },
     { name: 'mapping naming a missing column', input: 'samples/contacts-utf8.csv', mapping: 'missing-column', message: /column «phnoe» of field phone not found.*did you mean «phone».*1 «name», 2 «phone»/ },
   ] as const;
 
@@ -104,6 +110,10 @@ describe('smsc-etl clean on unusable input: exit 2, one line, no stack, no outpu
       if (testCase.mapping === null && testCase.input.includes('unterminated')) {
         mapping = join(dir, 'name-phone.json');
         await writeFile(mapping, JSON.stringify({ fields: { phone: 'phone', name: 'name', cmt: 'comment' } }));
+      }
+      if (testCase.mapping === 'duplicate-header') {
+        mapping = join(dir, 'duplicate-header.json');
+        await writeFile(mapping, JSON.stringify({ fields: { phone: 'Телефон', name: ['Фамилия', 'Имя'], mail: 'E-mail' } }));
       }
       if (testCase.mapping === 'missing-column') {
         mapping = join(dir, 'missing-column.json');

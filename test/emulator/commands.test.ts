@@ -137,6 +137,14 @@ describe('chg', () => {
     expect(await contacts()).toEqual([expect.objectContaining({ name: 'Name', comments: '', mail: 'y@example.com' })]);
   });
 
+  test('an empty new_mail clears the e-mails of a contact that keeps its phone, not of an e-mail-only contact', async () => {
+    await smscJson(emulator, { add: 1, phone: '79000000001', mail: 'x@example.com' });
+    await smscJson(emulator, { add: 1, mail: 'only@example.com' });
+    expect((await smsc(emulator, { fmt: 3, chg: 1, phone: '79000000001', new_mail: '' })).text).toBe('OK');
+    expect(await smscJson(emulator, { chg: 1, mail: 'only@example.com', new_mail: '' })).toEqual(errorOf(1));
+    expect(emulator.state().contacts.map((contact) => contact.mails)).toEqual([[], ['only@example.com']]);
+  });
+
   test.each([
     ['an unknown phone', { phone: '79999999999', name: 'x' }, 3],
     ['neither phone nor mail', { name: 'x' }, 1],
@@ -282,6 +290,15 @@ describe('groups', () => {
     expect(await groupsAfter(1, c)).toEqual([c]);
     expect(await groupsAfter(2, a)).toEqual([c, a]);
     expect(await groupsAfter(3, c)).toEqual([a]);
+    expect((await smsc(emulator, { fmt: 3, move_group: 2, grp: `${b},${c}`, phone: '79000000001' })).text).toBe('OK');
+    expect(emulator.state().contacts[0]!.groups).toEqual([a, b, c]);
+  });
+
+  test('move_group finds an e-mail contact by one address', async () => {
+    const group = await addGroup('mail group');
+    await smscJson(emulator, { add: 1, mail: 'anna@example.ru' });
+    expect((await smsc(emulator, { fmt: 3, move_group: 2, grp: group, mail: 'anna@example.ru' })).text).toBe('OK');
+    expect(emulator.state().contacts[0]!.groups).toEqual([group]);
   });
 
   test.each([
@@ -289,6 +306,8 @@ describe('groups', () => {
     ['an unknown phone', { move_group: 1, grp: 'GROUP', phone: '79999999999' }, 3],
     ['mode 4', { move_group: 4, grp: 'GROUP', phone: '79000000001' }, 1],
     ['no phone', { move_group: 1, grp: 'GROUP' }, 1],
+    ['two phones (the parameter table allows one)', { move_group: 2, grp: 'GROUP', phone: '79000000001,79000000002' }, 1],
+    ['two e-mails', { move_group: 2, grp: 'GROUP', mail: 'a@example.ru; b@example.ru' }, 1],
   ])('move_group with %s → error %i', async (_case, params, code) => {
     const group = await addGroup('g');
     await smscJson(emulator, { add: 1, phone: '79000000001' });

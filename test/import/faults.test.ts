@@ -24,10 +24,10 @@ function fileRow(i: number): InputRow {
   return { name: `Контакт ${i}`, phone: mobile(1000 + i), email: i % 3 === 0 ? `c${i}@example.ru` : '', group: groupCell(i), customer_id: `C${i}` };
 }
 
-/** What the account must hold for row `i` after the import (groups sorted: SMSC keeps no order). */
+/** What the account must hold for row `i` after the import (groups sorted: SMSC keeps no order; the file's are added). */
 function expected(i: number): Fields {
   const row = fileRow(i);
-  const groups = groupCell(i) === '' && i <= EXISTING ? accountGroups(i) : groupIds(groupCell(i));
+  const groups = i <= EXISTING ? [...new Set([...accountGroups(i), ...groupIds(groupCell(i))])] : groupIds(groupCell(i));
   const { int_id: _id, ...fields } = contact(0, { phones: [row.phone], mails: row.email ? [row.email] : [], name: row.name, groups, myid: `C${i}`, cmt: i <= EXISTING ? 'старый' : '' });
   return fields;
 }

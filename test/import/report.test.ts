@@ -33,7 +33,9 @@ describe('the import report', () => {
     expect(rows[2]).toMatchObject({ phone: mobile(1), action: 'skip', outcome: 'skipped', attempts: '0' });
     expect(rows[2]?.error_code).toMatch(/DUP/);
     expect(rows[3]).toMatchObject({ phone: mobile(5), action: 'chg', outcome: 'done', smsc_id: '100001', attempts: '1' });
-    expect(rows[3]?.changes.split('; ').sort()).toEqual(['bd: "01.01.1990" → "02.03.1991"', 'mail: "old@example.ru" → "new@example.ru"', 'name: "Елена" → "Елена Новая"']);
+    expect(rows[3]?.changes.split('; ').sort()).toEqual(['bd: "01.01.1990" → "02.03.1991"', 'mail: +new@example.ru', 'name: "Елена" → "Елена Новая"']);
+    // The e-mail went out as `new_mail` (a phone contact's `mail` would be a key, and ignored), added to the one she had.
+    expect(world.emulator.state().contacts.find((found) => found.int_id === 100_001)?.mails).toEqual(['old@example.ru', 'new@example.ru']);
     expect(rows.slice(4).every((line) => line.action === 'add' && line.outcome === 'done')).toBe(true);
     expect(world.emulator.stats().maxInFlight).toBeGreaterThan(1);
     expect(summary.outcomes).toMatchObject({ done: 122, rejected: 1, skipped: 1, failed: 0 });

@@ -76,6 +76,17 @@ describe('compileMapping: missing columns', () => {
     expect(error.problems[1]).toMatch(/^contacts\.csv: column «ФИО» of field name not found; the file's 8 columns/);
   });
 
+  it('refuses a header the mapping names that occurs twice, naming its columns and how to pick one', () => {
+    const headers = ['Телефон', 'Фамилия', 'Имя', 'Телефон', 'E-mail'];
+    const error = columnError({ phone: 'телефон', name: ['Фамилия', 'Имя'], pho: { column: ['Телефон', 'E-mail'] } }, headers);
+    expect(error.code).toBe('ERR_MAPPING_COLUMN');
+    expect(error.problems).toEqual([
+      'contacts.csv: header «телефон» of field phone occurs 2 times, in columns A (1), D (4); pick one in the mapping by its letter: "phone": "A" or "phone": "D"',
+      'contacts.csv: header «Телефон» of field pho occurs 2 times, in columns A (1), D (4); pick one in the mapping by its letter: "pho": {"column":["A","E-mail"]} or "pho": {"column":["D","E-mail"]}',
+    ]);
+    expect(mapper({ phone: 'D', name: ['Фамилия', 'Имя'] }, headers)({ row: 2, cells: ['79161111111', 'Петров', 'Иван', '74951234567', ''] }).values.phone).toBe('74951234567');
+  });
+
   it('rejects letters and numbers beyond the last column', () => {
     const error = columnError({ phone: 'Z', name: 9 }, EXCEL_RU_HEADERS);
     expect(error.problems.map((line) => line.split(' not found')[0])).toEqual(['contacts.csv: column «Z» of field phone', 'contacts.csv: column «9» of field name']);

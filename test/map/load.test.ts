@@ -25,7 +25,15 @@ describe('mapping schema', () => {
       header: true,
       missingColumns: 'error',
       blacklistType: 0,
+      lists: 'add',
     });
+  });
+
+  it('takes one list policy for all list fields, or one per field with a default', () => {
+    expect(parseMapping({ fields: { phone: 'A' }, lists: 'replace' }, 'inline').lists).toBe('replace');
+    expect(parseMapping({ fields: { phone: 'A' }, lists: { default: 'add', grp: 'replace' } }, 'inline').lists).toEqual({ default: 'add', grp: 'replace' });
+    expect(() => parseMapping({ fields: { phone: 'A' }, lists: 'merge' }, 'm.json')).toThrow(/m\.json: lists — /);
+    expect(() => parseMapping({ fields: { phone: 'A' }, lists: { gpr: 'replace' } }, 'm.json')).toThrow(/unknown list field «gpr» \(did you mean «grp»\?\)/);
   });
 
   it('accepts letters, numbers, constants and the object form', () => {

@@ -12,7 +12,7 @@ const ROWS: [number, ContactFields][] = [
 
 function twoPasses(policy: DuplicatePolicy): [number, DuplicateDecision][] {
   const index = new DuplicateIndex(policy);
-  for (const [row, fields] of ROWS) index.add(row, fields.phone);
+  for (const [row, fields] of ROWS) index.add(row, fields);
   return ROWS.map(([row, fields]) => [row, index.decide(row, fields)]);
 }
 
@@ -48,13 +48,13 @@ describe('PhoneTable', () => {
 describe('FirstOccurrenceFilter (first, one pass)', () => {
   it('lets the first row of a phone through and names it for later rows', () => {
     const filter = new FirstOccurrenceFilter();
-    expect(ROWS.map(([row, fields]) => filter.check(row, fields.phone))).toEqual([undefined, undefined, 2, 2]);
+    expect(ROWS.map(([row, fields]) => filter.check(row, fields))).toEqual([undefined, undefined, 2, 2]);
     expect(filter.duplicates).toBe(2);
   });
 
   it('never treats rows without a phone as duplicates', () => {
     const filter = new FirstOccurrenceFilter();
-    expect([filter.check(2, undefined), filter.check(3, undefined)]).toEqual([undefined, undefined]);
+    expect([filter.check(2, {}), filter.check(3, {})]).toEqual([undefined, undefined]);
   });
 });
 
@@ -71,7 +71,7 @@ describe('DuplicateIndex (two passes)', () => {
 
   it('merge: holds rows until the last one, then emits the merged contact there', () => {
     const index = new DuplicateIndex('merge');
-    for (const [row, fields] of ROWS) index.add(row, fields.phone);
+    for (const [row, fields] of ROWS) index.add(row, fields);
     const decisions = ROWS.map(([row, fields]) => index.decide(row, fields));
     expect(decisions.slice(0, 3)).toEqual([{ action: 'held', intoRow: 5 }, { action: 'emit', fields: ROWS[1]?.[1] }, { action: 'held', intoRow: 5 }]);
     expect(decisions[3]).toEqual({
@@ -84,11 +84,11 @@ describe('DuplicateIndex (two passes)', () => {
 
   it('counts duplicates and refuses pass-1 input after pass 2 began', () => {
     const index = new DuplicateIndex('last');
-    index.add(2, '79161234567');
-    index.add(3, '79161234567');
+    index.add(2, { phone: '79161234567' });
+    index.add(3, { phone: '79161234567' });
     index.decide(2, { phone: '79161234567' });
     expect(index.duplicates).toBe(1);
-    expect(() => index.add(4, '79161234567')).toThrow(/pass 1 is over/);
+    expect(() => index.add(4, { phone: '79161234567' })).toThrow(/pass 1 is over/);
   });
 });
 

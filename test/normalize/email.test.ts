@@ -42,6 +42,19 @@ describe('normalizeEmails', () => {
     expect(result.ok ? '' : result.reason).toContain(reason);
   });
 
+  it('keeps lists separated by «; », «, » or spaces between addresses', () => {
+    expect(ok('a@x.ru; b@y.ru').value).toBe('a@x.ru,b@y.ru');
+    expect(ok('a@x.ru, b@y.ru').value).toBe('a@x.ru,b@y.ru');
+    expect(ok('a@x.ru b@y.ru').value).toBe('a@x.ru,b@y.ru');
+  });
+
+  it('takes a cell whose words are not all addresses as one invalid address, never its last word', () => {
+    expect(normalizeEmails('ivan petrov@mail.ru')).toEqual({ ok: false, code: 'MAIL_INVALID', reason: '«ivan petrov@mail.ru» is not a valid e-mail address: bad part before «@»' });
+    const mixed = ok('anna@x.ru, ivan petrov@mail.ru');
+    expect(mixed.value).toBe('anna@x.ru');
+    expect(mixed.warnings.map((warning) => warning.reason)).toEqual(['«ivan petrov@mail.ru» is not a valid e-mail address: bad part before «@»']);
+  });
+
   it('drops an invalid address among valid ones with a warning', () => {
     const result = ok('good@mail.ru, bad@');
     expect(result.value).toBe('good@mail.ru');

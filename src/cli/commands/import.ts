@@ -84,6 +84,7 @@ export function formatImportSummary(summary: ImportSummary): string {
     `outcome: ${counts(summary.outcomes)}`,
     `calls: ${counts(summary.calls)}; write calls ${summary.writeCalls}, retries ${summary.retries}, read-backs ${summary.readBacks}${summary.resumedRows ? `, resumed rows ${summary.resumedRows}` : ''}`,
   ];
+  if (summary.target === 'contacts') lines.push(describeLists(summary));
   if (summary.groupsCreated > 0) lines.push(`groups created: ${summary.groupsCreated}`);
   if (summary.groupsMissing.length > 0) lines.push(`groups missing (use --create-groups): ${summary.groupsMissing.join(', ')}`);
   if (summary.actions.delete > 0) {
@@ -93,6 +94,21 @@ export function formatImportSummary(summary: ImportSummary): string {
   if (summary.aborted) lines.push(`ABORTED: ${summary.aborted.message}`);
   lines.push(`report: ${summary.report} (${(summary.durationMs / 1000).toFixed(1)} s)`);
   return lines.join('\n');
+}
+
+/** What happens to phones, e-mails, groups, tags and other phones of existing contacts, and how many items go. */
+function describeLists(summary: ImportSummary): string {
+  const policies = Object.entries(summary.lists);
+  const fieldsWith = (policy: string) => policies.filter(([, each]) => each === policy).map(([field]) => field);
+  const replaced = fieldsWith('replace');
+  const how =
+    replaced.length === 0
+      ? 'lists: the file\'s items are added to each contact\'s'
+      : summary.mode === 'sync'
+        ? 'lists: mode sync REPLACES every list (phone, mail, grp, tags, pho) with the file\'s'
+        : `lists: replaced by the file's: ${replaced.join(', ')}; added to: ${fieldsWith('add').join(', ') || 'none'}`;
+  const removed = summary.listItemsRemoved === 0 ? '' : `; ${summary.listItemsRemoved} list items ${summary.dryRun ? 'WOULD BE REMOVED' : 'removed'} (− in the report's changes)`;
+  return `${how}${removed}`;
 }
 
 function parseMode(value: string): ImportMode {

@@ -8,7 +8,7 @@ import type * as z from 'zod';
 import type { ContactField } from '../../contact.js';
 import { cleanText } from '../../normalize/text.js';
 import type { Cell } from '../../read/types.js';
-import { resolveColumn } from '../compile.js';
+import { uniqueColumn } from '../compile.js';
 import type { ColumnRef, FieldSource, mappingSchema } from '../schema.js';
 import { excludedFromContent, synonymOf, type PhoneRank } from './synonyms.js';
 import { profileColumn, share, type ColumnProfile } from './content.js';
@@ -73,15 +73,15 @@ export function guessMapping(input: GuessInput, presets: readonly Preset[]): Gue
 
 /** The columns a field source names, as file column indexes (missing ones dropped). */
 function sourceColumns(source: FieldSource, headers: readonly string[]): number[] {
-  if (typeof source === 'string' || typeof source === 'number') return [resolveColumn(source, headers)].filter((index) => index !== undefined);
-  if (Array.isArray(source)) return source.map((ref) => resolveColumn(ref, headers)).filter((index) => index !== undefined);
+  if (typeof source === 'string' || typeof source === 'number') return [uniqueColumn(source, headers)].filter((index) => index !== undefined);
+  if (Array.isArray(source)) return source.map((ref) => uniqueColumn(ref, headers)).filter((index) => index !== undefined);
   if ('const' in source) return [];
   return sourceColumns(source.column, headers);
 }
 
 /** The part of a field source the file has; `undefined` when it has none of its columns. */
 function presentPart(source: FieldSource, headers: readonly string[]): FieldSource | undefined {
-  const present = (ref: ColumnRef) => resolveColumn(ref, headers) !== undefined;
+  const present = (ref: ColumnRef) => uniqueColumn(ref, headers) !== undefined;
   if (typeof source === 'string' || typeof source === 'number') return present(source) ? source : undefined;
   if (Array.isArray(source)) {
     const kept = source.filter(present);
@@ -202,5 +202,5 @@ function columnRef(column: ColumnGuess, columns: readonly ColumnGuess[], headers
   if (headers === undefined || column.header.trim() === '') return column.column;
   const key = normalizeHeader(column.header);
   const same = columns.filter((other) => normalizeHeader(other.header) === key);
-  return same.length === 1 && resolveColumn(column.header, headers) === column.column - 1 ? column.header : column.column;
+  return same.length === 1 && uniqueColumn(column.header, headers) === column.column - 1 ? column.header : column.column;
 }
