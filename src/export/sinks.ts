@@ -181,7 +181,7 @@ function xlsxSink(out: string): ExportSink {
       };
     },
     async commit() {
-      await workbook.commit();
+      await file.guard(workbook.commit());
       await file.commit();
       return [out];
     },
@@ -241,11 +241,12 @@ function jsonLinesSink(out: string): ExportSink {
   };
 }
 
-/** An atomic file whose stream errors are kept and rethrown on the next write, never lost. */
+/** An atomic file whose stream failures end the writes that wait on it (see AtomicFile). */
 interface GuardedFile {
   readonly stream: AtomicFile['stream'];
   /** Throws the stream's failure, if any. */
   check(): void;
+  guard<T>(promise: Promise<T>): Promise<T>;
   write(text: string): Promise<void>;
   /** Resolves once the file stream wants more. */
   drained(): Promise<void>;
@@ -255,29 +256,19 @@ interface GuardedFile {
 
 function guardedFile(out: string): GuardedFile {
   const file = openAtomicFile(out);
-  let failure: unknown;
-  file.stream.on('error', (error) => (failure ??= error));
-  const check = () => {
-    if (failure !== undefined) throw failure;
-  };
   const drained = async () => {
-    if (file.stream.writableNeedDrain) await once(file.stream, 'drain');
+    if (file.stream.writableNeedDrain) await file.guard(once(file.stream, 'drain'));
   };
   return {
     stream: file.stream,
-    check,
+    check: () => file.check(),
+    guard: (promise) => file.guard(promise),
     async write(text) {
-      check();
-      if (!file.stream.write(text)) await once(file.stream, 'drain');
+      file.check();
+      if (!file.stream.write(text)) await file.guard(once(file.stream, 'drain'));
     },
     drained,
-    async commit() {
-      check();
-      if (out !== STDOUT) {
-        await file.commit();
-        check();
-      }
-    },
+    commit: () => file.commit(),
     abort: () => file.abort(),
   };
 }
