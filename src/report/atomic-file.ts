@@ -70,7 +70,7 @@ export function openAtomicFile(path: string): AtomicFile {
       if (settled) return;
       settled = true;
       if (!stream.writableEnded) stream.end();
-      if (!stream.closed) await once(stream, 'close');
+      await closed(stream);
       try {
         watch.check();
         await rename(temporary, path).catch((error: unknown) => {
@@ -86,12 +86,17 @@ export function openAtomicFile(path: string): AtomicFile {
       settled = true;
       // The file may still be opening: removing it before the stream has closed would let the
       // pending open create it again.
-      const closed = stream.closed ? Promise.resolve() : new Promise<void>((resolve) => stream.once('close', () => resolve()));
+      const closing = closed(stream);
       stream.destroy();
-      await closed;
+      await closing;
       await rm(temporary, { force: true });
     },
   };
+}
+
+/** Resolves when the stream has closed, failed or not (its failure is the watch's to report). */
+function closed(stream: Writable): Promise<void> {
+  return stream.closed ? Promise.resolve() : new Promise<void>((resolve) => stream.once('close', () => resolve()));
 }
 
 /**
@@ -131,7 +136,7 @@ function inPlaceFile(path: string): AtomicFile {
     ...watch,
     async commit() {
       if (!stream.writableEnded) stream.end();
-      if (!stream.closed) await once(stream, 'close');
+      await closed(stream);
       watch.check();
     },
     async abort() {
