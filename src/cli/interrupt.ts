@@ -25,10 +25,10 @@ export function handleInterrupts(hooks: InterruptHooks = {}): Interrupt {
   const abandon = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (!stop.signal.aborted) {
-      stop.abort(signal);
+      stop.abort();
       hooks.onStop?.(signal);
     } else if (!abandon.signal.aborted) {
-      abandon.abort(signal);
+      abandon.abort();
       hooks.onAbandon?.(signal);
     }
   };
@@ -36,7 +36,7 @@ export function handleInterrupts(hooks: InterruptHooks = {}): Interrupt {
   return {
     stop: stop.signal,
     abandon: abandon.signal,
-    abandonNow: () => abandon.abort('abandoned'),
+    abandonNow: () => abandon.abort(),
     dispose: () => {
       for (const signal of SIGNALS) process.off(signal, onSignal);
     },
