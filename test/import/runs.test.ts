@@ -29,13 +29,23 @@ const TOTAL = 400;
 const fileRows: InputRow[] = Array.from({ length: TOTAL }, (_, index) => ({ name: `Клиент ${index}`, phone: mobile(index + 1) }));
 const cli = (args: readonly string[]): Promise<CliResult> => runCli(['import', ...args], { env: smscEnv(emulator), cwd: dir.path });
 
-/** Starts the import and sends `signals` (one after another) once the emulator has seen `writes` write calls. */
+/**
+ * Starts the import and sends `signals[0]` once the emulator has seen `writes` write calls; a
+ * second signal goes once the run has said it is interrupting (two signals sent at once may
+ * reach it as one).
+ */
 function startAndSignal(args: readonly string[], writes: number, signals: readonly NodeJS.Signals[]): Promise<CliResult> {
   const { child, done } = startCli(['import', ...args], { env: smscEnv(emulator), cwd: dir.path });
+  const [first, second] = signals;
+  if (second !== undefined) {
+    child.stderr?.on('data', (chunk: string) => {
+      if (chunk.includes('interrupting')) child.kill(second);
+    });
+  }
   const watch = setInterval(() => {
     if (writeCallCount(emulator.stats()) < writes) return;
     clearInterval(watch);
-    signals.forEach((signal, index) => setTimeout(() => child.kill(signal), index * 5));
+    if (first !== undefined) child.kill(first);
   }, 2);
   return done.finally(() => clearInterval(watch));
 }
@@ -51,7 +61,9 @@ describe('an interrupt during the writes', () => {
     const report = `${input}.report.csv`;
     const args = [input, '-m', CONTACTS_MAPPING, '--report', report];
 
-    const interrupted = await startAndSignal(args, 40, signals);
+    // Slow replies when the second signal must find requests still in flight.
+    if (signals.length > 1) emulator.setFaults({ latencyMs: 250 });
+    const interrupted = await startAndSignal(args, 40, signals).finally(() => emulator.setFaults({ latencyMs: 30 }));
     expect(interrupted.code, interrupted.stderr).toBe(130);
     const { rows } = await readReport(report);
     expect(rows.map((line) => Number(line.row))).toEqual(fileRows.map((_, index) => index + 2));
