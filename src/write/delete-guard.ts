@@ -32,7 +32,7 @@ export type DeleteGuard = (what: string, candidates: readonly DeleteCandidate[])
 export class DeleteRefusedError extends EtlError {
   declare readonly code: 'ERR_DELETE_LIMIT' | 'ERR_DELETE_UNCONFIRMED' | 'ERR_DELETE_DECLINED';
   constructor(code: 'ERR_DELETE_LIMIT' | 'ERR_DELETE_UNCONFIRMED' | 'ERR_DELETE_DECLINED', message: string) {
-    super(code, `${message}; nothing was sent`, { exitCode: EXIT.badInput });
+    super(code, `${message}; nothing was written to SMSC`, { exitCode: EXIT.badInput });
   }
 }
 
