@@ -10,7 +10,7 @@ import { checkOutputPaths } from '../report/preflight.js';
 import type { SmscClient } from '../smsc/client.js';
 import { pageBlacklist, pageContacts, pageGroups, type PagingOptions, type PagingWarning } from '../smsc/paging.js';
 import type { GroupReply } from '../smsc/reply.js';
-import { blacklistRecord, contactRecord, EXPORT_KINDS, groupNames, groupRecord, splitIds, type ExportKind, type ExportRecord } from './columns.js';
+import { blacklistRecord, contactRecord, CSV_LIST_SEPARATOR, EXPORT_KINDS, groupNames, groupRecord, splitIds, type ExportKind, type ExportRecord } from './columns.js';
 import { ExportIncompleteError, ExportInterruptedError, ExportOptionError, ExportWriteError } from './errors.js';
 import { expandDateTemplate, kindPath, resolveFormat, type ExportFormat } from './output-path.js';
 import { checkSinkOptions, openSink, type SinkOptions } from './sinks.js';
@@ -111,11 +111,12 @@ export async function runExport(options: ExportOptions, hooks: ExportHooks = {})
         return;
       case 'contacts': {
         const names = groupNames(groups);
+        const separator = settings.format === 'csv' ? CSV_LIST_SEPARATOR : ',';
         const wanted = group === undefined ? undefined : String(group.id);
         const query = { search: settings.search, grp: group?.id, pageHint: settings.pageHint };
         for await (const contact of pageContacts(client, query, paging(kind, warnings))) {
           // The service's `grp` filter is unconfirmed: check membership ourselves.
-          if (wanted === undefined || splitIds(contact.fields.grp).includes(wanted)) yield contactRecord(contact, names);
+          if (wanted === undefined || splitIds(contact.fields.grp).includes(wanted)) yield contactRecord(contact, names, separator);
         }
       }
     }

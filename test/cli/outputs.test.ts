@@ -106,7 +106,7 @@ describe('export', () => {
     expect(emulator.stats().requestsTotal).toBe(before);
   });
 
-  it.each(['csv', 'xlsx'])('%s onto a file system that fills up: exit 3, the previous export untouched, no temporary file', async (format, context) => {
+  it.for(['csv', 'xlsx'])('%s onto a file system that fills up: exit 3, the previous export untouched, no temporary file', async (format, context) => {
     const tiny = await mount(`export-tiny-${format}`, { sizeKb: 64 });
     if (!tiny) return context.skip();
     await writeFile(join(tiny.path, `backup.${format}`), 'previous');
