@@ -136,7 +136,7 @@ export function createCallMeter(): CallMeter {
 
 export async function runImport(options: ImportOptions, hooks: ImportHooks = {}): Promise<ImportSummary> {
   // Before anything is read or sent: a report that cannot be written must not surface after the writes.
-  await checkOutputPaths([{ label: 'report', path: options.report }]);
+  await checkOutputPaths([{ label: 'report', path: options.report }, ...(options.dryRun === true ? [] : [{ label: 'journal', path: `${options.report}.journal` }])]);
   const lock = await acquireRunLock(lockPathFor(options.report));
   try {
     return await importUnderLock(options, hooks);
