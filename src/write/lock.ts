@@ -17,6 +17,8 @@ export interface RunLock {
 interface LockOwner {
   pid: number;
   started: string;
+  /** The kernel's start time of the process (Linux): a PID reused by another process after a crash does not hold the lock. */
+  processStart?: string;
 }
 
 export class RunLockedError extends EtlError {
@@ -36,7 +38,8 @@ export function lockPathFor(report: string): string {
 }
 
 export async function acquireRunLock(path: string): Promise<RunLock> {
-  const owner: LockOwner = { pid: process.pid, started: new Date().toISOString() };
+  const processStart = processStartOf(process.pid);
+  const owner: LockOwner = { pid: process.pid, started: new Date().toISOString(), ...(processStart === undefined ? {} : { processStart }) };
   // Written aside and linked into place: the lock never exists without its owner inside.
   const draft = `${path}.${process.pid}.tmp`;
   await writeFile(draft, `${JSON.stringify(owner)}\n`);
@@ -48,7 +51,7 @@ export async function acquireRunLock(path: string): Promise<RunLock> {
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         const current = await readOwner(path);
-        if (current !== undefined && (isRunning(current.pid) || attempt > 0)) throw new RunLockedError(path, current);
+        if (current !== undefined && (holds(current) || attempt > 0)) throw new RunLockedError(path, current);
         // Stale: its process is gone (a crash, `kill -9`). Taken over once; a second run racing for it loses.
         await rm(path, { force: true });
       }
@@ -80,7 +83,25 @@ async function readOwner(path: string): Promise<LockOwner | undefined> {
 function parseOwner(text: string): LockOwner | undefined {
   try {
     const parsed = JSON.parse(text) as Partial<LockOwner>;
-    return typeof parsed.pid === 'number' ? { pid: parsed.pid, started: String(parsed.started) } : undefined;
+    if (typeof parsed.pid !== 'number') return undefined;
+    return { pid: parsed.pid, started: String(parsed.started), ...(typeof parsed.processStart === 'string' ? { processStart: parsed.processStart } : {}) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The owner's process still runs — the same process, not another one that got its PID. */
+function holds(owner: LockOwner): boolean {
+  if (!isRunning(owner.pid)) return false;
+  const now = processStartOf(owner.pid);
+  return owner.processStart === undefined || now === undefined || now === owner.processStart;
+}
+
+/** Field 22 of /proc/<pid>/stat (start time in clock ticks since boot); undefined off Linux. */
+function processStartOf(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
   } catch {
     return undefined;
   }

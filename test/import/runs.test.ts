@@ -109,10 +109,14 @@ describe('one run per report and journal', () => {
     expect(Object.keys(contactsByPhone(emulator.state()))).toHaveLength(TOTAL);
   });
 
-  it('a stale lock (its process is gone) is taken over', async () => {
+  it.each([
+    ['its process is gone', { pid: 2_147_483_646 }],
+    // This test process is alive, but it started at another time than the one recorded: its PID was reused.
+    ['its PID now belongs to another process', { pid: process.pid, processStart: '1' }],
+  ])('a stale lock (%s) is taken over', async (_, owner) => {
     seed(emulator, {});
     const input = await writeInput(dir.path, 'stale.csv', fileRows.slice(0, 3));
-    await writeFile(join(dir.path, 'stale.report.csv.lock'), `${JSON.stringify({ pid: 2_147_483_646, started: '2026-01-01T00:00:00.000Z' })}\n`);
+    await writeFile(join(dir.path, 'stale.report.csv.lock'), `${JSON.stringify({ ...owner, started: '2026-01-01T00:00:00.000Z' })}\n`);
     const result = await cli([input, '-m', CONTACTS_MAPPING]);
     expect(result.code, result.stderr).toBe(0);
     expect(await readdir(dir.path)).not.toContain('stale.report.csv.lock');
