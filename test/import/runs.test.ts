@@ -86,6 +86,31 @@ describe('an interrupt during the writes', () => {
   });
 });
 
+describe('an interrupt before the writes', () => {
+  it('stops reading the account at once: exit 130, no write, every row reported as not run', async () => {
+    seed(emulator, {});
+    const input = await writeInput(dir.path, 'early.csv', fileRows);
+    emulator.setFaults({ latencyMs: 3000 });
+    const { child, done } = startCli(['import', input, '-m', CONTACTS_MAPPING], { env: smscEnv(emulator), cwd: dir.path });
+    try {
+      while (emulator.stats().requestsTotal < 1) await new Promise((resolve) => setTimeout(resolve, 5));
+      const sent = performance.now();
+      child.kill('SIGINT');
+      const result = await done;
+      // The `get` in flight is abandoned, not waited for.
+      expect(performance.now() - sent).toBeLessThan(2500);
+      expect(result.code, result.stderr).toBe(130);
+      expect(result.stderr).toContain(`interrupted after 0 of ${TOTAL} rows: re-run with --resume`);
+    } finally {
+      emulator.setFaults({ latencyMs: 30 });
+    }
+    expect(writeCallCount(emulator.stats())).toBe(0);
+    const { rows } = await readReport(`${input.slice(0, -'.csv'.length)}.report.csv`);
+    expect(rows).toHaveLength(TOTAL);
+    expect(rows.every((line) => line.outcome === 'skipped' && line.error === 'interrupted')).toBe(true);
+  });
+});
+
 describe('one run per report and journal', () => {
   it('a second import on the same report refuses before any request, naming the first', async () => {
     seed(emulator, {});
