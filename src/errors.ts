@@ -20,4 +20,6 @@ export const EXIT = {
   someRowsFailed: 1,
   badInput: 2,
   aborted: 3,
+  /** Stopped by SIGINT/SIGTERM (128 + 2, what shells report for Ctrl-C). */
+  interrupted: 130,
 } as const;

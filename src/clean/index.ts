@@ -8,6 +8,7 @@ import type { Mapping } from '../map/schema.js';
 import { DUPLICATE_CODES } from '../normalize/dedupe-stage.js';
 import { openContactSource, type ContactSourceOptions } from '../pipeline.js';
 import { openCsvWriter } from '../report/csv-writer.js';
+import { checkOutputPaths } from '../report/preflight.js';
 import type { TableInfo } from '../read/types.js';
 
 export const CLEAN_COLUMNS = ['row', ...CONTACT_FIELDS, 'notes'] as const;
@@ -46,6 +47,10 @@ export interface CleanHooks {
 
 export async function runClean(options: CleanOptions, hooks: CleanHooks = {}): Promise<CleanSummary> {
   const started = performance.now();
+  await checkOutputPaths([
+    { label: 'clean file', path: options.out },
+    { label: 'rejects file', path: options.rejects },
+  ]);
   const source = await openContactSource(options.input, options.mapping, options);
   hooks.onOpened?.(source.info);
 

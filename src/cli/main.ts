@@ -26,4 +26,14 @@ const program = new Command('smsc-etl')
 
 for (const command of program.commands) command.exitOverride();
 
-program.parseAsync(process.argv).catch(failAndExit);
+let finished = false;
+// A command whose last wait can never end (a stream that failed without telling) would let Node
+// exit 0 with nothing done: that must read as the failure it is.
+process.once('beforeExit', () => {
+  if (!finished) failAndExit(new Error('the command stopped before it finished'));
+});
+
+program
+  .parseAsync(process.argv)
+  .then(() => (finished = true))
+  .catch(failAndExit);

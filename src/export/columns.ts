@@ -67,6 +67,14 @@ export const TABLES: Readonly<Record<ExportKind, TableSpec>> = Object.freeze({
   }),
 });
 
+/**
+ * How CSV list cells (phones, e-mails, groups, tags) separate their items. Not SMSC's comma: a
+ * Russian-locale spreadsheet reads `5901,5902` as the number 5901.5902 and `79031112233,79264445566`
+ * as 79031112233.7927. A semicolon is no decimal mark or digit-group separator in any locale, and
+ * the importer splits lists on it.
+ */
+export const CSV_LIST_SEPARATOR = ';';
+
 /** Group id → name, from `get_group` (the one list an export holds in memory). */
 export type GroupNames = ReadonlyMap<string, string>;
 
@@ -83,24 +91,33 @@ export function splitIds(list: string | undefined): string[] {
     .filter((id) => id !== '');
 }
 
-/** A `get` row → a Contacts row; group ids the group list does not know get no name. */
-export function contactRecord(contact: ContactReply, names: GroupNames): ExportRecord {
+/** SMSC's comma list with `separator` between its items (as SMSC wrote it when that is a comma). */
+function relist(list: string | undefined, separator: string): string {
+  if (list === undefined) return '';
+  return separator === ',' ? list : splitIds(list).join(separator);
+}
+
+/**
+ * A `get` row → a Contacts row; group ids the group list does not know get no name. List cells
+ * separate their items with `separator` (CSV_LIST_SEPARATOR in CSV).
+ */
+export function contactRecord(contact: ContactReply, names: GroupNames, separator = ','): ExportRecord {
   const { fields } = contact;
   const ids = splitIds(fields.grp);
   return {
-    phone: fields.phone ?? '',
-    mail: fields.mail ?? '',
+    phone: relist(fields.phone, separator),
+    mail: relist(fields.mail, separator),
     name: fields.name ?? '',
     last_name: fields.lnm ?? '',
     first_name: fields.fnm ?? '',
     middle_name: fields.mnm ?? '',
     birthday: fields.bd ?? '',
-    group_ids: ids.join(','),
-    group_names: ids.flatMap((id) => names.get(id) ?? []).join(','),
+    group_ids: ids.join(separator),
+    group_names: ids.flatMap((id) => names.get(id) ?? []).join(separator),
     myid: fields.myid ?? '',
     comment: fields.cmt ?? '',
-    tags: fields.tags ?? '',
-    other_phones: fields.pho ?? '',
+    tags: relist(fields.tags, separator),
+    other_phones: relist(fields.pho, separator),
     int_id: String(contact.intId),
   };
 }

@@ -1,4 +1,5 @@
 import { EtlError, EXIT } from '../errors.js';
+import { describeCause } from '../report/output-error.js';
 
 /** Options that cannot work (unknown format, bad template, unknown group); nothing was written. */
 export class ExportOptionError extends EtlError {
@@ -31,6 +32,6 @@ export class ExportInterruptedError extends EtlError {
 export class ExportWriteError extends EtlError {
   declare readonly code: 'ERR_EXPORT_WRITE';
   constructor(path: string, cause: unknown) {
-    super('ERR_EXPORT_WRITE', `cannot write ${JSON.stringify(path)}: ${cause instanceof Error ? cause.message : String(cause)}; no file was replaced`, { exitCode: EXIT.aborted, cause });
+    super('ERR_EXPORT_WRITE', `cannot write ${path === '-' ? 'stdout' : JSON.stringify(path)}: ${describeCause(cause)}; no file was replaced`, { exitCode: EXIT.aborted, cause });
   }
 }

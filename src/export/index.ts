@@ -5,14 +5,14 @@
  * error, the network, a paging anomaly, Ctrl-C — removes the temporary files and leaves the
  * previous export in place.
  */
-import { stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { OutputWriteError, isSystemError } from '../report/output-error.js';
+import { checkOutputPaths } from '../report/preflight.js';
 import type { SmscClient } from '../smsc/client.js';
 import { pageBlacklist, pageContacts, pageGroups, type PagingOptions, type PagingWarning } from '../smsc/paging.js';
 import type { GroupReply } from '../smsc/reply.js';
-import { blacklistRecord, contactRecord, EXPORT_KINDS, groupNames, groupRecord, splitIds, type ExportKind, type ExportRecord } from './columns.js';
+import { blacklistRecord, contactRecord, CSV_LIST_SEPARATOR, EXPORT_KINDS, groupNames, groupRecord, splitIds, type ExportKind, type ExportRecord } from './columns.js';
 import { ExportIncompleteError, ExportInterruptedError, ExportOptionError, ExportWriteError } from './errors.js';
-import { expandDateTemplate, resolveFormat, STDOUT, type ExportFormat } from './output-path.js';
+import { expandDateTemplate, kindPath, resolveFormat, type ExportFormat } from './output-path.js';
 import { checkSinkOptions, openSink, type SinkOptions } from './sinks.js';
 
 export { EXPORT_KINDS, type ExportKind } from './columns.js';
@@ -111,11 +111,12 @@ export async function runExport(options: ExportOptions, hooks: ExportHooks = {})
         return;
       case 'contacts': {
         const names = groupNames(groups);
+        const separator = settings.format === 'csv' ? CSV_LIST_SEPARATOR : ',';
         const wanted = group === undefined ? undefined : String(group.id);
         const query = { search: settings.search, grp: group?.id, pageHint: settings.pageHint };
         for await (const contact of pageContacts(client, query, paging(kind, warnings))) {
           // The service's `grp` filter is unconfirmed: check membership ourselves.
-          if (wanted === undefined || splitIds(contact.fields.grp).includes(wanted)) yield contactRecord(contact, names);
+          if (wanted === undefined || splitIds(contact.fields.grp).includes(wanted)) yield contactRecord(contact, names, separator);
         }
       }
     }
@@ -140,6 +141,7 @@ export async function runExport(options: ExportOptions, hooks: ExportHooks = {})
     summary.files = await sink.commit();
   } catch (error) {
     await sink.abort();
+    if (error instanceof OutputWriteError) throw new ExportWriteError(error.path, error.cause);
     throw isSystemError(error) ? new ExportWriteError(settings.out, error) : error;
   }
   summary.durationMs = Math.round(performance.now() - started);
@@ -200,20 +202,9 @@ async function normalizeOptions(options: ExportOptions): Promise<Settings> {
     signal: options.signal,
   };
   checkSinkOptions(settings);
-  if (out !== STDOUT) await checkTarget(out);
+  const files = format === 'csv' && kinds.length > 1 ? kinds.map((kind) => kindPath(out, kind)) : [out];
+  await checkOutputPaths(files.map((path) => ({ label: 'export', path })));
   return settings;
-}
-
-async function checkTarget(out: string): Promise<void> {
-  const directory = dirname(out);
-  const found = await stat(directory).catch(() => undefined);
-  if (found === undefined || !found.isDirectory()) throw new ExportOptionError(`cannot write the export: directory ${JSON.stringify(directory)} does not exist`);
-  if ((await stat(out).catch(() => undefined))?.isDirectory()) throw new ExportOptionError(`cannot write the export: ${JSON.stringify(out)} is a directory`);
-}
-
-/** A failure of the file system (EACCES, ENOSPC, EISDIR…), as opposed to one of ours or the service's. */
-function isSystemError(error: unknown): error is NodeJS.ErrnoException {
-  return error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === 'string';
 }
 
 /** A group by id or by name (exact, then ignoring case); an unknown or ambiguous one stops the run. */

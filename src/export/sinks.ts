@@ -63,8 +63,8 @@ export function openSink(options: SinkOptions): ExportSink {
   }
 }
 
-/** Phone lists as SMSC stores them (`79161234567`, `+7 903 111-22-33,8495…`). */
-const PHONE_LIST = /^\+?\d[\d\s().-]*(?:,\s*\+?\d[\d\s().-]*)*$/;
+/** Phone lists as SMSC stores them (`79161234567`, `+7 903 111-22-33,8495…`), or as CSV lists them (`…;…`). */
+const PHONE_LIST = /^\+?\d[\d\s().-]*(?:[,;]\s*\+?\d[\d\s().-]*)*$/;
 
 /**
  * Phone columns stay as they are so `+7…` survives; anything else that ended up in one (SMSC keeps
@@ -126,17 +126,24 @@ export function smscDateToUtc(text: string): Date | undefined {
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day ? date : undefined;
 }
 
+/**
+ * A string cell holds the exact text: XLSX stores it as a string, never as a formula, so unlike
+ * CSV it needs no neutralizing `'` (which Excel would show as part of the text).
+ */
 function setXlsxCell(cell: ExcelJS.Cell, column: ColumnSpec, text: string): void {
   if (text === '') return;
   switch (column.type) {
     case 'phone':
       // A text cell: as a number Excel would drop leading zeros and show 7,91612E+10.
-      cell.value = phoneText(text.replace(XML_INVALID, ''));
+      cell.value = text.replace(XML_INVALID, '');
       cell.numFmt = TEXT_FORMAT;
       return;
     case 'integer':
-      cell.value = /^-?\d+$/.test(text) ? Number(text) : neutralizeFormula(text);
-      return;
+      if (/^-?\d+$/.test(text)) {
+        cell.value = Number(text);
+        return;
+      }
+      break;
     case 'date': {
       const date = smscDateToUtc(text);
       if (date !== undefined) {
@@ -149,7 +156,7 @@ function setXlsxCell(cell: ExcelJS.Cell, column: ColumnSpec, text: string): void
     case 'text':
       break;
   }
-  cell.value = neutralizeFormula(text.replace(XML_INVALID, ''));
+  cell.value = text.replace(XML_INVALID, '');
 }
 
 function xlsxSink(out: string): ExportSink {
@@ -181,7 +188,7 @@ function xlsxSink(out: string): ExportSink {
       };
     },
     async commit() {
-      await workbook.commit();
+      await file.guard(workbook.commit());
       await file.commit();
       return [out];
     },
@@ -241,11 +248,12 @@ function jsonLinesSink(out: string): ExportSink {
   };
 }
 
-/** An atomic file whose stream errors are kept and rethrown on the next write, never lost. */
+/** An atomic file whose stream failures end the writes that wait on it (see AtomicFile). */
 interface GuardedFile {
   readonly stream: AtomicFile['stream'];
   /** Throws the stream's failure, if any. */
   check(): void;
+  guard<T>(promise: Promise<T>): Promise<T>;
   write(text: string): Promise<void>;
   /** Resolves once the file stream wants more. */
   drained(): Promise<void>;
@@ -255,29 +263,19 @@ interface GuardedFile {
 
 function guardedFile(out: string): GuardedFile {
   const file = openAtomicFile(out);
-  let failure: unknown;
-  file.stream.on('error', (error) => (failure ??= error));
-  const check = () => {
-    if (failure !== undefined) throw failure;
-  };
   const drained = async () => {
-    if (file.stream.writableNeedDrain) await once(file.stream, 'drain');
+    if (file.stream.writableNeedDrain) await file.guard(once(file.stream, 'drain'));
   };
   return {
     stream: file.stream,
-    check,
+    check: () => file.check(),
+    guard: (promise) => file.guard(promise),
     async write(text) {
-      check();
-      if (!file.stream.write(text)) await once(file.stream, 'drain');
+      file.check();
+      if (!file.stream.write(text)) await file.guard(once(file.stream, 'drain'));
     },
     drained,
-    async commit() {
-      check();
-      if (out !== STDOUT) {
-        await file.commit();
-        check();
-      }
-    },
+    commit: () => file.commit(),
     abort: () => file.abort(),
   };
 }

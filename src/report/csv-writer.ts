@@ -33,29 +33,31 @@ export function openCsvWriter<Column extends string>(path: string, options: CsvW
   stringifier.pipe(file.stream, { end: path !== '-' });
   const columns = options.columns;
   const raw = columns.map((column) => options.rawColumns?.has(column) ?? false);
-  let failure: unknown;
-  stringifier.on('error', (error) => (failure ??= error));
-  file.stream.on('error', (error) => (failure ??= error));
+  let stringifierFailure: unknown;
+  stringifier.on('error', (error) => (stringifierFailure ??= error));
+  const check = () => {
+    if (stringifierFailure !== undefined) throw stringifierFailure;
+    file.check();
+  };
 
   return {
     path,
     write(record) {
-      if (failure !== undefined) throw failure;
+      check();
       const row: string[] = new Array<string>(columns.length);
       for (let index = 0; index < columns.length; index++) {
         const value = record[columns[index] as Column];
         const text = value === undefined ? '' : String(value);
         row[index] = raw[index] ? text : neutralizeFormula(text);
       }
-      return stringifier.write(row) ? undefined : once(stringifier, 'drain').then(() => undefined);
+      // A failed file never drains: wait for whichever comes first.
+      return stringifier.write(row) ? undefined : file.guard(once(stringifier, 'drain').then(() => undefined));
     },
     async commit() {
-      if (failure !== undefined) throw failure;
+      check();
       stringifier.end();
-      await once(stringifier, 'end');
-      if (path === '-') return;
+      await file.guard(once(stringifier, 'end'));
       await file.commit();
-      if (failure !== undefined) throw failure;
     },
     async abort() {
       stringifier.destroy();

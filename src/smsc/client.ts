@@ -197,7 +197,12 @@ export function createSmscClient(options: SmscClientOptions): SmscClient {
     }
     if (response.status !== 200) {
       await response.body?.cancel().catch(() => undefined);
-      const where = response.status >= 300 && response.status < 400 ? ` to ${response.headers.get('location') ?? '?'}; set SMSC_URL to the final address` : '';
+      const where =
+        response.status >= 300 && response.status < 400
+          ? ` to ${response.headers.get('location') ?? '?'}; set SMSC_URL to the final address`
+          : response.status === 404
+            ? `: no SMSC API at that address; give the service address, e.g. ${DEFAULT_BASE_URL}`
+            : '';
       throw new SmscTransportError(`HTTP ${response.status} from ${hostOf(baseUrl)}${where}`, { command, status: response.status, sent: true });
     }
     let bytes: Buffer;

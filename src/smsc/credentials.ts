@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { DEFAULT_BASE_URL, checkBaseUrl } from './client.js';
+import { PHONES_PATH } from './protocol.js';
 import { SmscConfigError } from './errors.js';
 
 export type SmscCredentials = { baseUrl: string; mirrors: string[] } & ({ login: string; password: string; apikey?: undefined } | { apikey: string; login?: undefined; password?: undefined });
@@ -49,11 +50,16 @@ export function settingsReader({ env = process.env, cwd = process.cwd() }: LoadC
 }
 
 function urlSetting(variable: string, value: string): string {
+  let url: string;
   try {
-    return checkBaseUrl(variable, value);
+    url = checkBaseUrl(variable, value);
   } catch {
     throw new SmscConfigError(`${variable} must be an http(s) base URL such as ${DEFAULT_BASE_URL}, without user:password or query`);
   }
+  // `https://smsc.ru/sys/phones.php` answers 404 once the client adds its own path.
+  const { pathname } = new URL(url);
+  if (pathname !== '/') throw new SmscConfigError(`${variable} has a path (${pathname}): give the service address, e.g. ${DEFAULT_BASE_URL}; smsc-etl adds ${PHONES_PATH} itself`);
+  return url;
 }
 
 /**

@@ -62,7 +62,12 @@ export interface ApiErrorOptions extends SmscErrorOptions {
 /** What each known `error_code` means for us — smsc-api.md §2.1 and §3. */
 const API_FAILURES = {
   1: { code: 'ERR_SMSC_PARAMETERS', message: 'SMSC rejected the parameters (error 1)', exitCode: EXIT.someRowsFailed },
-  2: { code: 'ERR_SMSC_AUTH', message: "SMSC refused the credentials (error 2); check SMSC_LOGIN/SMSC_PASSWORD or SMSC_APIKEY and the account's allowed IP list", exitCode: EXIT.aborted },
+  2: {
+    code: 'ERR_SMSC_AUTH',
+    message:
+      "SMSC refused the credentials (error 2); check SMSC_LOGIN/SMSC_PASSWORD or SMSC_APIKEY and the account's allowed IP list before trying again: SMSC allows 5 failed logins within 30 minutes, then blocks this IP address for 30 minutes (error 4)",
+    exitCode: EXIT.aborted,
+  },
   3: { code: 'ERR_SMSC_NOT_FOUND', message: 'SMSC found no such record (error 3)', exitCode: EXIT.someRowsFailed },
   4: { code: 'ERR_SMSC_IP_BLOCKED', message: 'SMSC has temporarily blocked this IP address (error 4); wait 30 minutes before trying again', exitCode: EXIT.aborted },
   5: { code: 'ERR_SMSC_SAVE', message: 'SMSC could not save the change (error 5)', exitCode: EXIT.someRowsFailed },

@@ -18,15 +18,19 @@ import { DUPLICATE_CODES } from '../normalize/dedupe-stage.js';
 import type { NormalizedRow } from '../normalize/row.js';
 import { openContactSource, type ContactSourceOptions } from '../pipeline.js';
 import { openCsvWriter } from '../report/csv-writer.js';
+import { OutputWriteError } from '../report/output-error.js';
+import { checkOutputPaths } from '../report/preflight.js';
 import type { SmscClient } from '../smsc/client.js';
 import { isSmscError } from '../smsc/errors.js';
 import { WRITE_COMMANDS, type Command } from '../smsc/protocol.js';
 import { buildAccountIndex, listItems, readAccountContacts, readBlacklist, type AccountIndex } from './account-index.js';
 import { applyOperation, type WriteOperation } from './apply.js';
 import { createContactRowMerger, sameContactReason } from './contact-rows.js';
+import { createDeleteGuard, DEFAULT_MAX_DELETES, type DeleteCandidate, type DeleteGuard } from './delete-guard.js';
 import { loadGroupDirectory, type GroupDirectory } from './groups.js';
 import { hashFile, openJournal, type Journal } from './journal.js';
 import { listPolicies, type ListPolicies } from './lists.js';
+import { acquireRunLock, lockPathFor } from './lock.js';
 import { planRow, type ImportMode, type Operation } from './plan.js';
 import { OUTCOMES, REPORT_ACTIONS, REPORT_COLUMNS, removedItems, reportRecord, type Outcome, type ReportAction, type ReportLine } from './report.js';
 
@@ -47,8 +51,14 @@ export interface ImportOptions extends ContactSourceOptions {
   dryRun?: boolean;
   concurrency?: number;
   resume?: boolean;
+  /** Start over although the journal holds an unfinished run. */
+  restart?: boolean;
   createGroups?: boolean;
   deleteMissing?: boolean;
+  /** Asked before the first write whether `--delete-missing` may delete; default: up to DEFAULT_MAX_DELETES, no question. */
+  guardDeletes?: DeleteGuard;
+  /** Aborting stops new requests: the ones in flight settle, the rows not yet run are reported `skipped` (`interrupted`). */
+  signal?: AbortSignal;
 }
 
 export interface ImportProgress {
@@ -86,6 +96,8 @@ export interface ImportSummary {
   resumedRows: number;
   durationMs: number;
   aborted?: { code: string; message: string };
+  /** Set when `signal` stopped the run: `after` input rows were settled before it did. */
+  interrupted?: { after: number };
 }
 
 /**
@@ -129,6 +141,17 @@ export function createCallMeter(): CallMeter {
 }
 
 export async function runImport(options: ImportOptions, hooks: ImportHooks = {}): Promise<ImportSummary> {
+  // Before anything is read or sent: a report that cannot be written must not surface after the writes.
+  await checkOutputPaths([{ label: 'report', path: options.report }, ...(options.dryRun === true ? [] : [{ label: 'journal', path: `${options.report}.journal` }])]);
+  const lock = await acquireRunLock(lockPathFor(options.report));
+  try {
+    return await importUnderLock(options, hooks);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Promise<ImportSummary> {
   const started = performance.now();
   const mode = options.mode ?? 'upsert';
   const target = options.target ?? 'contacts';
@@ -146,11 +169,19 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {})
   const inputHash = await hashFile(options.input);
   // A journal of another file stops the run here, before the first request (`add_group` included).
   const journalPath = dryRun ? undefined : `${options.report}.journal`;
-  const journal: Journal | undefined = journalPath ? await openJournal(journalPath, { inputHash, resume: options.resume ?? false }) : undefined;
+  const journal: Journal | undefined = journalPath ? await openJournal(journalPath, { inputHash, resume: options.resume ?? false, restart: options.restart ?? false }) : undefined;
+  const interrupted = () => options.signal?.aborted === true;
+  const guardDeletes = options.guardDeletes ?? createDeleteGuard({ yes: true, maxDeletes: DEFAULT_MAX_DELETES, print: () => {} });
+  const beforeWrites = async (account: AccountIndex, blacklist: Map<string, number>) => {
+    const doomed = dryRun || interrupted() ? [] : deleteCandidates(options, target, account, blacklist, facts).map(({ candidate }) => candidate);
+    await guardDeletes(target === 'blacklist' ? 'blacklist entries' : 'contacts', doomed);
+  };
 
   // 2. Read the account and the groups once.
   hooks.onPhase?.('plan', 'reading the account');
-  const { account, blacklist, groups, groupsCreated } = await readAccount(client, options, facts, target, dryRun).catch(async (error: unknown) => {
+  const { account, blacklist, groups, groupsCreated } = await readAccount(client, options, facts, target, dryRun, beforeWrites).catch(async (error: unknown) => {
+    // Interrupted while reading: nothing was written, every row is reported as not run.
+    if (interrupted()) return { account: buildAccountIndex([]), blacklist: new Map<string, number>(), groups: undefined, groupsCreated: 0 };
     await journal?.close();
     throw error;
   });
@@ -174,8 +205,11 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {})
   let aborted: EtlError | undefined;
   let consecutiveFailures = 0;
   let done = 0;
+  let notRun = 0;
+  const interruptedLine = (base: Omit<ReportLine, 'outcome' | 'attempts'>): ReportLine => ({ ...base, outcome: 'skipped', errorCode: INTERRUPTED, error: 'interrupted', attempts: 0 });
 
   const emit = async (line: ReportLine) => {
+    if (line.errorCode === INTERRUPTED && line.outcome === 'skipped' && line.row !== undefined) notRun++;
     tally.actions[line.action]++;
     tally.outcomes[line.outcome]++;
     if (line.outcome === 'done' || line.outcome === 'dry-run') tally.listItemsRemoved += removedItems(line);
@@ -187,6 +221,7 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {})
   const execute = (base: Omit<ReportLine, 'outcome' | 'attempts'>, operation: WriteOperation): Promise<ReportLine> =>
     limit(async () => {
       if (aborted) return { ...base, outcome: 'skipped', errorCode: aborted.code, error: `not attempted: ${aborted.message}`, attempts: 0 };
+      if (interrupted()) return interruptedLine(base);
       const result = await meter.attempts(() => applyOperation(client, operation));
       if ('value' in result) {
         consecutiveFailures = 0;
@@ -195,6 +230,9 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {})
         return { ...base, outcome: 'done', smscId: result.value.smscId ?? base.smscId, attempts: result.attempts };
       }
       const { error } = result;
+      if (interrupted() && error instanceof Error && error.name === 'AbortError') {
+        return { ...base, outcome: 'failed', errorCode: INTERRUPTED, error: 'abandoned by a second interrupt: SMSC may or may not have applied it (--resume reads the account again)', attempts: result.attempts };
+      }
       if (isSmscError(error) && error.fatal) aborted ??= error;
       else if (!isSmscError(error) || error.retryable || error.code === 'ERR_SMSC_UNKNOWN_OUTCOME') {
         if (++consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
@@ -224,6 +262,7 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {})
       return { ...base, action: resumed.action as ReportAction, outcome: 'done', smscId: resumed.smscId, error: 'done in an earlier run (journal)', attempts: 0 };
     }
     if (aborted) return { ...base, action: 'skip', outcome: 'skipped', errorCode: aborted.code, error: `not attempted: ${aborted.message}`, attempts: 0 };
+    if (interrupted()) return interruptedLine({ ...base, action: 'skip' });
 
     if (target === 'blacklist') {
       // Every number of the row is blocked; only those not listed yet are sent.
@@ -275,16 +314,19 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {})
     for (const line of deletions(options, target, account, blacklist, facts, dryRun, execute)) window.push(Promise.resolve(line));
     while (window.length > 0) await emit(await (window.shift() as Promise<ReportLine>));
     await report.commit();
+    if (!aborted && !interrupted()) journal?.finish();
+    await journal?.close();
   } catch (error) {
+    // Nothing queued is sent any more: the run cannot account for it.
+    aborted ??= error instanceof EtlError ? error : new EtlError('ERR_INTERNAL', errorText(error));
     await Promise.allSettled(window);
     await report.abort();
-    throw error;
-  } finally {
-    await journal?.close();
+    await journal?.close().catch(() => undefined);
+    throw withWritesMade(error, countWriteCalls(meter.calls));
   }
   hooks.onProgress?.({ done, total: facts.rows, retries: meter.retries });
 
-  const writeCalls = Object.entries(meter.calls).reduce((sum, [command, count]) => sum + (WRITE_COMMANDS.has(command as Command) ? count : 0), 0);
+  const writeCalls = countWriteCalls(meter.calls);
   return {
     input: options.input,
     report: options.report,
@@ -307,18 +349,45 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {})
     resumedRows: tally.resumedRows,
     durationMs: Math.round(performance.now() - started),
     ...(aborted ? { aborted: { code: aborted.code, message: aborted.message } } : {}),
+    ...(interrupted() ? { interrupted: { after: facts.rows - notRun } } : {}),
   };
+}
+
+/** The errorCode of report lines the run did not get to because it was interrupted. */
+const INTERRUPTED = 'INTERRUPTED';
+
+function countWriteCalls(calls: Partial<Record<Command, number>>): number {
+  return Object.entries(calls).reduce((sum, [command, count]) => sum + (WRITE_COMMANDS.has(command as Command) ? count : 0), 0);
+}
+
+/** An output that failed after writes to SMSC were made says how many, and how to go on. */
+function withWritesMade(error: unknown, writeCalls: number): unknown {
+  if (!(error instanceof OutputWriteError) || writeCalls === 0) return error;
+  return new EtlError('ERR_OUTPUT_WRITE', `${error.message}; ${writeCalls} write${writeCalls === 1 ? ' was' : 's were'} made to SMSC: fix that and run again with --resume to continue`, {
+    exitCode: EXIT.aborted,
+    cause: error,
+  });
 }
 
 /** The exit code an import summary calls for (README "Exit codes"). */
 export function importExitCode(summary: ImportSummary): number {
+  if (summary.interrupted) return EXIT.interrupted;
   if (summary.aborted) return EXIT.aborted;
   return summary.outcomes.failed > 0 || summary.outcomes.rejected > 0 ? EXIT.someRowsFailed : EXIT.ok;
 }
 
-async function readAccount(client: SmscClient, options: ImportOptions, facts: FileFacts, target: 'contacts' | 'blacklist', dryRun: boolean) {
+async function readAccount(
+  client: SmscClient,
+  options: ImportOptions,
+  facts: FileFacts,
+  target: 'contacts' | 'blacklist',
+  dryRun: boolean,
+  beforeWrites: (account: AccountIndex, blacklist: Map<string, number>) => Promise<void>,
+) {
   const account = target === 'contacts' ? await readAccountContacts(client) : buildAccountIndex([]);
   const blacklist = target === 'blacklist' ? await readBlacklist(client) : new Map<string, number>();
+  // `add_group` below is already a write.
+  await beforeWrites(account, blacklist);
   // Also loaded when empty group cells clear memberships: the report names the groups removed.
   const clearsGroups = target === 'contacts' && options.mapping.fields.grp !== undefined && options.mapping.emptyCells === 'clear';
   const groups = facts.groupNames.size > 0 || facts.groupIds || clearsGroups ? await loadGroupDirectory(client, options.mapping.groups === 'id') : undefined;
@@ -380,13 +449,33 @@ function* deletions(
     unkeyedRows === 0
       ? undefined
       : `not deleted: ${unkeyedRows === 1 ? '1 row of the file was' : `${unkeyedRows} rows of the file were`} rejected before its phone was known and may be this contact; fix the rejected rows and run again`;
-  const line = (phone: string, smscId: number, operation: WriteOperation): ReportLine | Promise<ReportLine> => {
-    const base = { row: undefined, phone, action: 'delete' as const, smscId };
-    if (withheld) return { ...base, outcome: 'skipped', errorCode: 'DELETE_WITHHELD', error: withheld, attempts: 0 };
-    return dryRun ? { ...base, outcome: 'dry-run', attempts: 0 } : execute(base, operation);
-  };
+  for (const { candidate, operation } of missingFromFile(target, account, blacklist, keys)) {
+    const base = { row: undefined, phone: candidate.label, action: 'delete' as const, smscId: candidate.smscId };
+    if (withheld) yield { ...base, outcome: 'skipped', errorCode: 'DELETE_WITHHELD', error: withheld, attempts: 0 };
+    else yield dryRun ? { ...base, outcome: 'dry-run', attempts: 0 } : execute(base, operation);
+  }
+}
+
+/** What `deletions` will send (none while a rejected row withholds them): what the delete guard is asked about. */
+function deleteCandidates(
+  options: ImportOptions,
+  target: 'contacts' | 'blacklist',
+  account: AccountIndex,
+  blacklist: Map<string, number>,
+  { keys, unkeyedRows }: Pick<FileFacts, 'keys' | 'unkeyedRows'>,
+): { candidate: DeleteCandidate; operation: WriteOperation }[] {
+  return options.deleteMissing && unkeyedRows === 0 ? [...missingFromFile(target, account, blacklist, keys)] : [];
+}
+
+/** The account's records whose phones and e-mails the file does not have. */
+function* missingFromFile(
+  target: 'contacts' | 'blacklist',
+  account: AccountIndex,
+  blacklist: Map<string, number>,
+  keys: ReadonlySet<string>,
+): Generator<{ candidate: DeleteCandidate; operation: WriteOperation }> {
   if (target === 'blacklist') {
-    for (const [phone, id] of blacklist) if (!keys.has(phone)) yield line(phone, id, { action: 'delete_black', phone });
+    for (const [phone, id] of blacklist) if (!keys.has(phone)) yield { candidate: { label: phone, smscId: id }, operation: { action: 'delete_black', phone } };
     return;
   }
   for (const contact of account.contacts()) {
@@ -395,7 +484,7 @@ function* deletions(
     const inFile = phones.some((phone) => keys.has(phone.replace(/\D/g, ''))) || mails.some((mail) => keys.has(`@${mail.toLowerCase()}`));
     if (inFile) continue;
     const key = phones[0] !== undefined ? { phone: phones[0] } : { mail: mails[0] ?? '' };
-    yield line(phones[0] ?? mails[0] ?? '', contact.intId, { action: 'delete', key });
+    yield { candidate: { label: phones[0] ?? mails[0] ?? '', smscId: contact.intId }, operation: { action: 'delete', key } };
   }
 }
 

@@ -8,6 +8,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { EtlError } from '../errors.js';
+import { asOutputError } from '../report/output-error.js';
 
 export interface JournalEntry {
   row: number;
@@ -20,24 +21,38 @@ interface JournalHeader {
   input: string;
 }
 
+/** The last line of a journal whose run went through every row. */
+const FINISHED = '{"finished":true}';
+
 export interface Journal {
   /** Rows the journal already records as done (empty unless resuming). */
   readonly done: ReadonlyMap<number, JournalEntry>;
+  /** Throws an OutputWriteError naming the journal when an earlier write of it failed. */
   append(entry: JournalEntry): void;
+  /** Marks the run as complete: a later run over this journal needs neither --resume nor --restart. */
+  finish(): void;
   close(): Promise<void>;
 }
 
 export interface JournalOptions {
   inputHash: string;
   resume: boolean;
+  /** Start over even though the journal holds an unfinished run. */
+  restart?: boolean;
   /** Entries per fsync; a crash loses at most this many (they are re-planned, never duplicated). */
   batchSize?: number;
   flushIntervalMs?: number;
 }
 
 export async function openJournal(path: string, options: JournalOptions): Promise<Journal> {
+  if (!options.resume && !(options.restart ?? false) && (await isUnfinished(path))) {
+    throw new EtlError(
+      'ERR_JOURNAL_UNFINISHED',
+      `${path}: an earlier import with this report did not finish: run again with --resume to continue it, or with --restart to start over (its journal is replaced)`,
+    );
+  }
   const done = options.resume ? await loadDone(path, options.inputHash) : new Map<number, JournalEntry>();
-  const handle: FileHandle = await open(path, options.resume ? 'a' : 'w');
+  const handle: FileHandle = await open(path, options.resume ? 'a' : 'w').catch((error: unknown) => Promise.reject(asOutputError(path, error)));
   if (!options.resume || done.size === 0) {
     const header: JournalHeader = { journal: 1, input: options.inputHash };
     if (!options.resume || (await handle.stat()).size === 0) await handle.write(`${JSON.stringify(header)}\n`);
@@ -46,6 +61,10 @@ export async function openJournal(path: string, options: JournalOptions): Promis
   let buffer: string[] = [];
   let writing: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
+  let failure: unknown;
+  const check = () => {
+    if (failure !== undefined) throw failure;
+  };
 
   const flush = () => {
     if (timer) clearTimeout(timer);
@@ -54,8 +73,13 @@ export async function openJournal(path: string, options: JournalOptions): Promis
     const lines = buffer.join('');
     buffer = [];
     writing = writing.then(async () => {
-      await handle.write(lines);
-      await handle.datasync();
+      if (failure !== undefined) return;
+      try {
+        await handle.write(lines);
+        await handle.datasync();
+      } catch (error) {
+        failure = asOutputError(path, error);
+      }
     });
     return writing;
   };
@@ -63,13 +87,18 @@ export async function openJournal(path: string, options: JournalOptions): Promis
   return {
     done,
     append(entry) {
+      check();
       buffer.push(`${JSON.stringify(entry)}\n`);
       if (buffer.length >= batchSize) void flush();
       else timer ??= setTimeout(() => void flush(), options.flushIntervalMs ?? 200);
     },
+    finish() {
+      buffer.push(`${FINISHED}\n`);
+    },
     async close() {
       await flush();
       await handle.close();
+      check();
     },
   };
 }
@@ -100,6 +129,28 @@ async function loadDone(path: string, inputHash: string): Promise<Map<number, Jo
     if (entry && typeof entry.row === 'number' && typeof entry.action === 'string') done.set(entry.row, entry as JournalEntry);
   }
   return done;
+}
+
+/** A journal whose last line is not the finished mark: its run crashed, was interrupted or aborted. */
+async function isUnfinished(path: string): Promise<boolean> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    const { size } = await handle.stat();
+    if (size === 0) return false;
+    const tail = Buffer.alloc(Math.min(size, 256));
+    await handle.read(tail, 0, tail.length, size - tail.length);
+    const lines = tail.toString('utf8').trimEnd().split('\n');
+    // Only the header: the run wrote nothing, so starting over loses nothing.
+    if (lines.length === 1 && tail.length === size) return false;
+    return lines.at(-1) !== FINISHED;
+  } finally {
+    await handle.close();
+  }
 }
 
 function parseLine(line: string): unknown {

@@ -74,7 +74,7 @@ describe('smsc-etl export (built CLI)', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('Ctrl-C mid-export exits 3, removes the temporary file and keeps the previous export', async () => {
+  it.each<NodeJS.Signals>(['SIGINT', 'SIGTERM'])('%s mid-export exits 3, removes the temporary file and keeps the previous export', async (signal) => {
     const dir = await mkdtemp(join(world.dir, 'interrupt-'));
     const out = join(dir, 'contacts.xlsx');
     expect((await exportCli(['--out', out])).code).toBe(EXIT.ok);
@@ -84,7 +84,7 @@ describe('smsc-etl export (built CLI)', () => {
       const { child, done } = startCli(['export', '--out', out], { env: smscEnv(world.emulator), cwd: world.dir });
       const before = world.emulator.stats().requestsTotal;
       await vi.waitFor(() => expect(world.emulator.stats().requestsTotal).toBeGreaterThan(before + 1), { timeout: 10_000, interval: 20 });
-      child.kill('SIGINT');
+      child.kill(signal);
       const result = await done;
       expect(result.code).toBe(EXIT.aborted);
       expect(result.stderr).toMatch(/interrupted; no file was written or replaced/);

@@ -8,7 +8,7 @@ import { ACCOUNT, PAGE_SIZE, startWorld, type ExportWorld } from './helpers.js';
 
 const CONTACT_HEADERS = ['phone', 'mail', 'name', 'last_name', 'first_name', 'middle_name', 'birthday', 'group_ids', 'group_names', 'myid', 'comment', 'tags', 'other_phones', 'int_id'];
 
-/** What every format must carry for each contact, as text (CSV/XLSX neutralize on top of it). */
+/** What every format must carry for each contact, as text (CSV neutralizes and relists on top of it). */
 const EXPECTED_CONTACTS = [
   {
     phone: '79161234567',
@@ -33,9 +33,17 @@ const EXPECTED_CONTACTS = [
 ];
 
 const TEXT_COLUMNS = ['mail', 'name', 'last_name', 'first_name', 'middle_name', 'group_ids', 'group_names', 'myid', 'comment', 'tags'];
+const LIST_COLUMNS = ['phone', 'mail', 'group_ids', 'group_names', 'tags', 'other_phones'];
 const guard = (text: string) => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
-/** The contacts as a spreadsheet must show them: text columns neutralized, phones untouched. */
-const NEUTRALIZED = EXPECTED_CONTACTS.map((contact) => ({ ...contact, ...Object.fromEntries(TEXT_COLUMNS.map((column) => [column, guard(contact[column as keyof typeof contact])])) }));
+/**
+ * The contacts as a CSV must show them: text columns neutralized, phones untouched, list items
+ * separated by `;` (no locale reads `5901;5902` as a number).
+ */
+const NEUTRALIZED = EXPECTED_CONTACTS.map((contact) => ({
+  ...contact,
+  ...Object.fromEntries(TEXT_COLUMNS.map((column) => [column, guard(contact[column as keyof typeof contact])])),
+  ...Object.fromEntries(LIST_COLUMNS.map((column) => [column, contact[column as keyof typeof contact].replaceAll(',', ';')])),
+}));
 
 let world: ExportWorld;
 beforeAll(async () => {
@@ -109,7 +117,7 @@ describe('CSV', () => {
 });
 
 describe('XLSX', () => {
-  it('writes one sheet per kind: bold frozen filtered header, text phones, real date cells, neutralized text', async () => {
+  it('writes one sheet per kind: bold frozen filtered header, text phones, real date cells, exact text in string cells', async () => {
     const out = join(world.dir, 'all.xlsx');
     const summary = await runExport({ client: world.client(), out, what: ['contacts', 'groups', 'blacklist'] });
     expect(summary.files).toEqual([out]);
@@ -126,12 +134,14 @@ describe('XLSX', () => {
     expect(contacts.getColumn(3).width).toBeGreaterThan(10);
     expect(contacts.rowCount).toBe(1 + EXPECTED_CONTACTS.length);
 
-    NEUTRALIZED.forEach((expected, index) => {
+    EXPECTED_CONTACTS.forEach((expected, index) => {
       const row = contacts.getRow(index + 2);
       const cell = (name: string) => row.getCell(CONTACT_HEADERS.indexOf(name) + 1);
       for (const name of [...TEXT_COLUMNS, 'phone', 'other_phones']) {
         const want = expected[name as keyof typeof expected];
         expect(cell(name).value ?? '', `${name} of contact ${expected.int_id}`).toBe(want);
+        // A string cell, never a formula: `=HYPERLINK(…)` shows as that text and does not run.
+        if (want !== '') expect(cell(name).type, `${name} of contact ${expected.int_id}`).toBe(ExcelJS.ValueType.String);
       }
       if (expected.phone !== '') expect(cell('phone').type).toBe(ExcelJS.ValueType.String);
       expect(cell('int_id').value).toBe(Number(expected.int_id));

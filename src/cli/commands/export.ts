@@ -36,6 +36,7 @@ export function exportCommand(output: Output): Command {
       const interrupt = new AbortController();
       const onSigint = () => interrupt.abort();
       process.once('SIGINT', onSigint);
+      process.once('SIGTERM', onSigint);
       const progress = progressLine(output.isTerminal && !json);
       let summary: ExportSummary;
       try {
@@ -57,6 +58,7 @@ export function exportCommand(output: Output): Command {
       } finally {
         progress.stop();
         process.off('SIGINT', onSigint);
+        process.off('SIGTERM', onSigint);
       }
       if (json) output.json(summary);
       else output.info(formatExportSummary(summary));

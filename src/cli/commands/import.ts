@@ -1,14 +1,18 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { EtlError } from '../../errors.js';
 import { createSmscClient } from '../../smsc/client.js';
 import { loadCredentials } from '../../smsc/credentials.js';
+import { createDeleteGuard, DEFAULT_MAX_DELETES } from '../../write/delete-guard.js';
 import { createCallMeter, importExitCode, MAX_CONCURRENCY, runImport, type ImportSummary } from '../../write/import.js';
 import { createPacedThrottle } from '../../write/pace.js';
 import { IMPORT_MODES, type ImportMode } from '../../write/plan.js';
+import { terminalQuestion } from '../confirm.js';
 import { siblingPath } from '../describe.js';
 import { mappingForRun } from '../guess.js';
+import { handleInterrupts } from '../interrupt.js';
 import type { Output } from '../output.js';
 import { createProgressBar } from '../progress.js';
-import { addReadOptions, readOptionsFrom } from '../read-options.js';
+import { addReadOptions, parsePositiveInteger, readOptionsFrom } from '../read-options.js';
 
 export function importCommand(output: Output): Command {
   const command = new Command('import')
@@ -18,12 +22,15 @@ export function importCommand(output: Output): Command {
     .option('--accept-guess', 'without --mapping: import with the guessed mapping without asking', false)
     .option('--save-mapping <file>', 'write the guessed mapping to <file> (to review, edit and pass as --mapping)')
     .option('--mode <mode>', `upsert | add | update | sync`, parseMode, 'upsert' as ImportMode)
-    .option('--delete-missing', 'with --mode sync: delete account contacts that are not in the file', false)
+    .option('--delete-missing', 'with --mode sync: delete account contacts that are not in the file (lists them; asks on a terminal, else needs --yes)', false)
+    .option('--yes', 'confirm the deletions of --delete-missing without asking (needed when there is no terminal)', false)
+    .option('--max-deletes <n>', `refuse a run that would delete more than n records (default ${DEFAULT_MAX_DELETES})`, parsePositiveInteger, DEFAULT_MAX_DELETES)
     .option('--dry-run', 'read and plan only: write the report, make no write call', false)
     .option('--report <file>', 'report CSV, one line per input row (default: <input>.report.csv)')
     .option('--concurrency <n>', `requests in flight, 1–${MAX_CONCURRENCY}`, parseConcurrency, 4)
     .option('--rate <n>', 'at most n requests per second', parseRate)
     .option('--resume', 'continue an interrupted import of the same file (skips rows its journal records as done)', false)
+    .option('--restart', 'start over although the journal holds an unfinished import (replaces the journal)', false)
     .option('--create-groups', 'create groups named in the file that the account lacks', false)
     .option('--target <what>', 'contacts | blacklist', parseTarget, 'contacts')
     .option('--strict', 'reject a row whose optional field is invalid instead of dropping the field', false)
@@ -31,11 +38,21 @@ export function importCommand(output: Output): Command {
     .addHelpText('after', '\nCredentials: SMSC_LOGIN + SMSC_PASSWORD, or SMSC_APIKEY, from the environment or ./.env; SMSC_URL selects the service (default https://smsc.ru).');
   addReadOptions(command);
   return command.action(async (input: string, options: Record<string, unknown>) => {
+    if (options.resume === true && options.restart === true) throw new EtlError('ERR_IMPORT_RESUME_RESTART', '--resume and --restart contradict each other: choose one');
     const mapping = await mappingForRun(input, options, output, { confirm: true });
     const credentials = loadCredentials();
     const meter = createCallMeter();
     const progress = createProgressBar(output.isTerminal && options.json !== true);
-    const client = createSmscClient({ ...credentials, ...meter.hooks, throttle: createPacedThrottle({ rate: options.rate as number | undefined }) });
+    let writing = false;
+    const interrupt = handleInterrupts({
+      onStop: () => {
+        // Before the writes there is nothing to settle: stop reading at once.
+        if (!writing) interrupt.abandonNow();
+        else output.info('\ninterrupting: no new requests; waiting for the ones in flight (interrupt again to abandon them)');
+      },
+      onAbandon: () => output.info('abandoning the requests in flight'),
+    });
+    const client = createSmscClient({ ...credentials, ...meter.hooks, throttle: createPacedThrottle({ rate: options.rate as number | undefined }), signal: interrupt.abandon });
     const report = typeof options.report === 'string' ? options.report : siblingPath(input, 'report.csv');
     let summary: ImportSummary;
     try {
@@ -52,12 +69,16 @@ export function importCommand(output: Output): Command {
           dryRun: options.dryRun === true,
           concurrency: options.concurrency as number,
           resume: options.resume === true,
+          restart: options.restart === true,
+          guardDeletes: createDeleteGuard({ yes: options.yes === true, maxDeletes: options.maxDeletes as number, ask: terminalQuestion(), print: output.info }),
+          signal: interrupt.stop,
           createGroups: options.createGroups === true,
           deleteMissing: options.deleteMissing === true,
           strict: options.strict === true,
         },
         {
           onPhase: (phase, detail) => {
+            writing = phase === 'write';
             if (output.isTerminal && options.json !== true) output.info(`${phase}: ${detail}`);
           },
           onProgress: ({ done, total, retries }) => progress.update(done, total, retries),
@@ -65,9 +86,11 @@ export function importCommand(output: Output): Command {
       );
     } finally {
       progress.stop();
+      interrupt.dispose();
     }
     if (options.json === true) output.json(summary);
     else output.info(formatImportSummary(summary));
+    if (summary.interrupted) output.info(`interrupted after ${summary.interrupted.after} of ${summary.rows} rows: re-run with --resume`);
     process.exitCode = importExitCode(summary);
   });
 }
