@@ -3,7 +3,7 @@
  * Pure with respect to I/O: a command takes decoded parameters and returns a `CommandResult` the
  * server formats. Lookups by phone and paging by id are indexed so a bench with a large base stays fast.
  */
-import { BLACK_TYPE, CONTACT_REPLY_KEYS, GROUP_TYPE, INT_ID_KEY, MOVE_GROUP, type ApiErrorCode, type Command } from '../smsc/protocol.js';
+import { BLACK_TYPE, CONTACT_REPLY_KEYS, GROUP_TYPE, INT_ID_KEY, LIMITS, MOVE_GROUP, type ApiErrorCode, type Command } from '../smsc/protocol.js';
 import type { ContactField } from '../contact.js';
 import type { BlacklistEntry, Contact, DuplicatePhonePolicy, EmulatorState, Group } from './types.js';
 import type { Params } from './params.js';
@@ -23,6 +23,8 @@ export type CommandResult =
 export interface StoreOptions {
   duplicatePhoneOnAdd: DuplicatePhonePolicy;
   pageSize: number;
+  /** Play a service that ignores `cnt`: every page has `pageSize` rows. */
+  ignoreCnt: boolean;
 }
 
 const FIRST_IDS = { contact: 100_001, group: 5_901, black: 101 } as const;
@@ -290,8 +292,8 @@ export class Store {
   }
 
   private pageLimit(params: Params): number {
-    if (!params.has('cnt')) return this.options.pageSize;
-    return Math.min(this.options.pageSize, Math.max(1, parseId(params.get('cnt'))));
+    if (!params.has('cnt') || this.options.ignoreCnt) return this.options.pageSize;
+    return Math.min(LIMITS.maxPageSize, Math.max(1, parseId(params.get('cnt'))));
   }
 
   // --- groups ---------------------------------------------------------------------------------
