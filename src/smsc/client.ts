@@ -92,7 +92,7 @@ export interface ContactQuery {
   grp?: number | string;
   /** Return contacts after this `int_id`. */
   afterId?: number;
-  /** Page size [unconfirmed on the real service; not sent unless given]. */
+  /** Records per reply, at most 1000 (parameter table); not sent unless given. */
   cnt?: number;
 }
 
@@ -120,7 +120,7 @@ export interface SmscClient {
   /** `replace` (1) the contact's groups, `add` (2) a group, `remove` (3) it from a group. */
   moveGroup(mode: MoveGroupMode, membership: Membership): Promise<void>;
   addBlack(entry: { phone: string; type?: 0 | 1 | 2 }): Promise<{ id: number }>;
-  getBlack(query?: { afterId?: number }): Promise<BlackReply[]>;
+  getBlack(query?: { afterId?: number; cnt?: number }): Promise<BlackReply[]>;
   delBlack(entry: { phone: string }): Promise<void>;
   /** The shared gate this client waits on (the one passed in, or its own). */
   readonly throttle: Throttle;
@@ -247,7 +247,7 @@ export function createSmscClient(options: SmscClientOptions): SmscClient {
       return { id: replyId('add_black', await call('add_black', { phone: entry.phone, type: entry.type })) };
     },
     async getBlack(query = {}) {
-      return replyRows('get_black', await call('get_black', { after_id: query.afterId })).map(parseBlackRow);
+      return replyRows('get_black', await call('get_black', { after_id: query.afterId, cnt: query.cnt })).map(parseBlackRow);
     },
     async delBlack(entry) {
       await call('del_black', { phone: entry.phone });
