@@ -20,8 +20,9 @@ import { openContactSource, type ContactSourceOptions } from '../pipeline.js';
 import { openCsvWriter } from '../report/csv-writer.js';
 import type { SmscClient } from '../smsc/client.js';
 import { isSmscError } from '../smsc/errors.js';
-import { WRITE_COMMANDS, type Command } from '../smsc/protocol.js';
-import { buildAccountIndex, listItems, readAccountContacts, readBlacklist, type AccountIndex } from './account-index.js';
+import { LIMITS, WRITE_COMMANDS, type Command } from '../smsc/protocol.js';
+import { buildAccountIndex, listItems, readBlacklist, type AccountIndex } from './account-index.js';
+import { createKeyCollector, readContacts, type AccountRead } from './account/strategy.js';
 import { applyOperation, type WriteOperation } from './apply.js';
 import { loadGroupDirectory, type GroupDirectory } from './groups.js';
 import { hashFile, openJournal, type Journal } from './journal.js';
@@ -47,6 +48,8 @@ export interface ImportOptions extends ContactSourceOptions {
   resume?: boolean;
   createGroups?: boolean;
   deleteMissing?: boolean;
+  /** `cnt` of `get`/`get_black` pages, 1–1000 (default 1000). */
+  pageSize?: number;
 }
 
 export interface ImportProgress {
@@ -69,6 +72,8 @@ export interface ImportSummary {
   dryRun: boolean;
   rows: number;
   accountContacts: number;
+  /** How the account was read and what it cost (contacts only). */
+  accountRead?: AccountRead;
   actions: Record<ReportAction, number>;
   outcomes: Record<Outcome, number>;
   groupsCreated: number;
@@ -132,6 +137,9 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {})
     throw new EtlError('ERR_IMPORT_CONCURRENCY', `--concurrency must be 1–${MAX_CONCURRENCY} (SMSC refuses 15 requests in flight per login), got ${concurrency}`);
   }
   if (options.deleteMissing && mode !== 'sync') throw new EtlError('ERR_IMPORT_DELETE_MISSING', '--delete-missing needs --mode sync');
+  if (options.pageSize !== undefined && !(Number.isInteger(options.pageSize) && options.pageSize >= 1 && options.pageSize <= LIMITS.maxPageSize)) {
+    throw new EtlError('ERR_IMPORT_PAGE_SIZE', `--page-size must be 1–${LIMITS.maxPageSize} (SMSC returns at most ${LIMITS.maxPageSize} records a page), got ${options.pageSize}`);
+  }
   const { client, meter } = options;
 
   // 1. Validate the whole file before anything is written.
@@ -142,9 +150,10 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {})
   const journalPath = dryRun ? undefined : `${options.report}.journal`;
   const journal: Journal | undefined = journalPath ? await openJournal(journalPath, { inputHash, resume: options.resume ?? false }) : undefined;
 
-  // 2. Read the account and the groups once.
+  // 2. Read the account (whole, or as far as it pays, then per-key lookups) and the groups once.
   hooks.onPhase?.('plan', 'reading the account');
-  const { account, blacklist, groups, groupsCreated } = await readAccount(client, options, facts, target, dryRun).catch(async (error: unknown) => {
+  const limit = pLimit(concurrency);
+  const { account, accountRead, blacklist, groups, groupsCreated } = await readAccount(client, options, facts, target, dryRun, limit).catch(async (error: unknown) => {
     await journal?.close();
     throw error;
   });
@@ -152,7 +161,6 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {})
   // 3 + 4. Plan and write row by row, reporting in input order.
   const report = openCsvWriter(options.report, { columns: REPORT_COLUMNS, rawColumns: new Set(['row', 'phone', 'smsc_id', 'attempts']) });
   const tally = { actions: zeroes(REPORT_ACTIONS), outcomes: zeroes(OUTCOMES), readBacks: 0, resumedRows: 0 };
-  const limit = pLimit(concurrency);
   const window: Promise<ReportLine>[] = [];
   const windowSize = concurrency * 64;
   let aborted: EtlError | undefined;
@@ -269,7 +277,8 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {})
     mode,
     dryRun,
     rows: facts.rows,
-    accountContacts: target === 'contacts' ? account.size : blacklist.size,
+    accountContacts: target === 'contacts' ? (accountRead?.contactsSeen ?? account.size) : blacklist.size,
+    ...(accountRead ? { accountRead } : {}),
     actions: tally.actions,
     outcomes: tally.outcomes,
     groupsCreated,
@@ -290,12 +299,13 @@ export function importExitCode(summary: ImportSummary): number {
   return summary.outcomes.failed > 0 || summary.outcomes.rejected > 0 ? EXIT.someRowsFailed : EXIT.ok;
 }
 
-async function readAccount(client: SmscClient, options: ImportOptions, facts: FileFacts, target: 'contacts' | 'blacklist', dryRun: boolean) {
-  const account = target === 'contacts' ? await readAccountContacts(client) : buildAccountIndex([]);
-  const blacklist = target === 'blacklist' ? await readBlacklist(client) : new Map<string, number>();
+async function readAccount(client: SmscClient, options: ImportOptions, facts: FileFacts, target: 'contacts' | 'blacklist', dryRun: boolean, limit: <T>(work: () => Promise<T>) => Promise<T>) {
+  const contacts = target === 'contacts' ? await readContacts(client, { keys: facts.lookupKeys, pageHint: options.pageSize, limit }) : undefined;
+  const account = contacts?.index ?? buildAccountIndex([]);
+  const blacklist = target === 'blacklist' ? await readBlacklist(client, options.pageSize) : new Map<string, number>();
   const groups = facts.groupNames.size > 0 || facts.groupIds ? await loadGroupDirectory(client, options.mapping.groups === 'id') : undefined;
   const groupsCreated = groups ? await groups.ensure(facts.groupNames, { create: options.createGroups ?? false, dryRun }) : 0;
-  return { account, blacklist, groups, groupsCreated };
+  return { account, accountRead: contacts?.read, blacklist, groups, groupsCreated };
 }
 
 interface FileFacts {
@@ -306,13 +316,17 @@ interface FileFacts {
   keys: Set<string>;
   /** Rows rejected without fields (and not as duplicates): their keys are unknown, so any contact may be theirs. */
   unkeyedRows: number;
+  /** The keys the rows are planned by; undefined when every contact must be read (see account/strategy.ts). */
+  lookupKeys: ReadonlySet<string> | undefined;
 }
 
 async function surveyFile(options: ImportOptions, collectGroupNames: boolean): Promise<FileFacts> {
-  const facts: FileFacts = { rows: 0, groupNames: new Set(), groupIds: false, keys: new Set(), unkeyedRows: 0 };
+  const facts: FileFacts = { rows: 0, groupNames: new Set(), groupIds: false, keys: new Set(), unkeyedRows: 0, lookupKeys: undefined };
+  const lookupKeys = options.deleteMissing || options.target === 'blacklist' ? undefined : createKeyCollector();
   const source = await openContactSource(options.input, options.mapping, options);
   for await (const result of source.rows) {
     facts.rows++;
+    if (result.fields) lookupKeys?.add(result.fields);
     const grp = result.fields?.grp;
     if (grp) {
       if (collectGroupNames) for (const name of listItems(grp)) facts.groupNames.add(name);
@@ -325,6 +339,7 @@ async function surveyFile(options: ImportOptions, collectGroupNames: boolean): P
       facts.unkeyedRows++;
     }
   }
+  facts.lookupKeys = lookupKeys?.keys;
   return facts;
 }
 
