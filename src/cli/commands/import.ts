@@ -4,10 +4,12 @@ import { createSmscClient } from '../../smsc/client.js';
 import { loadCredentials } from '../../smsc/credentials.js';
 import { createCallMeter, importExitCode, MAX_CONCURRENCY, runImport, type ImportSummary } from '../../write/import.js';
 import { createPacedThrottle } from '../../write/pace.js';
+import type { AccountRead } from '../../write/account/strategy.js';
 import { IMPORT_MODES, type ImportMode } from '../../write/plan.js';
 import { siblingPath } from '../describe.js';
 import type { Output } from '../output.js';
-import { createProgressBar } from '../progress.js';
+import { PAGE_SIZE_HELP, parsePageSize } from '../page-size.js';
+import { createProgressBar, createWaitNotice } from '../progress.js';
 import { addReadOptions, readOptionsFrom } from '../read-options.js';
 
 export function importCommand(output: Output): Command {
@@ -24,6 +26,7 @@ export function importCommand(output: Output): Command {
     .option('--resume', 'continue an interrupted import of the same file (skips rows its journal records as done)', false)
     .option('--create-groups', 'create groups named in the file that the account lacks', false)
     .option('--target <what>', 'contacts | blacklist', parseTarget, 'contacts')
+    .option('--page-size <n>', PAGE_SIZE_HELP, parsePageSize)
     .option('--strict', 'reject a row whose optional field is invalid instead of dropping the field', false)
     .option('--json', 'print the summary as JSON on stdout', false)
     .addHelpText('after', '\nCredentials: SMSC_LOGIN + SMSC_PASSWORD, or SMSC_APIKEY, from the environment or ./.env; SMSC_URL selects the service (default https://smsc.ru).');
@@ -33,7 +36,9 @@ export function importCommand(output: Output): Command {
     const credentials = loadCredentials();
     const meter = createCallMeter();
     const progress = createProgressBar(output.isTerminal && options.json !== true);
-    const client = createSmscClient({ ...credentials, ...meter.hooks, throttle: createPacedThrottle({ rate: options.rate as number | undefined }) });
+    const waits = createWaitNotice(output.isTerminal);
+    const throttle = createPacedThrottle({ rate: options.rate as number | undefined, onWait: waits.show });
+    const client = createSmscClient({ ...credentials, ...meter.hooks, throttle, onWait: waits.show });
     const report = typeof options.report === 'string' ? options.report : siblingPath(input, 'report.csv');
     let summary: ImportSummary;
     try {
@@ -52,6 +57,7 @@ export function importCommand(output: Output): Command {
           resume: options.resume === true,
           createGroups: options.createGroups === true,
           deleteMissing: options.deleteMissing === true,
+          pageSize: options.pageSize as number | undefined,
           strict: options.strict === true,
         },
         {
@@ -62,6 +68,7 @@ export function importCommand(output: Output): Command {
         },
       );
     } finally {
+      waits.stop();
       progress.stop();
     }
     if (options.json === true) output.json(summary);
@@ -77,9 +84,10 @@ export function formatImportSummary(summary: ImportSummary): string {
       .map(([key, count]) => `${key} ${count}`)
       .join(', ') || 'none';
   const lines = [
-    `${summary.dryRun ? 'DRY RUN — nothing was written. ' : ''}${summary.rows} rows (${summary.mode}, ${summary.target}); account had ${summary.accountContacts}`,
+    `${summary.dryRun ? 'DRY RUN — nothing was written. ' : ''}${summary.rows} rows (${summary.mode}, ${summary.target}); account had ${summary.accountRead?.method === 'lookup' ? 'at least ' : ''}${summary.accountContacts}`,
     `planned: ${counts(summary.actions)}`,
     `outcome: ${counts(summary.outcomes)}`,
+    ...(summary.accountRead ? [`account read: ${describeAccountRead(summary.accountRead)}`] : []),
     `calls: ${counts(summary.calls)}; write calls ${summary.writeCalls}, retries ${summary.retries}, read-backs ${summary.readBacks}${summary.resumedRows ? `, resumed rows ${summary.resumedRows}` : ''}`,
   ];
   if (summary.groupsCreated > 0) lines.push(`groups created: ${summary.groupsCreated}`);
@@ -91,6 +99,12 @@ export function formatImportSummary(summary: ImportSummary): string {
   if (summary.aborted) lines.push(`ABORTED: ${summary.aborted.message}`);
   lines.push(`report: ${summary.report} (${(summary.durationMs / 1000).toFixed(1)} s)`);
   return lines.join('\n');
+}
+
+function describeAccountRead(read: AccountRead): string {
+  const pages = `${read.pages} page${read.pages === 1 ? '' : 's'}`;
+  if (read.method === 'full') return `whole account, ${pages}`;
+  return `${pages}, then ${read.lookups} lookup${read.lookups === 1 ? '' : 's'} by phone/e-mail (${read.lookupRequests} requests) — cheaper than reading the rest of the account`;
 }
 
 function parseMode(value: string): ImportMode {
