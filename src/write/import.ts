@@ -3,8 +3,9 @@
  *
  * 1. Validate: read the whole file once (read → map → normalize). Anything that makes the input
  *    unusable stops the run here, before the first write call.
- * 2. Plan: read the account once (paged `get`, `get_group` or `get_black`), then decide per row:
- *    add, chg (only the fields that differ), unchanged, skip or reject.
+ * 2. Plan: read the account once (`get` pages as far as they pay, then per-key lookups — see
+ *    account/strategy.ts; `get_group`, `get_black`), then decide per row: add, chg (only the fields
+ *    that differ), unchanged, skip or reject.
  * 3. Write: bounded concurrency (p-limit), one shared pace (rate + error-9 pause), lost replies
  *    settled by reading back, every applied operation journaled for `--resume`.
  * 4. Report: one line per input row, in input order, streamed.

@@ -89,11 +89,18 @@ describe('the account read', () => {
       [mobile(35), 'chg', 'done'],
       [mobile(900), 'add', 'done'],
     ]);
-    // Page 1 resolves row 1; after 2 pages, 2 keys are left: cheaper to look them up than to page 18 more times.
-    expect(summary.accountRead).toMatchObject({ method: 'lookup', pages: 2, lookups: 2 });
+    // Page 1 resolves row 1; after 3 pages, 2 keys are left: cheaper to look them up than to page 17 more times.
+    expect(summary.accountRead).toMatchObject({ method: 'lookup', pages: 3, lookups: 2 });
     const { pages, lookupRequests } = summary.accountRead!;
     expect((world.emulator.stats().calls.get ?? 0) - before).toBe(pages + lookupRequests);
     expect(world.emulator.state().contacts.find((stored) => stored.phones.includes(mobile(35)))?.name).toBe('Переименован');
+  });
+
+  test('when the pages read equal the keys left, one more page is read: it may end the account', async () => {
+    seed(world.emulator, { contacts: Array.from({ length: 4 }, (_, index) => contact(100 + index, { phones: [mobile(index)] })) });
+    const rows = [{ phone: mobile(600) }, { phone: mobile(601) }];
+    const { read } = await plans(world.emulator, rows, 2, true);
+    expect(read).toMatchObject({ method: 'full', pages: 3, lookups: 0, contactsSeen: 4 });
   });
 
   test('update, add and dry-run plan through lookups too', async () => {

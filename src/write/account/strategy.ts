@@ -2,7 +2,7 @@
  * Reading only as much of the account as the file needs. SMSC tells nobody how many contacts an
  * account holds, so the choice between reading it whole (⌈N/1000⌉ + 1 pages) and looking each
  * file key up (one `get search=` each) is made on the way: page through the account until it ends
- * or until the pages read equal the keys still unresolved, then look the rest up. Either way the
+ * or until the pages read exceed the keys still unresolved, then look the rest up. Either way the
  * cost is at most about twice the cheaper of the two.
  *
  * Only contacts holding a key of the file are kept, so memory follows the file, not the account —
@@ -68,8 +68,9 @@ export async function readContacts(client: Pick<SmscClient, 'get'>, options: Con
   const kept: ExistingContact[] = [];
   const unresolved = new Set(keys);
   const pages = pageContactPages(client, { pageHint }, { onPage: (info) => void (read.pages++, onPage?.(info)) })[Symbol.asyncIterator]();
-  // Another page is worth it while it costs less than looking up what is still unresolved.
-  while (keys === undefined || read.pages < unresolved.size) {
+  // Another page is worth it while the pages so far have not cost more than looking up what is
+  // still unresolved (at a tie the next page may be the end, which answers every key at once).
+  while (keys === undefined || (unresolved.size > 0 && read.pages <= unresolved.size)) {
     const page = await pages.next();
     if (page.done === true) return { index: buildAccountIndex(kept), read };
     read.contactsSeen += page.value.length;
