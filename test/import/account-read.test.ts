@@ -5,6 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import type { ContactFields } from '../../src/contact.js';
+import { mulberry32 } from '../../src/emulator/faults.js';
 import type { Contact, RunningEmulator } from '../../src/emulator/index.js';
 import { createSmscClient } from '../../src/smsc/client.js';
 import { createKeyCollector, readContacts } from '../../src/write/account/strategy.js';
@@ -13,18 +14,6 @@ import { contact, DEMO, group, importInto, mobile, seed, startTestEmulator, useI
 
 const world = useImportWorld();
 const unlimited = <T>(work: () => Promise<T>) => work();
-
-/** mulberry32: a small seeded PRNG, so a failing case can be replayed from its seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /**
  * An account drawn from small pools so the traps come up: phones shared by two contacts, a contact
@@ -62,7 +51,7 @@ describe('the account read', () => {
   test('lookups and a full read give the same plan, on random accounts and files', async () => {
     let withLookups = 0;
     for (let seedValue = 1; seedValue <= 40; seedValue++) {
-      const { contacts, rows, pageSize } = randomCase(random(seedValue));
+      const { contacts, rows, pageSize } = randomCase(mulberry32(seedValue));
       seed(world.emulator, { contacts });
       const full = await plans(world.emulator, rows, pageSize, false);
       const mixed = await plans(world.emulator, rows, pageSize, true);
