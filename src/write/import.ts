@@ -252,7 +252,7 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {})
 
   try {
     const source = await openContactSource(options.input, options.mapping, options);
-    hooks.onPhase?.('write', `${facts.rows} rows, ${account.size} contacts in the account`);
+    hooks.onPhase?.('write', `${facts.rows} rows, ${accountRead?.method === 'lookup' ? 'at least ' : ''}${accountRead?.contactsSeen ?? account.size} contacts in the account`);
     for await (const result of source.rows) {
       window.push(Promise.resolve(lineFor(result)));
       while (window.length >= windowSize) await emit(await (window.shift() as Promise<ReportLine>));
