@@ -10,7 +10,7 @@
  */
 import type { ContactFields } from '../../contact.js';
 import type { SmscClient } from '../../smsc/client.js';
-import { pageContactPages, type PageInfo } from '../../smsc/paging.js';
+import { pageContactPages } from '../../smsc/paging.js';
 import { buildAccountIndex, type AccountIndex } from '../account-index.js';
 import type { ExistingContact } from '../plan.js';
 import { contactKeys, lookupContact, rowKeys } from './lookup.js';
@@ -59,15 +59,14 @@ export interface ContactReadOptions {
   pageHint?: number;
   /** The writer's concurrency limit, so lookups queue like writes (the error-9 gate is the client's). */
   limit: <T>(work: () => Promise<T>) => Promise<T>;
-  onPage?: (info: PageInfo) => void;
 }
 
 export async function readContacts(client: Pick<SmscClient, 'get'>, options: ContactReadOptions): Promise<{ index: AccountIndex; read: AccountRead }> {
-  const { keys, pageHint, limit, onPage } = options;
+  const { keys, pageHint, limit } = options;
   const read: AccountRead = { method: 'full', pages: 0, lookups: 0, lookupRequests: 0, contactsSeen: 0 };
   const kept: ExistingContact[] = [];
   const unresolved = new Set(keys);
-  const pages = pageContactPages(client, { pageHint }, { onPage: (info) => void (read.pages++, onPage?.(info)) })[Symbol.asyncIterator]();
+  const pages = pageContactPages(client, { pageHint }, { onPage: () => void read.pages++ })[Symbol.asyncIterator]();
   // Another page is worth it while the pages so far have not cost more than looking up what is
   // still unresolved (at a tie the next page may be the end, which answers every key at once).
   while (keys === undefined || (unresolved.size > 0 && read.pages <= unresolved.size)) {
