@@ -7,13 +7,17 @@
 //   node bench/export.js                       → JSON report on stdout, progress on stderr
 //   node bench/export.js --child <fmt> <rows> <url> <out>   (internal: one measured export)
 //
-// Env: BENCH_REPEATS (default 3, median), BENCH_EXPORT_ROWS (default "10000,100000").
+// Env: BENCH_REPEATS (default 3, median), BENCH_EXPORT_ROWS (default "10000,100000"),
+// BENCH_EXPORT_LATENCY_MS (default 20, added to every request), BENCH_DIST (default ../dist).
 import { spawn } from 'node:child_process';
 import { mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const OUT = new URL('./out/', import.meta.url).pathname;
 const SELF = new URL(import.meta.url).pathname;
+const DIST = process.env.BENCH_DIST ?? new URL('../dist/', import.meta.url).pathname;
+const fromDist = (path) => import(pathToFileURL(join(DIST, path)).href);
 const DEMO = { login: 'demo', password: 'demo-password' };
 
 const SURNAMES = ['Иванов', 'Петрова', 'Сидоров', 'Смирнова', 'Кузнецов', 'Попова', 'Соколов', 'Лебедева'];
@@ -63,8 +67,8 @@ function measureInChild(format, rows, url) {
 }
 
 async function child([format, rows, url, out]) {
-  const { runExport } = await import('../dist/export/index.js');
-  const { createSmscClient } = await import('../dist/smsc/client.js');
+  const { runExport } = await fromDist('export/index.js');
+  const { createSmscClient } = await fromDist('smsc/client.js');
   const client = createSmscClient({ baseUrl: url, ...DEMO });
   const started = performance.now();
   // The CLI passes a Ctrl-C signal; measure that path.
@@ -90,21 +94,24 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 
 /**
  * Measures CSV and XLSX exports of each account size. `pages.contacts` must equal
- * ⌈N / pageSize⌉ + 1: every full or partial page, plus the end-of-list call that returns `[]`.
+ * ⌈N / 1000⌉ + 1: every full or partial page of the `cnt=1000` the exporter asks for, plus the
+ * end-of-list call that returns `[]`. Requests are counted by the emulator.
  */
-export async function runExportBenchmarks({ sizes, formats = ['csv', 'xlsx'], repeats = Number(process.env.BENCH_REPEATS ?? 3) } = {}) {
+export async function runExportBenchmarks({ sizes, formats = ['csv', 'xlsx'], repeats = Number(process.env.BENCH_REPEATS ?? 3), latencyMs = Number(process.env.BENCH_EXPORT_LATENCY_MS ?? 20) } = {}) {
   sizes ??= (process.env.BENCH_EXPORT_ROWS ?? '10000,100000').split(',').map(Number);
   mkdirSync(OUT, { recursive: true });
-  const { startEmulator, DEFAULT_PAGE_SIZE } = await import('../dist/emulator/index.js');
-  const pageSize = DEFAULT_PAGE_SIZE;
-  const emulator = await startEmulator({ port: 0, pageSize });
-  const report = { pageSize, repeats, runs: [] };
+  const { startEmulator } = await fromDist('emulator/index.js');
+  const pageSize = 1000;
+  const emulator = await startEmulator({ port: 0, faults: { latencyMs } });
+  const report = { pageSize, latencyMs, repeats, runs: [] };
   try {
     for (const rows of sizes) {
       emulator.reset(benchmarkAccount(rows));
       for (const format of formats) {
         const runs = [];
+        const before = emulator.stats().requestsTotal;
         for (let i = 0; i < repeats; i++) runs.push(await measureInChild(format, rows, emulator.url));
+        const requests = (emulator.stats().requestsTotal - before) / repeats;
         const first = runs[0];
         const expectedPages = Math.ceil(rows / pageSize) + 1;
         const run = {
@@ -116,13 +123,14 @@ export async function runExportBenchmarks({ sizes, formats = ['csv', 'xlsx'], re
           expectedContactPages: expectedPages,
           pagesMatch: first.pages.contacts === expectedPages && first.rows === rows,
           groupPages: first.pages.groups,
+          requests,
           peakRssMb: median(runs.map((r) => r.peakRssMb)),
           retainedHeapMb: median(runs.map((r) => r.retainedHeapMb)),
           fileMb: first.fileMb,
         };
         report.runs.push(run);
         process.stderr.write(
-          `  export ${format.padEnd(4)} ${String(rows).padStart(7)} rows  ${String(run.ms).padStart(6)} ms  ${run.rowsPerS.toLocaleString('en').padStart(8)} rows/s  pages ${run.contactPages} (expected ${expectedPages})  peak RSS ${run.peakRssMb} MB  heap after GC ${run.retainedHeapMb} MB  file ${run.fileMb} MB\n`,
+          `  export ${format.padEnd(4)} ${String(rows).padStart(7)} rows  ${String(run.ms).padStart(6)} ms  ${run.rowsPerS.toLocaleString('en').padStart(8)} rows/s  pages ${run.contactPages} (expected ${expectedPages}), ${requests} requests  peak RSS ${run.peakRssMb} MB  heap after GC ${run.retainedHeapMb} MB  file ${run.fileMb} MB\n`,
         );
       }
     }

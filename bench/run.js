@@ -59,6 +59,10 @@ if (!only || only.includes('import')) {
   const { runImportBenchmarks } = await import('./import.js');
   report.import = await runImportBenchmarks();
 }
+if (!only || only.includes('account')) {
+  const { runAccountBenchmarks } = await import('./account.js');
+  report.account = await runAccountBenchmarks();
+}
 if (!only || only.includes('export')) {
   const { runExportBenchmarks } = await import('./export.js');
   report.export = await runExportBenchmarks();

@@ -48,7 +48,7 @@ export class FaultInjector {
 }
 
 /** Small, fast, well-known 32-bit PRNG (Tommy Ettinger's mulberry32); returns [0, 1). */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

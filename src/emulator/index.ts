@@ -3,7 +3,8 @@
  * and seeded fault injection. Used by the integration tests, the README demo and by users who
  * rehearse a migration. Behaviours SMSC does not document (smsc-api.md §8) are played as follows
  * [GUESS]; the switchable ones have an option:
- * - `get`: ascending `int_id`, `after_id` exclusive, `cnt` may lower the page size; `search` is a
+ * - `get`: ascending `int_id`, `after_id` exclusive, `cnt` sets the page size (1–1000;
+ *   without it `pageSize`, 100 by default; `ignoreCnt` plays a service that ignores it); `search` is a
  *   substring of a phone (digits), the name or an e-mail; `fio` words must all appear in
  *   lnm/fnm/mnm/name; `grp` filters by group. `get_group`/`get_black` page the same way by `id`.
  * - Phones: split on commas, semicolons and whitespace; `+ - ( ) .` dropped; letters → error 1.
@@ -48,10 +49,11 @@ function invalidOption(name: string, expected: string, got: unknown): EtlError {
 /** Checks options once and fills in defaults; throws `EMULATOR_INVALID_OPTION` naming the option. */
 export function normalizeEmulatorOptions(options: EmulatorOptions = {}): ServerSettings & { port: number; host: string } {
   const { port = 0, host = DEFAULT_HOST, clockScale = 1, pageSize = DEFAULT_PAGE_SIZE } = options;
-  const { duplicatePhoneOnAdd = 'error', getEnd = 'empty-array', accounts = [DEFAULT_ACCOUNT] } = options;
+  const { duplicatePhoneOnAdd = 'error', getEnd = 'empty-array', accounts = [DEFAULT_ACCOUNT], ignoreCnt = false } = options;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw invalidOption('port', 'an integer 0..65535', port);
   if (!(clockScale > 0) || !Number.isFinite(clockScale)) throw invalidOption('clockScale', 'a positive number', clockScale);
   if (!Number.isInteger(pageSize) || pageSize < 1) throw invalidOption('pageSize', 'a positive integer', pageSize);
+  if (typeof ignoreCnt !== 'boolean') throw invalidOption('ignoreCnt', 'a boolean', ignoreCnt);
   if (duplicatePhoneOnAdd !== 'error' && duplicatePhoneOnAdd !== 'allow') throw invalidOption('duplicatePhoneOnAdd', "'error' or 'allow'", duplicatePhoneOnAdd);
   if (!['empty-array', 'error-3', 'empty-body'].includes(getEnd)) throw invalidOption('getEnd', "'empty-array', 'error-3' or 'empty-body'", getEnd);
   if (accounts.length === 0 || accounts.some((account) => account.login === '' || account.password === '')) {
@@ -59,7 +61,7 @@ export function normalizeEmulatorOptions(options: EmulatorOptions = {}): ServerS
   }
   const faults = faultOptionsSchema.safeParse(options.faults ?? {});
   if (!faults.success) throw invalidOption('faults', faults.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; '), options.faults);
-  const settings = { port, host, clockScale, pageSize, duplicatePhoneOnAdd, getEnd, accounts: accounts.map((account) => ({ ...account })), faults: faults.data };
+  const settings = { port, host, clockScale, pageSize, ignoreCnt, duplicatePhoneOnAdd, getEnd, accounts: accounts.map((account) => ({ ...account })), faults: faults.data };
   return options.stateFile === undefined ? settings : { ...settings, stateFile: options.stateFile };
 }
 

@@ -33,6 +33,7 @@ export interface ServerSettings {
   duplicatePhoneOnAdd: DuplicatePhonePolicy;
   getEnd: GetEndPolicy;
   pageSize: number;
+  ignoreCnt: boolean;
   faults: FaultOptions;
   stateFile?: string;
 }
@@ -48,6 +49,7 @@ function emptyStats(): EmulatorStats {
     error9: { identical: 0, 'in-flight': 0, injected: 0 },
     faults: Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as EmulatorStats['faults'],
     maxInFlight: 0,
+    identicalRepeats: 0,
   };
 }
 
@@ -68,7 +70,7 @@ export class EmulatorServer {
     private readonly settings: ServerSettings,
     initialState: EmulatorState | undefined,
   ) {
-    this.store = new Store({ duplicatePhoneOnAdd: settings.duplicatePhoneOnAdd, pageSize: settings.pageSize });
+    this.store = new Store({ duplicatePhoneOnAdd: settings.duplicatePhoneOnAdd, pageSize: settings.pageSize, ignoreCnt: settings.ignoreCnt });
     if (initialState !== undefined) this.store.load(initialState);
     this.throttle = new Throttle(scaledClock(settings.clockScale));
     this.faults = new FaultInjector(settings.faults);
@@ -159,6 +161,7 @@ export class EmulatorServer {
         return send(response, 500, 'text/html; charset=utf-8', '<html><body><h1>500 Internal Server Error</h1></body></html>');
       }
       let result: CommandResult;
+      const identity = identityOf(params);
       if (refusal !== undefined) {
         result = this.refuse(refusal);
       } else if (plan.outcome === 'error9') {
@@ -166,9 +169,10 @@ export class EmulatorServer {
         result = this.refuse({ code: 9, cause: 'injected' });
       } else if (command === undefined) {
         result = { kind: 'error', code: 1 };
-      } else if (!throttle.admitIdentical(identityOf(params))) {
+      } else if (!throttle.admitIdentical(identity)) {
         result = this.refuse({ code: 9, cause: 'identical' });
       } else {
+        if (throttle.identicalCount(identity) > 1) this.counters.identicalRepeats++;
         result = this.run(command, params);
       }
       if (result.kind === 'error') this.counters.errors[result.code] = (this.counters.errors[result.code] ?? 0) + 1;

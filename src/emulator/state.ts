@@ -3,7 +3,7 @@
  * Pure with respect to I/O: a command takes decoded parameters and returns a `CommandResult` the
  * server formats. Lookups by phone and paging by id are indexed so a bench with a large base stays fast.
  */
-import { BLACK_TYPE, CONTACT_REPLY_KEYS, GROUP_TYPE, INT_ID_KEY, MOVE_GROUP, type ApiErrorCode, type Command } from '../smsc/protocol.js';
+import { BLACK_TYPE, CONTACT_REPLY_KEYS, GROUP_TYPE, INT_ID_KEY, LIMITS, MOVE_GROUP, type ApiErrorCode, type Command } from '../smsc/protocol.js';
 import type { ContactField } from '../contact.js';
 import type { BlacklistEntry, Contact, DuplicatePhonePolicy, EmulatorState, Group } from './types.js';
 import type { Params } from './params.js';
@@ -23,6 +23,8 @@ export type CommandResult =
 export interface StoreOptions {
   duplicatePhoneOnAdd: DuplicatePhonePolicy;
   pageSize: number;
+  /** Play a service that ignores `cnt`: every page has `pageSize` rows. */
+  ignoreCnt: boolean;
 }
 
 const FIRST_IDS = { contact: 100_001, group: 5_901, black: 101 } as const;
@@ -90,6 +92,12 @@ export class Store {
   private phoneIndex = new Map<string, Set<number>>();
   /** Lower-cased name and e-mails per contact, so `search` does not lower-case the whole base each time. */
   private searchText = new Map<number, string>();
+  /**
+   * Contacts a search for a whole phone number can find other than by that very phone: those with a
+   * phone longer than a full number, or a name or e-mail holding such a run of digits. With the
+   * phone index they answer such a search without scanning the base (a lookup per file row).
+   */
+  private longDigitHolders = new Set<number>();
   private groups = new Map<number, Group>();
   private blacklist = new Map<number, BlacklistEntry>();
   private blacklistByPhone = new Map<string, BlacklistEntry>();
@@ -101,6 +109,7 @@ export class Store {
     this.contacts = new Map();
     this.phoneIndex = new Map();
     this.searchText = new Map();
+    this.longDigitHolders = new Set();
     for (const contact of [...state.contacts].sort((a, b) => a.int_id - b.int_id)) this.insertContact(structuredClone(contact));
     this.order = [...this.contacts.keys()];
     this.groups = new Map([...state.groups].sort((a, b) => a.id - b.id).map((group) => [group.id, { ...group }]));
@@ -216,11 +225,20 @@ export class Store {
     const limit = this.pageLimit(params);
     const matches = this.contactFilter(params);
     const rows: ReplyRow[] = [];
-    for (let i = firstIndexAbove(this.order, afterId); i < this.order.length && rows.length < limit; i++) {
-      const contact = this.contacts.get(this.order[i]!);
+    const candidates = this.phoneSearchCandidates(params.get('search')?.trim() ?? '');
+    const ids = candidates ?? this.order;
+    for (let i = firstIndexAbove(ids, afterId); i < ids.length && rows.length < limit; i++) {
+      const contact = this.contacts.get(ids[i]!);
       if (contact !== undefined && matches(contact)) rows.push(contactRow(contact));
     }
     return { kind: 'list', list: 'contacts', rows };
+  }
+
+  /** Ascending ids that may match a search for a whole phone number; undefined for other searches. */
+  private phoneSearchCandidates(search: string): number[] | undefined {
+    if (!/^\+?\d{11,}$/.test(search)) return undefined;
+    const ids = new Set([...(this.phoneIndex.get(search.replace(/^\+/, '')) ?? []), ...this.longDigitHolders]);
+    return [...ids].sort((a, b) => a - b);
   }
 
   private contactFilter(params: Params): (contact: Contact) => boolean {
@@ -275,6 +293,7 @@ export class Store {
 
   private index(contact: Contact): void {
     this.searchText.set(contact.int_id, [contact.name, ...contact.mails].join('\n').toLowerCase());
+    if (contact.phones.some((phone) => phone.length > 11) || /\d{11}/.test(this.searchText.get(contact.int_id)!)) this.longDigitHolders.add(contact.int_id);
     for (const phone of contact.phones) {
       let ids = this.phoneIndex.get(phone);
       if (ids === undefined) this.phoneIndex.set(phone, (ids = new Set()));
@@ -284,6 +303,7 @@ export class Store {
 
   private unindex(contact: Contact): void {
     this.searchText.delete(contact.int_id);
+    this.longDigitHolders.delete(contact.int_id);
     for (const phone of contact.phones) {
       const ids = this.phoneIndex.get(phone);
       ids?.delete(contact.int_id);
@@ -292,8 +312,8 @@ export class Store {
   }
 
   private pageLimit(params: Params): number {
-    if (!params.has('cnt')) return this.options.pageSize;
-    return Math.min(this.options.pageSize, Math.max(1, parseId(params.get('cnt'))));
+    if (!params.has('cnt') || this.options.ignoreCnt) return this.options.pageSize;
+    return Math.min(LIMITS.maxPageSize, Math.max(1, parseId(params.get('cnt'))));
   }
 
   // --- groups ---------------------------------------------------------------------------------

@@ -89,6 +89,11 @@ export class Throttle {
     return true;
   }
 
+  /** How many times this request was admitted within the last minute. */
+  identicalCount(key: string): number {
+    return this.identical.count(key);
+  }
+
   /** The most requests ever in flight at once for one login. */
   get maxInFlight(): number {
     return this.maxSeen;

@@ -90,8 +90,10 @@ export interface EmulatorOptions {
   duplicatePhoneOnAdd?: DuplicatePhonePolicy;
   /** What `get`, `get_group` and `get_black` reply once no rows are left. Default `empty-array`. */
   getEnd?: GetEndPolicy;
-  /** Rows per list page (default 100); a request's `cnt` can only lower it. */
+  /** Rows per list page without `cnt` (default 100); a request's `cnt` asks for 1–1000. */
   pageSize?: number;
+  /** Play a service that ignores `cnt` (every page has `pageSize` rows). Default false. */
+  ignoreCnt?: boolean;
   faults?: FaultOptions;
 }
 
@@ -105,6 +107,8 @@ export interface EmulatorStats {
   faults: Record<FaultKind, number>;
   /** The most requests ever in flight at once for one login. */
   maxInFlight: number;
+  /** Requests admitted while an identical one had been admitted within the last minute (retries included). */
+  identicalRepeats: number;
 }
 
 export interface RunningEmulator {

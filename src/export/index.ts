@@ -8,6 +8,7 @@
 import { OutputWriteError, isSystemError } from '../report/output-error.js';
 import { checkOutputPaths } from '../report/preflight.js';
 import type { SmscClient } from '../smsc/client.js';
+import { LIMITS } from '../smsc/protocol.js';
 import { pageBlacklist, pageContacts, pageGroups, type PagingOptions, type PagingWarning } from '../smsc/paging.js';
 import type { GroupReply } from '../smsc/reply.js';
 import { blacklistRecord, contactRecord, CSV_LIST_SEPARATOR, EXPORT_KINDS, groupNames, groupRecord, splitIds, type ExportKind, type ExportRecord } from './columns.js';
@@ -35,7 +36,7 @@ export interface ExportOptions {
   delimiter?: string;
   /** CSV: start with a UTF-8 BOM (for Excel). */
   bom?: boolean;
-  /** `cnt` for `get` paging (not sent unless given). */
+  /** `cnt` of `get` and `get_black` pages, 1–1000 (default 1000). */
   pageHint?: number;
   /** The clock of the date template. */
   now?: Date;
@@ -107,7 +108,7 @@ export async function runExport(options: ExportOptions, hooks: ExportHooks = {})
         yield* groups.map(groupRecord);
         return;
       case 'blacklist':
-        for await (const entry of pageBlacklist(client, paging(kind, warnings))) yield blacklistRecord(entry);
+        for await (const entry of pageBlacklist(client, paging(kind, warnings), settings.pageHint)) yield blacklistRecord(entry);
         return;
       case 'contacts': {
         const names = groupNames(groups);
@@ -186,6 +187,8 @@ async function normalizeOptions(options: ExportOptions): Promise<Settings> {
   if (options.group !== undefined && !kinds.includes('contacts')) throw new ExportOptionError('--group filters contacts: add contacts to --what');
   if (options.search !== undefined && !kinds.includes('contacts')) throw new ExportOptionError('--search filters contacts: add contacts to --what');
   if (options.group?.trim() === '') throw new ExportOptionError('--group needs a group id or name');
+  const { pageHint } = options;
+  if (pageHint !== undefined && !(Number.isInteger(pageHint) && pageHint >= 1 && pageHint <= LIMITS.maxPageSize)) throw new ExportOptionError(`--page-size must be 1–${LIMITS.maxPageSize}, got ${pageHint}`);
 
   const format = resolveFormat(options.out, options.format);
   const out = expandDateTemplate(options.out, options.now ?? new Date());

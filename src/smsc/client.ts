@@ -21,7 +21,7 @@
 import iconv from 'iconv-lite';
 import { CONTACT_FIELDS, type ContactFields } from '../contact.js';
 import { SmscError, SmscTransportError, SmscUnknownOutcomeError } from './errors.js';
-import { FMT, MOVE_GROUP, PHONES_PATH, WRITE_COMMANDS, type Command } from './protocol.js';
+import { FMT, LIMITS, MOVE_GROUP, PHONES_PATH, WRITE_COMMANDS, type Command } from './protocol.js';
 import {
   parseBlackRow,
   parseContactRow,
@@ -34,7 +34,20 @@ import {
   type GroupReply,
   type Reply,
 } from './reply.js';
-import { RequestLog, createThrottle, decideRetry, identicalWindowWaitMs, normalizeRetryOptions, realSleep, throttleDelayMs, type RetryOptions, type Sleep, type Throttle } from './retry.js';
+import {
+  RequestLog,
+  VISIBLE_WAIT_MS,
+  createThrottle,
+  decideRetry,
+  identicalWindowWaitMs,
+  normalizeRetryOptions,
+  realSleep,
+  throttleDelayMs,
+  type RetryOptions,
+  type Sleep,
+  type Throttle,
+  type Wait,
+} from './retry.js';
 
 export const DEFAULT_BASE_URL = 'https://smsc.ru';
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -70,6 +83,8 @@ export interface SmscClientOptions {
   throttle?: Throttle;
   onRequest?: (context: RequestContext) => void;
   onRetry?: (context: RetryContext) => void;
+  /** Told before every pause of more than 2 s (error-9 gate, identical-request window, back-off). */
+  onWait?: (wait: Wait) => void;
   /** Aborts every pending and future call of this client (in flight, waiting or backing off) with `signal.reason`. */
   signal?: AbortSignal;
   clock?: () => number;
@@ -92,7 +107,7 @@ export interface ContactQuery {
   grp?: number | string;
   /** Return contacts after this `int_id`. */
   afterId?: number;
-  /** Page size [unconfirmed on the real service; not sent unless given]. */
+  /** Records per reply, at most 1000 (parameter table); not sent unless given. */
   cnt?: number;
 }
 
@@ -120,7 +135,7 @@ export interface SmscClient {
   /** `replace` (1) the contact's groups, `add` (2) a group, `remove` (3) it from a group. */
   moveGroup(mode: MoveGroupMode, membership: Membership): Promise<void>;
   addBlack(entry: { phone: string; type?: 0 | 1 | 2 }): Promise<{ id: number }>;
-  getBlack(query?: { afterId?: number }): Promise<BlackReply[]>;
+  getBlack(query?: { afterId?: number; cnt?: number }): Promise<BlackReply[]>;
   delBlack(entry: { phone: string }): Promise<void>;
   /** The shared gate this client waits on (the one passed in, or its own). */
   readonly throttle: Throttle;
@@ -138,13 +153,16 @@ type Params = Record<string, string | number | undefined>;
  */
 export function createSmscClient(options: SmscClientOptions): SmscClient {
   const settings = normalizeOptions(options);
-  const { credentials, timeoutMs, retry, clock, sleep, random, onRequest, onRetry, signal } = settings;
+  const { credentials, timeoutMs, retry, clock, sleep, random, onRequest, onRetry, onWait, signal } = settings;
   const bases = [settings.baseUrl, ...settings.mirrors];
   const throttle = settings.throttle ?? createThrottle({ clock, sleep });
   const log = new RequestLog();
   const redact = redactor('apikey' in credentials ? [credentials.apikey] : [credentials.psw]);
   let baseIndex = 0;
   const windowWaitMs = (key: string) => identicalWindowWaitMs(log.sentAt(key, clock()), clock());
+  const announce = (reason: string, ms: number) => {
+    if (ms > VISIBLE_WAIT_MS) onWait?.(Object.freeze({ reason, ms }));
+  };
 
   async function call(command: Command, params: Params, flag = 1): Promise<Reply> {
     const request = new URLSearchParams({ [command]: String(flag) });
@@ -157,15 +175,24 @@ export function createSmscClient(options: SmscClientOptions): SmscClient {
 
     for (let attempt = 1; ; attempt++) {
       signal?.throwIfAborted();
+      announce('SMSC asked to slow down (error 9): every request waits', throttle.remainingMs());
       await throttle.ready(signal);
+      announce(`SMSC allows ${LIMITS.identicalPerWindow} identical requests a minute`, windowWaitMs(key));
       // Timers may fire a little early: check again after each wait.
       for (let wait = windowWaitMs(key); wait > 0; wait = windowWaitMs(key)) await sleep(wait, signal);
       const baseUrl = bases[baseIndex % bases.length] as string;
       onRequest?.(Object.freeze({ command, attempt, baseUrl }));
       try {
         // Logged when the exchange ends: the service saw the request no later than that, so the
-        // identical-request window is never underestimated.
-        const text = await exchange(command, baseUrl, body).finally(() => log.record(key, clock()));
+        // identical-request window is never underestimated. A request that never left (refused
+        // connection) does not count, or a wrong SMSC_URL would wait out the window before failing.
+        const text = await exchange(command, baseUrl, body).then(
+          (reply) => (log.record(key, clock()), reply),
+          (failure: unknown) => {
+            if (!(failure instanceof SmscTransportError && !failure.sent)) log.record(key, clock());
+            throw failure;
+          },
+        );
         return parseReply(command, text, { redact });
       } catch (caught) {
         if (!(caught instanceof SmscError)) throw caught;
@@ -175,6 +202,7 @@ export function createSmscClient(options: SmscClientOptions): SmscClient {
         if (!decision.retry) throw error;
         if (error instanceof SmscTransportError) baseIndex++;
         onRetry?.(Object.freeze({ command, attempt, baseUrl, error, delayMs: decision.delayMs }));
+        announce(error instanceof SmscTransportError ? `${error.message}; retrying` : error.message, decision.delayMs);
         await sleep(decision.delayMs, signal);
       }
     }
@@ -252,7 +280,7 @@ export function createSmscClient(options: SmscClientOptions): SmscClient {
       return { id: replyId('add_black', await call('add_black', { phone: entry.phone, type: entry.type })) };
     },
     async getBlack(query = {}) {
-      return replyRows('get_black', await call('get_black', { after_id: query.afterId })).map(parseBlackRow);
+      return replyRows('get_black', await call('get_black', { after_id: query.afterId, cnt: query.cnt })).map(parseBlackRow);
     },
     async delBlack(entry) {
       await call('del_black', { phone: entry.phone });
@@ -279,7 +307,9 @@ function transportFailure(command: Command, baseUrl: string, error: unknown, tim
     return new SmscTransportError(`no complete reply from ${hostOf(baseUrl)} within ${timeoutMs} ms`, { command, sent: true, cause: error });
   }
   const code = systemCode(error);
-  return new SmscTransportError(`connection to ${hostOf(baseUrl)} failed (${code ?? describeError(error)})`, { command, sent: code === undefined || !NOT_SENT_CODES.has(code), cause: error });
+  const sent = code === undefined || !NOT_SENT_CODES.has(code);
+  const hint = sent ? '' : ' — is SMSC_URL right?';
+  return new SmscTransportError(`connection to ${hostOf(baseUrl)} failed (${code ?? describeError(error)})${hint}`, { command, sent, cause: error });
 }
 
 /** The system error code under fetch's `TypeError('fetch failed')` (possibly an AggregateError). */
@@ -323,6 +353,7 @@ interface Settings {
   throttle: Throttle | undefined;
   onRequest: SmscClientOptions['onRequest'];
   onRetry: SmscClientOptions['onRetry'];
+  onWait: SmscClientOptions['onWait'];
   signal: AbortSignal | undefined;
   clock: () => number;
   sleep: Sleep;
@@ -347,7 +378,7 @@ function normalizeOptions(options: SmscClientOptions): Settings {
     throw new TypeError(`Expected \`timeoutMs\` to be a positive integer, got ${JSON.stringify(options.timeoutMs)}`);
   }
   if (options.mirrors !== undefined && !Array.isArray(options.mirrors)) throw new TypeError('Expected `mirrors` to be an array of base URLs');
-  for (const name of ['onRequest', 'onRetry', 'clock', 'sleep', 'random'] as const) {
+  for (const name of ['onRequest', 'onRetry', 'onWait', 'clock', 'sleep', 'random'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function') throw new TypeError(`Expected \`${name}\` to be a function`);
   }
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw new TypeError('Expected `signal` to be an AbortSignal');
@@ -360,6 +391,7 @@ function normalizeOptions(options: SmscClientOptions): Settings {
     throttle: options.throttle,
     onRequest: options.onRequest,
     onRetry: options.onRetry,
+    onWait: options.onWait,
     signal: options.signal,
     clock: options.clock ?? Date.now,
     sleep: options.sleep ?? realSleep,

@@ -5,9 +5,11 @@
  * - `after_id` may be inclusive or exclusive: rows with an id not above it are dropped;
  * - the service may ignore `after_id` (a page that brings nothing new ends the loop, with a
  *   warning when it repeated older rows — `get_group` is expected not to page, so no warning).
+ * - a page shorter than asked for is not the end (the service may ignore `cnt`): only an empty
+ *   page is. Pages ask for `cnt` = 1000, the most the service returns, unless told otherwise.
  * Rows are yielded as they arrive; only the last id is kept.
  */
-import type { Command } from './protocol.js';
+import { LIMITS, type Command } from './protocol.js';
 import type { ContactQuery, SmscClient } from './client.js';
 import type { BlackReply, ContactReply, GroupReply } from './reply.js';
 
@@ -34,21 +36,30 @@ export interface PagingOptions {
 }
 
 export interface ContactPaging extends Omit<ContactQuery, 'afterId' | 'cnt'> {
-  /** Page size to ask for (`cnt`, unconfirmed on the real service); not sent unless given. */
+  /** Page size to ask for (`cnt`, 1–1000); 1000 by default. */
   pageHint?: number;
 }
 
 export function pageContacts(client: Pick<SmscClient, 'get'>, query: ContactPaging = {}, options: PagingOptions = {}): AsyncGenerator<ContactReply> {
-  const { pageHint, ...filters } = query;
+  return flatten(pageContactPages(client, query, options));
+}
+
+/** The same pages as `pageContacts`, one array per request, for callers that stop between pages. */
+export function pageContactPages(client: Pick<SmscClient, 'get'>, query: ContactPaging = {}, options: PagingOptions = {}): AsyncGenerator<readonly ContactReply[]> {
+  const { pageHint = LIMITS.maxPageSize, ...filters } = query;
   return pageById('get', (afterId) => client.get({ ...filters, afterId, cnt: pageHint }), (row) => row.intId, options, true);
 }
 
 export function pageGroups(client: Pick<SmscClient, 'getGroup'>, options: PagingOptions = {}): AsyncGenerator<GroupReply> {
-  return pageById('get_group', (afterId) => client.getGroup({ afterId }), (row) => row.id, options, false);
+  return flatten(pageById('get_group', (afterId) => client.getGroup({ afterId }), (row) => row.id, options, false));
 }
 
-export function pageBlacklist(client: Pick<SmscClient, 'getBlack'>, options: PagingOptions = {}): AsyncGenerator<BlackReply> {
-  return pageById('get_black', (afterId) => client.getBlack({ afterId }), (row) => row.id, options, true);
+export function pageBlacklist(client: Pick<SmscClient, 'getBlack'>, options: PagingOptions = {}, pageHint: number = LIMITS.maxPageSize): AsyncGenerator<BlackReply> {
+  return flatten(pageById('get_black', (afterId) => client.getBlack({ afterId, cnt: pageHint }), (row) => row.id, options, true));
+}
+
+async function* flatten<Row>(pages: AsyncGenerator<readonly Row[]>): AsyncGenerator<Row> {
+  for await (const page of pages) yield* page;
 }
 
 async function* pageById<Row>(
@@ -57,7 +68,7 @@ async function* pageById<Row>(
   idOf: (row: Row) => number,
   { onPage, onWarning }: PagingOptions,
   warnOnRepeat: boolean,
-): AsyncGenerator<Row> {
+): AsyncGenerator<readonly Row[]> {
   let afterId: number | undefined;
   for (let page = 1; ; page++) {
     const rows = await fetchPage(afterId);
@@ -70,7 +81,7 @@ async function* pageById<Row>(
       }
       return;
     }
-    yield* fresh;
+    yield fresh;
     afterId = fresh.reduce((max, row) => Math.max(max, idOf(row)), after ?? Number.NEGATIVE_INFINITY);
   }
 }

@@ -58,6 +58,8 @@ export const LIMITS = {
   /** The same request may be sent at most this many times within `identicalWindowMs`. */
   identicalPerWindow: 3,
   identicalWindowMs: 60_000,
+  /** The most records one list reply returns (`cnt`, parameter table). */
+  maxPageSize: 1000,
   /** This many requests in flight for one login is refused with error 9. */
   maxInFlight: 15,
   /** Auth failures from one address within `authWindowMs` before it is blocked (error 4). */

@@ -2,7 +2,8 @@
  * The retry policy of the SMSC client, as pure functions over (error, attempt, send history, now)
  * so every decision is testable with an injected clock and random source.
  *
- * - Transport failures the error marks `retryable`: capped exponential back-off with full jitter.
+ * - Transport failures the error marks `retryable`: capped exponential back-off with full jitter;
+ *   a connection that never got through is tried 3 times only.
  * - Error 9: back off exponentially (no jitter: the service asks for a pause, not a spread), and
  *   never send the same request more than 3 times within a minute — the 4th send waits until 60 s
  *   after the first. The back-off part also pauses every request through a shared `Throttle`,
@@ -11,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { SmscError } from './errors.js';
+import { SmscError, SmscTransportError } from './errors.js';
 import { LIMITS } from './protocol.js';
 
 export interface RetryOptions {
@@ -62,8 +63,15 @@ export interface RetryInput {
   random?: () => number;
 }
 
+/**
+ * Attempts of a request whose connection never got through (refused, unknown host): nobody
+ * listens there, so a wrong SMSC_URL fails within seconds instead of backing off for long.
+ */
+export const UNSENT_MAX_ATTEMPTS = 3;
+
 export function decideRetry({ error, attempt, sentAt = [], now = Date.now(), options = DEFAULT_RETRY, random = Math.random }: RetryInput): RetryDecision {
   if (!(error instanceof SmscError) || !error.retryable || error.fatal || attempt >= options.maxAttempts) return { retry: false };
+  if (error instanceof SmscTransportError && !error.sent && attempt >= UNSENT_MAX_ATTEMPTS) return { retry: false };
   const backOff = error.code === 'ERR_SMSC_THROTTLED' ? throttleDelayMs(attempt, options) : transportDelayMs(attempt, options, random);
   return { retry: true, delayMs: Math.max(backOff, identicalWindowWaitMs(sentAt, now)) };
 }
@@ -124,6 +132,15 @@ export class RequestLog {
   get size(): number {
     return this.#sends.size;
   }
+}
+
+/** A pause this long or longer is announced (`onWait`), so no run sits silent for long. */
+export const VISIBLE_WAIT_MS = 2_000;
+
+/** A pause about to start: why, and for how long. */
+export interface Wait {
+  readonly reason: string;
+  readonly ms: number;
 }
 
 /** Resolves after `ms`; rejects with `signal.reason` when the signal aborts first. */

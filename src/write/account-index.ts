@@ -1,11 +1,11 @@
 /**
- * The account as it is before the import: every contact read once with paged `get` and indexed by
- * each of its phones (and e-mails), so each file row is planned against it without another call.
- * This is the one place that holds a whole contact base in memory, as the import issue demands.
+ * The account as it is before the import, indexed by each phone (and e-mail) of its contacts, so
+ * each file row is planned against it without another call. account/strategy.ts fills it with the
+ * contacts the file's rows may concern (all of them for `sync --delete-missing`).
  */
 import type { ContactFields } from '../contact.js';
 import type { SmscClient } from '../smsc/client.js';
-import { pageBlacklist, pageContacts } from '../smsc/paging.js';
+import { pageBlacklist } from '../smsc/paging.js';
 import type { ExistingContact } from './plan.js';
 
 export interface AccountIndex {
@@ -19,8 +19,9 @@ export function listItems(value: string | undefined): string[] {
   return value === undefined ? [] : value.split(',').map((item) => item.trim()).filter(Boolean);
 }
 
-const phoneKey = (phone: string) => phone.replace(/\D/g, '');
-const mailKey = (mail: string) => `@${mail.toLowerCase()}`;
+/** The keys a contact is indexed (and looked up) by. */
+export const phoneKey = (phone: string) => phone.replace(/\D/g, '');
+export const mailKey = (mail: string) => `@${mail.toLowerCase()}`;
 
 export function buildAccountIndex(contacts: Iterable<ExistingContact>): AccountIndex {
   const byKey = new Map<string, ExistingContact>();
@@ -51,15 +52,9 @@ export function buildAccountIndex(contacts: Iterable<ExistingContact>): AccountI
   };
 }
 
-export async function readAccountContacts(client: Pick<SmscClient, 'get'>): Promise<AccountIndex> {
-  const contacts: ExistingContact[] = [];
-  for await (const contact of pageContacts(client)) contacts.push({ intId: contact.intId, fields: contact.fields });
-  return buildAccountIndex(contacts);
-}
-
 /** The blacklist as stop-list imports see it: phone → entry id. */
-export async function readBlacklist(client: Pick<SmscClient, 'getBlack'>): Promise<Map<string, number>> {
+export async function readBlacklist(client: Pick<SmscClient, 'getBlack'>, pageHint?: number): Promise<Map<string, number>> {
   const entries = new Map<string, number>();
-  for await (const entry of pageBlacklist(client)) entries.set(phoneKey(entry.phone), entry.id);
+  for await (const entry of pageBlacklist(client, {}, pageHint)) entries.set(phoneKey(entry.phone), entry.id);
   return entries;
 }

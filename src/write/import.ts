@@ -3,8 +3,9 @@
  *
  * 1. Validate: read the whole file once (read → map → normalize). Anything that makes the input
  *    unusable stops the run here, before the first write call.
- * 2. Plan: read the account once (paged `get`, `get_group` or `get_black`), then decide per row:
- *    add, chg (only the fields that differ), unchanged, skip or reject.
+ * 2. Plan: read the account once (`get` pages as far as they pay, then per-key lookups — see
+ *    account/strategy.ts; `get_group`, `get_black`), then decide per row: add, chg (only the fields
+ *    that differ), unchanged, skip or reject.
  * 3. Write: bounded concurrency (p-limit), one shared pace (rate + error-9 pause), lost replies
  *    settled by reading back, every applied operation journaled for `--resume`.
  * 4. Report: one line per input row, in input order, streamed.
@@ -22,8 +23,9 @@ import { OutputWriteError } from '../report/output-error.js';
 import { checkOutputPaths } from '../report/preflight.js';
 import type { SmscClient } from '../smsc/client.js';
 import { isSmscError } from '../smsc/errors.js';
-import { WRITE_COMMANDS, type Command } from '../smsc/protocol.js';
-import { buildAccountIndex, listItems, readAccountContacts, readBlacklist, type AccountIndex } from './account-index.js';
+import { LIMITS, WRITE_COMMANDS, type Command } from '../smsc/protocol.js';
+import { buildAccountIndex, listItems, readBlacklist, type AccountIndex } from './account-index.js';
+import { createKeyCollector, readContacts, type AccountRead } from './account/strategy.js';
 import { applyOperation, type WriteOperation } from './apply.js';
 import { createContactRowMerger, sameContactReason } from './contact-rows.js';
 import { createDeleteGuard, DEFAULT_MAX_DELETES, type DeleteCandidate, type DeleteGuard } from './delete-guard.js';
@@ -59,6 +61,8 @@ export interface ImportOptions extends ContactSourceOptions {
   guardDeletes?: DeleteGuard;
   /** Aborting stops new requests: the ones in flight settle, the rows not yet run are reported `skipped` (`interrupted`). */
   signal?: AbortSignal;
+  /** `cnt` of `get`/`get_black` pages, 1–1000 (default 1000). */
+  pageSize?: number;
 }
 
 export interface ImportProgress {
@@ -81,6 +85,8 @@ export interface ImportSummary {
   dryRun: boolean;
   rows: number;
   accountContacts: number;
+  /** How the account was read and what it cost (contacts only). */
+  accountRead?: AccountRead;
   actions: Record<ReportAction, number>;
   outcomes: Record<Outcome, number>;
   groupsCreated: number;
@@ -161,6 +167,9 @@ async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Prom
     throw new EtlError('ERR_IMPORT_CONCURRENCY', `--concurrency must be 1–${MAX_CONCURRENCY} (SMSC refuses 15 requests in flight per login), got ${concurrency}`);
   }
   if (options.deleteMissing && mode !== 'sync') throw new EtlError('ERR_IMPORT_DELETE_MISSING', '--delete-missing needs --mode sync');
+  if (options.pageSize !== undefined && !(Number.isInteger(options.pageSize) && options.pageSize >= 1 && options.pageSize <= LIMITS.maxPageSize)) {
+    throw new EtlError('ERR_IMPORT_PAGE_SIZE', `--page-size must be 1–${LIMITS.maxPageSize} (SMSC returns at most ${LIMITS.maxPageSize} records a page), got ${options.pageSize}`);
+  }
   const { client, meter } = options;
 
   // 1. Validate the whole file before anything is written.
@@ -177,11 +186,12 @@ async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Prom
     await guardDeletes(target === 'blacklist' ? 'blacklist entries' : 'contacts', doomed);
   };
 
-  // 2. Read the account and the groups once.
+  // 2. Read the account (whole, or as far as it pays, then per-key lookups) and the groups once.
   hooks.onPhase?.('plan', 'reading the account');
-  const { account, blacklist, groups, groupsCreated } = await readAccount(client, options, facts, target, dryRun, beforeWrites).catch(async (error: unknown) => {
+  const limit = pLimit(concurrency);
+  const { account, accountRead, blacklist, groups, groupsCreated } = await readAccount(client, options, facts, target, dryRun, limit, beforeWrites).catch(async (error: unknown) => {
     // Interrupted while reading: nothing was written, every row is reported as not run.
-    if (interrupted()) return { account: buildAccountIndex([]), blacklist: new Map<string, number>(), groups: undefined, groupsCreated: 0 };
+    if (interrupted()) return { account: buildAccountIndex([]), accountRead: undefined, blacklist: new Map<string, number>(), groups: undefined, groupsCreated: 0 };
     await journal?.close();
     throw error;
   });
@@ -199,7 +209,6 @@ async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Prom
   const report = openCsvWriter(options.report, { columns: REPORT_COLUMNS, rawColumns: new Set(['row', 'phone', 'smsc_id', 'attempts']) });
   const tally = { actions: zeroes(REPORT_ACTIONS), outcomes: zeroes(OUTCOMES), readBacks: 0, resumedRows: 0, listItemsRemoved: 0 };
   const itemLabel = (field: string, item: string) => (field === 'grp' && groups ? groups.nameOf(item) : item);
-  const limit = pLimit(concurrency);
   const window: Promise<ReportLine>[] = [];
   const windowSize = concurrency * 64;
   let aborted: EtlError | undefined;
@@ -306,7 +315,7 @@ async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Prom
 
   try {
     const source = await openContactSource(options.input, options.mapping, options);
-    hooks.onPhase?.('write', `${facts.rows} rows, ${account.size} contacts in the account`);
+    hooks.onPhase?.('write', `${facts.rows} rows, ${accountRead?.method === 'lookup' ? 'at least ' : ''}${accountRead?.contactsSeen ?? account.size} contacts in the account`);
     for await (const result of source.rows) {
       window.push(Promise.resolve(lineFor(result)));
       while (window.length >= windowSize) await emit(await (window.shift() as Promise<ReportLine>));
@@ -335,7 +344,8 @@ async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Prom
     mode,
     dryRun,
     rows: facts.rows,
-    accountContacts: target === 'contacts' ? account.size : blacklist.size,
+    accountContacts: target === 'contacts' ? (accountRead?.contactsSeen ?? account.size) : blacklist.size,
+    ...(accountRead ? { accountRead } : {}),
     actions: tally.actions,
     outcomes: tally.outcomes,
     groupsCreated,
@@ -382,17 +392,19 @@ async function readAccount(
   facts: FileFacts,
   target: 'contacts' | 'blacklist',
   dryRun: boolean,
+  limit: <T>(work: () => Promise<T>) => Promise<T>,
   beforeWrites: (account: AccountIndex, blacklist: Map<string, number>) => Promise<void>,
 ) {
-  const account = target === 'contacts' ? await readAccountContacts(client) : buildAccountIndex([]);
-  const blacklist = target === 'blacklist' ? await readBlacklist(client) : new Map<string, number>();
+  const contacts = target === 'contacts' ? await readContacts(client, { keys: facts.lookupKeys, pageHint: options.pageSize, limit }) : undefined;
+  const account = contacts?.index ?? buildAccountIndex([]);
+  const blacklist = target === 'blacklist' ? await readBlacklist(client, options.pageSize) : new Map<string, number>();
   // `add_group` below is already a write.
   await beforeWrites(account, blacklist);
   // Also loaded when empty group cells clear memberships: the report names the groups removed.
   const clearsGroups = target === 'contacts' && options.mapping.fields.grp !== undefined && options.mapping.emptyCells === 'clear';
   const groups = facts.groupNames.size > 0 || facts.groupIds || clearsGroups ? await loadGroupDirectory(client, options.mapping.groups === 'id') : undefined;
   const groupsCreated = groups ? await groups.ensure(facts.groupNames, { create: options.createGroups ?? false, dryRun }) : 0;
-  return { account, blacklist, groups, groupsCreated };
+  return { account, accountRead: contacts?.read, blacklist, groups, groupsCreated };
 }
 
 interface FileFacts {
@@ -403,13 +415,17 @@ interface FileFacts {
   keys: Set<string>;
   /** Rows rejected without fields (and not as duplicates): their keys are unknown, so any contact may be theirs. */
   unkeyedRows: number;
+  /** The keys the rows are planned by; undefined when every contact must be read (see account/strategy.ts). */
+  lookupKeys: ReadonlySet<string> | undefined;
 }
 
 async function surveyFile(options: ImportOptions, collectGroupNames: boolean): Promise<FileFacts> {
-  const facts: FileFacts = { rows: 0, groupNames: new Set(), groupIds: false, keys: new Set(), unkeyedRows: 0 };
+  const facts: FileFacts = { rows: 0, groupNames: new Set(), groupIds: false, keys: new Set(), unkeyedRows: 0, lookupKeys: undefined };
+  const lookupKeys = options.deleteMissing || options.target === 'blacklist' ? undefined : createKeyCollector();
   const source = await openContactSource(options.input, options.mapping, options);
   for await (const result of source.rows) {
     facts.rows++;
+    if (result.fields) lookupKeys?.add(result.fields);
     const grp = result.fields?.grp;
     if (grp) {
       if (collectGroupNames) for (const name of listItems(grp)) facts.groupNames.add(name);
@@ -422,6 +438,7 @@ async function surveyFile(options: ImportOptions, collectGroupNames: boolean): P
       facts.unkeyedRows++;
     }
   }
+  facts.lookupKeys = lookupKeys?.keys;
   return facts;
 }
 

@@ -3,7 +3,7 @@
  * It is handed to the client as its `throttle`, so every attempt — retries included — waits its turn,
  * and an error 9 on one row pauses all workers, not just that one.
  */
-import { createThrottle, realSleep, type Sleep, type Throttle } from '../smsc/retry.js';
+import { createThrottle, realSleep, VISIBLE_WAIT_MS, type Sleep, type Throttle, type Wait } from '../smsc/retry.js';
 
 export interface PacedThrottleOptions {
   /** Requests per second; undefined = no limit beyond SMSC's own. */
@@ -11,6 +11,8 @@ export interface PacedThrottleOptions {
   clock?: () => number;
   sleep?: Sleep;
   onSlowDown?: (info: Readonly<{ pauseMs: number }>) => void;
+  /** Told before a wait for a `rate` slot of more than 2 s. */
+  onWait?: (wait: Wait) => void;
 }
 
 export function createPacedThrottle(options: PacedThrottleOptions = {}): Throttle {
@@ -31,6 +33,7 @@ export function createPacedThrottle(options: PacedThrottleOptions = {}): Throttl
           nextSlot = Math.max(nextSlot, now) + interval;
           return;
         }
+        if (nextSlot - now > VISIBLE_WAIT_MS) options.onWait?.({ reason: `--rate ${rate} allows a request every ${+(interval / 1000).toFixed(1)} s`, ms: nextSlot - now });
         await sleep(nextSlot - now);
       }
     },

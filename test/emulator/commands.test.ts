@@ -179,7 +179,7 @@ describe('get', () => {
     return ids;
   }
 
-  test('pages in ascending int_id with an exclusive after_id and the page size; cnt can only lower it', async () => {
+  test('pages in ascending int_id with an exclusive after_id and the page size; cnt chooses the page, up to 1000', async () => {
     const small = await startEmulator({ pageSize: 3 });
     try {
       const ids: number[] = [];
@@ -190,9 +190,26 @@ describe('get', () => {
       expect(await page({ after_id: ids[5]! })).toEqual(ids.slice(6));
       expect(await page({ after_id: ids[6]! })).toEqual([]);
       expect(await page({ cnt: 2 })).toEqual(ids.slice(0, 2));
-      expect(await page({ cnt: 50, after_id: ids[0]! })).toEqual(ids.slice(1, 4));
+      expect(await page({ cnt: 5, after_id: ids[0]! })).toEqual(ids.slice(1, 6));
+      expect(await page({ cnt: 50 })).toEqual(ids);
     } finally {
       await small.close();
+    }
+  });
+
+  test('cnt is capped at 1000; ignoreCnt plays a service that always pages by its own size', async () => {
+    const state = { contacts: Array.from({ length: 1005 }, (_, i) => ({ int_id: i + 1, phones: [`7900${String(i).padStart(7, '0')}`], mails: [], name: '', fnm: '', lnm: '', mnm: '', bd: '', groups: [], myid: '', cmt: '', tags: [], pho: [] })), groups: [], blacklist: [] };
+    const honouring = await startEmulator({ pageSize: 3 });
+    const ignoring = await startEmulator({ pageSize: 3, ignoreCnt: true });
+    try {
+      honouring.reset(state);
+      ignoring.reset(state);
+      expect(await smscJson<ContactRow[]>(honouring, { get: 1, cnt: 5000 })).toHaveLength(1000);
+      expect(await smscJson<ContactRow[]>(honouring, { get: 1 })).toHaveLength(3);
+      expect(await smscJson<ContactRow[]>(ignoring, { get: 1, cnt: 1000 })).toHaveLength(3);
+      expect(await smscJson<ContactRow[]>(ignoring, { get: 1, cnt: 1 })).toHaveLength(3);
+    } finally {
+      await Promise.all([honouring.close(), ignoring.close()]);
     }
   });
 

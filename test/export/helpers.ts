@@ -58,8 +58,9 @@ export interface ExportWorld {
 export const QUICK_RETRY = { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 };
 
 export async function startWorld(state: EmulatorState = ACCOUNT, pageSize = PAGE_SIZE): Promise<ExportWorld> {
-  // The emulator's throttling minute passes in a few milliseconds, for the same reason.
-  const emulator = await startEmulator({ port: 0, pageSize, clockScale: 10_000 });
+  // The emulator's throttling minute passes in a few milliseconds, for the same reason. It ignores
+  // `cnt`, so the exporter's full-page requests still come back in short pages of `pageSize`.
+  const emulator = await startEmulator({ port: 0, pageSize, ignoreCnt: true, clockScale: 10_000 });
   emulator.reset(structuredClone(state));
   const dir = await mkdtemp(join(tmpdir(), 'smsc-export-'));
   return {

@@ -9,7 +9,8 @@ export function emulatorCommand(output: Output): Command {
     .description('run a local SMSC emulator (phones.php) to rehearse an import or export')
     .option('--port <n>', 'port on 127.0.0.1 (0 = any free port)', parsePort, 8080)
     .option('--state <file>', 'load the account from this JSON file and save every change back to it')
-    .option('--page-size <n>', 'contacts per `get` page', parsePositiveInteger)
+    .option('--page-size <n>', 'rows per list page when the request has no cnt (default 100)', parsePositiveInteger)
+    .option('--ignore-cnt', 'play a service that ignores cnt (every page has --page-size rows)', false)
     .option('--duplicate-add <policy>', 'what `add` of an existing phone does: error (5 save error) | allow (second contact)', parseChoice(['error', 'allow']))
     .option('--get-end <form>', 'what a list command returns past its end: empty-array | error-3 | empty-body', parseChoice(['empty-array', 'error-3', 'empty-body']))
     .option('--clock-scale <factor>', 'run throttling clocks this many times faster', parseRate(1, Number.MAX_SAFE_INTEGER))
@@ -56,6 +57,7 @@ function emulatorOptionsFrom(options: Record<string, unknown>): EmulatorOptions 
     port: number('port'),
     stateFile: typeof options.state === 'string' ? options.state : undefined,
     pageSize: number('pageSize'),
+    ignoreCnt: options.ignoreCnt === true,
     clockScale: number('clockScale'),
     duplicatePhoneOnAdd: options.duplicateAdd as EmulatorOptions['duplicatePhoneOnAdd'],
     getEnd: options.getEnd as EmulatorOptions['getEnd'],

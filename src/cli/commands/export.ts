@@ -3,7 +3,9 @@ import { EXPORT_FORMATS, EXPORT_KINDS, ExportOptionError, runExport, type Export
 import { createSmscClient } from '../../smsc/client.js';
 import { loadCredentials } from '../../smsc/credentials.js';
 import type { Output } from '../output.js';
-import { parseDelimiter, parsePositiveInteger } from '../read-options.js';
+import { createWaitNotice } from '../progress.js';
+import { PAGE_SIZE_HELP, parsePageSize } from '../page-size.js';
+import { parseDelimiter } from '../read-options.js';
 
 export function exportCommand(output: Output): Command {
   return new Command('export')
@@ -15,7 +17,7 @@ export function exportCommand(output: Output): Command {
     .option('--search <text>', 'only contacts matching this name, phone or e-mail (SMSC search)')
     .option('--delimiter <char>', 'CSV delimiter (default ","; ";" for Russian Excel; "tab")', parseDelimiter)
     .option('--bom', 'start CSV files with a UTF-8 BOM (for Excel)', false)
-    .option('--page-size <n>', 'rows per get call (sent as cnt; default: the service’s)', parsePositiveInteger)
+    .option('--page-size <n>', PAGE_SIZE_HELP, parsePageSize)
     .option('--json', 'print the summary as JSON on stdout', false)
     .addHelpText(
       'after',
@@ -32,7 +34,8 @@ export function exportCommand(output: Output): Command {
       const json = options.json === true;
       if (json && out === '-') throw new ExportOptionError('--json and --out - would both write to stdout: give --out a file name, or drop --json');
       const credentials = loadCredentials();
-      const client = createSmscClient({ ...credentials });
+      const waits = createWaitNotice(output.isTerminal);
+      const client = createSmscClient({ ...credentials, onWait: waits.show });
       const interrupt = new AbortController();
       const onSigint = () => interrupt.abort();
       process.once('SIGINT', onSigint);
@@ -56,6 +59,7 @@ export function exportCommand(output: Output): Command {
           { onProgress: progress.update, onWarning: (warning) => output.info(`warning: ${warning.message}`) },
         );
       } finally {
+        waits.stop();
         progress.stop();
         process.off('SIGINT', onSigint);
         process.off('SIGTERM', onSigint);

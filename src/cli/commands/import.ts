@@ -5,13 +5,15 @@ import { loadCredentials } from '../../smsc/credentials.js';
 import { createDeleteGuard, DEFAULT_MAX_DELETES } from '../../write/delete-guard.js';
 import { createCallMeter, importExitCode, MAX_CONCURRENCY, runImport, type ImportSummary } from '../../write/import.js';
 import { createPacedThrottle } from '../../write/pace.js';
+import type { AccountRead } from '../../write/account/strategy.js';
 import { IMPORT_MODES, type ImportMode } from '../../write/plan.js';
 import { terminalQuestion } from '../confirm.js';
 import { siblingPath } from '../describe.js';
 import { mappingForRun } from '../guess.js';
 import { handleInterrupts } from '../interrupt.js';
 import type { Output } from '../output.js';
-import { createProgressBar } from '../progress.js';
+import { PAGE_SIZE_HELP, parsePageSize } from '../page-size.js';
+import { createProgressBar, createWaitNotice } from '../progress.js';
 import { addReadOptions, parsePositiveInteger, readOptionsFrom } from '../read-options.js';
 
 export function importCommand(output: Output): Command {
@@ -33,6 +35,7 @@ export function importCommand(output: Output): Command {
     .option('--restart', 'start over although the journal holds an unfinished import (replaces the journal)', false)
     .option('--create-groups', 'create groups named in the file that the account lacks', false)
     .option('--target <what>', 'contacts | blacklist', parseTarget, 'contacts')
+    .option('--page-size <n>', PAGE_SIZE_HELP, parsePageSize)
     .option('--strict', 'reject a row whose optional field is invalid instead of dropping the field', false)
     .option('--json', 'print the summary as JSON on stdout', false)
     .addHelpText('after', '\nCredentials: SMSC_LOGIN + SMSC_PASSWORD, or SMSC_APIKEY, from the environment or ./.env; SMSC_URL selects the service (default https://smsc.ru).');
@@ -52,7 +55,9 @@ export function importCommand(output: Output): Command {
       },
       onAbandon: () => output.info('abandoning the requests in flight'),
     });
-    const client = createSmscClient({ ...credentials, ...meter.hooks, throttle: createPacedThrottle({ rate: options.rate as number | undefined }), signal: interrupt.abandon });
+    const waits = createWaitNotice(output.isTerminal);
+    const throttle = createPacedThrottle({ rate: options.rate as number | undefined, onWait: waits.show });
+    const client = createSmscClient({ ...credentials, ...meter.hooks, throttle, onWait: waits.show, signal: interrupt.abandon });
     const report = typeof options.report === 'string' ? options.report : siblingPath(input, 'report.csv');
     let summary: ImportSummary;
     try {
@@ -74,6 +79,7 @@ export function importCommand(output: Output): Command {
           signal: interrupt.stop,
           createGroups: options.createGroups === true,
           deleteMissing: options.deleteMissing === true,
+          pageSize: options.pageSize as number | undefined,
           strict: options.strict === true,
         },
         {
@@ -85,6 +91,7 @@ export function importCommand(output: Output): Command {
         },
       );
     } finally {
+      waits.stop();
       progress.stop();
       interrupt.dispose();
     }
@@ -102,9 +109,10 @@ export function formatImportSummary(summary: ImportSummary): string {
       .map(([key, count]) => `${key} ${count}`)
       .join(', ') || 'none';
   const lines = [
-    `${summary.dryRun ? 'DRY RUN — nothing was written. ' : ''}${summary.rows} rows (${summary.mode}, ${summary.target}); account had ${summary.accountContacts}`,
+    `${summary.dryRun ? 'DRY RUN — nothing was written. ' : ''}${summary.rows} rows (${summary.mode}, ${summary.target}); account had ${summary.accountRead?.method === 'lookup' ? 'at least ' : ''}${summary.accountContacts}`,
     `planned: ${counts(summary.actions)}`,
     `outcome: ${counts(summary.outcomes)}`,
+    ...(summary.accountRead ? [`account read: ${describeAccountRead(summary.accountRead)}`] : []),
     `calls: ${counts(summary.calls)}; write calls ${summary.writeCalls}, retries ${summary.retries}, read-backs ${summary.readBacks}${summary.resumedRows ? `, resumed rows ${summary.resumedRows}` : ''}`,
   ];
   if (summary.target === 'contacts') lines.push(describeLists(summary));
@@ -132,6 +140,12 @@ function describeLists(summary: ImportSummary): string {
         : `lists: replaced by the file's: ${replaced.join(', ')}; added to: ${fieldsWith('add').join(', ') || 'none'}`;
   const removed = summary.listItemsRemoved === 0 ? '' : `; ${summary.listItemsRemoved} list items ${summary.dryRun ? 'WOULD BE REMOVED' : 'removed'} (− in the report's changes)`;
   return `${how}${removed}`;
+}
+
+function describeAccountRead(read: AccountRead): string {
+  const pages = `${read.pages} page${read.pages === 1 ? '' : 's'}`;
+  if (read.method === 'full') return `whole account, ${pages}`;
+  return `${pages}, then ${read.lookups} lookup${read.lookups === 1 ? '' : 's'} by phone/e-mail (${read.lookupRequests} requests) — cheaper than reading the rest of the account`;
 }
 
 function parseMode(value: string): ImportMode {
