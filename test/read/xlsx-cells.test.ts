@@ -76,6 +76,8 @@ describe('isDateFormat', () => {
     [164, 'mmm', true],
     [164, '[hh]:mm:ss', false],
     [164, 'mm:ss', false],
+    [164, '[h]:mm', false],
+    [164, '[mm]', false],
     [164, '# ##0" руб."', false],
     [164, '0.00E+00', false],
     [164, '[DBNum1][$-804]General', false],
