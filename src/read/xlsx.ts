@@ -62,11 +62,10 @@ function describeSheets(sheets: readonly SheetEntry[]): string {
 
 async function* sheetRows(workbook: XlsxPackage, sheet: SheetEntry, file: string, options: ReadOptions): AsyncGenerator<SourceRow> {
   if (!sheet.worksheet) throw new ReadError('ERR_READ_NO_HEADER', file, `sheet ${JSON.stringify(sheet.name)} is a chart or dialog sheet: it holds no table`);
+  const part = sheet.part;
+  if (part === undefined || !workbook.zip.has(part)) throw corrupt(new Error(`sheet ${JSON.stringify(sheet.name)} is listed but its part ${part ?? '(none)'} is missing`), file);
   try {
-    if (sheet.part === undefined || !workbook.zip.has(sheet.part)) {
-      throw new Error(`sheet ${JSON.stringify(sheet.name)} is listed but its part ${sheet.part ?? '(none)'} is missing`);
-    }
-    const bytes = await workbook.zip.open(sheet.part);
+    const bytes = await workbook.zip.open(part);
     try {
       for await (const { row, cells } of worksheetRows(bytes, workbook)) {
         const values = cells.map((value, index) => (typeof value === 'object' && !(value instanceof Date) ? reportError(value, row, index + 1, sheet.name, options) : value));
@@ -76,7 +75,7 @@ async function* sheetRows(workbook: XlsxPackage, sheet: SheetEntry, file: string
       bytes.destroy();
     }
   } catch (error) {
-    throw corrupt(error instanceof ReadError || sheet.part === undefined ? error : new Error(`${sheet.part}: ${errorText(error)}`, { cause: error }), file);
+    throw corrupt(new Error(`${part}: ${errorText(error)}`, { cause: error }), file);
   }
 }
 
