@@ -32,7 +32,7 @@ interface Relationship {
   part: string;
 }
 
-/** Thrown when the ZIP holds no workbook: a .docx, a plain archive, … */
+/** Thrown when the ZIP holds no workbook: a .docx, a plain archive, … Its message is the user's. */
 export class NotAWorkbook extends Error {}
 
 /**
@@ -68,10 +68,11 @@ export async function openPackage(file: string): Promise<XlsxPackage> {
 async function findWorkbook(zip: ZipArchive): Promise<string> {
   const root = await relationships(zip, '');
   const workbook = root.find((rel) => rel.type === 'officeDocument')?.part;
+  if (workbook?.toLowerCase().endsWith('.bin')) throw new NotAWorkbook('an Excel binary workbook (.xlsb): save it as .xlsx or CSV');
   if (workbook !== undefined && zip.has(workbook)) return workbook;
   // Some hand-made packages have no `_rels/.rels`.
   if (zip.has('xl/workbook.xml')) return 'xl/workbook.xml';
-  throw new NotAWorkbook(workbook === undefined ? 'no office document relationship' : `no ${workbook}`);
+  throw new NotAWorkbook(`a ZIP archive without a workbook (${workbook === undefined ? 'no office document relationship' : `no ${workbook}`}): not an .xlsx file`);
 }
 
 /** The relationships of `part` (`''`: of the package), from its `_rels/<name>.rels` part. */
@@ -104,6 +105,8 @@ async function readWorkbook(zip: ZipArchive, part: string, rels: readonly Relati
   await parsePart(zip, part, {
     open(name, attributes) {
       const parent = path.at(-1);
+      // A Word or PowerPoint document is an office document too.
+      if (parent === undefined && name !== 'workbook') throw new NotAWorkbook(`a ZIP archive whose main part ${part} is a ${name}, not a workbook: not an .xlsx file`);
       // Only the workbook's own workbookPr: extensions (`x15:workbookPr`) carry one too, without date1904.
       if (name === 'workbookPr' && parent === 'workbook' && path.length === 1) date1904 = isTrue(attributes.date1904);
       if (name === 'sheet' && parent === 'sheets') {
@@ -187,6 +190,7 @@ async function parsePart(zip: ZipArchive, part: string, handlers: XmlHandlers): 
   try {
     await parseXml(await zip.open(part), handlers);
   } catch (error) {
+    if (error instanceof NotAWorkbook) throw error;
     throw new Error(`${part}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
 }

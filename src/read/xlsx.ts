@@ -12,7 +12,7 @@ import { worksheetRows } from './xlsx-sheet.js';
 export async function openXlsx(file: string, options: ReadOptions): Promise<Table> {
   const workbook = await openPackage(file).catch((error: unknown) => {
     throw error instanceof NotAWorkbook
-      ? new ReadError('ERR_READ_NOT_XLSX', file, `a ZIP archive without a workbook (${error.message}): not an .xlsx file`, { cause: error })
+      ? new ReadError('ERR_READ_NOT_XLSX', file, error.message, { cause: error })
       : corrupt(error, file);
   });
   try {

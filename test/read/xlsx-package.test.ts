@@ -50,6 +50,15 @@ describe('package layout', () => {
     expect(rows).toEqual([{ row: 2, cells: ['', 'x'] }]);
   });
 
+  it('tells a Word document and a binary workbook from an .xlsx', async () => {
+    const office = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+    const rootRels = (target: string): Parts[number] => ['_rels/.rels', `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="r" Type="${office}/officeDocument" Target="${target}"/></Relationships>`];
+    const docx = write([rootRels('word/document.xml'), ['word/document.xml', '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body/></w:document>']]);
+    await expect(readFailure(docx)).resolves.toMatchObject({ code: 'ERR_READ_NOT_XLSX', message: `${docx}: a ZIP archive whose main part word/document.xml is a document, not a workbook: not an .xlsx file` });
+    const xlsb = write([rootRels('xl/workbook.bin'), ['xl/workbook.bin', Buffer.from([0x83, 0x01, 0x00])]]);
+    await expect(readFailure(xlsb)).resolves.toMatchObject({ code: 'ERR_READ_NOT_XLSX', message: `${xlsb}: an Excel binary workbook (.xlsb): save it as .xlsx or CSV` });
+  });
+
   it('says which part is damaged', async () => {
     const parts = bookParts({ sheet: HEADER, sharedStrings: ['Имя', 'Телефон'] });
     const file = write(replacing(parts, 'xl/sharedStrings.xml', '<sst><si><t>Имя</t></si>'));
