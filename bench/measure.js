@@ -18,6 +18,11 @@ if (job === 'csv-parse') {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit' });
   for await (const sheet of reader) for await (const row of sheet) if (row.values.length > 0) rows++;
   rows--;
+} else if (job === 'read-xlsx') {
+  // Our XLSX reader alone (dist/read), every data row of the first sheet.
+  const { openTable } = await import('../dist/read/index.js');
+  const table = await openTable(file);
+  for await (const _row of table.rows) rows++;
 } else if (job === 'clean') {
   const { runClean } = await import('../dist/clean/index.js');
   const { loadMapping } = await import('../dist/map/load.js');

@@ -55,6 +55,24 @@ if (!only || only.includes('xlsx')) {
   const clean = measure('clean', file);
   report.cleanXlsx = { rows, floorRowsPerS: Math.round((floor.rows / floor.ms) * 1000), cleanRowsPerS: Math.round((clean.rows / clean.ms) * 1000), ratio: +(clean.ms / floor.ms).toFixed(2), peakRssMb: clean.peakRssMb };
 }
+if (!only || only.includes('read-xlsx')) {
+  // The XLSX reader against exceljs' streaming reader on the same workbook; RSS at two sizes shows it stays flat.
+  const rows = Number(process.env.BENCH_READ_XLSX_ROWS ?? sizes.large);
+  process.stderr.write(`read (XLSX), median of ${repeats}\n`);
+  const small = await input('xlsx', sizes.small);
+  const large = await input('xlsx', rows);
+  const floor = measure('exceljs', large);
+  const read = measure('read-xlsx', large);
+  const readSmall = measure('read-xlsx', small);
+  report.readXlsx = {
+    rows,
+    exceljsRowsPerS: Math.round((floor.rows / floor.ms) * 1000),
+    readRowsPerS: Math.round((read.rows / read.ms) * 1000),
+    ratio: +(read.ms / floor.ms).toFixed(2),
+    peakRssMb: { exceljs: floor.peakRssMb, [sizes.small]: readSmall.peakRssMb, [rows]: read.peakRssMb },
+    rssGrowth: +(read.peakRssMb / readSmall.peakRssMb).toFixed(2),
+  };
+}
 if (!only || only.includes('import')) {
   const { runImportBenchmarks } = await import('./import.js');
   report.import = await runImportBenchmarks();

@@ -12,8 +12,10 @@ describe('openContactSource', () => {
     for await (const row of source.rows) rows.push(row);
 
     expect(rows.map((row) => row.row)).toEqual([2, 3, 4]);
-    expect(rows[0]?.issues.map((issue) => issue.code)).toEqual(['ERROR_CELL', 'PHONE_MISSING']);
+    expect(rows[0]?.issues.map((issue) => issue.code)).toEqual(['ERROR_CELL', 'ERROR_CELL', 'PHONE_MISSING']);
     expect(rows[0]?.issues[0]).toMatchObject({ row: 2, field: 'B', value: '#N/A', severity: 'warning' });
+    // C2 is `=1/0`: a formula's cached error is reported like an error cell.
+    expect(rows[0]?.issues[1]).toMatchObject({ row: 2, field: 'C', value: '#DIV/0!', severity: 'warning' });
     expect(rows[1]?.issues.some((issue) => issue.code === 'ERROR_CELL')).toBe(false);
     expect(rows[1]?.fields).toMatchObject({ phone: '79161234568', name: 'Петров', myid: '1.5' });
   });

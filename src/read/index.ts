@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import { openCsv, type CsvHead } from './csv.js';
 import { normalizeDelimiter } from './delimiter.js';
+import { isEncryptedPackage } from './encrypted.js';
 import { ReadError } from './errors.js';
 import type { ReadOptions, Table } from './types.js';
 
@@ -23,12 +24,13 @@ export async function openTable(file: string, options: ReadOptions = {}): Promis
   const head = await readHead(file);
   if (head.sample.length === 0) throw new ReadError('ERR_READ_EMPTY', file, 'the file is empty');
   if (startsWith(head.sample, ZIP_MAGIC)) {
-    // exceljs costs ~25 MB of memory once loaded: only spreadsheets pay for it.
+    // Loaded on demand: only spreadsheets pay for the XLSX reader.
     const { openXlsx } = await import('./xlsx.js');
     return openXlsx(file, normalized);
   }
   if (startsWith(head.sample, EMPTY_ZIP_MAGIC)) throw new ReadError('ERR_READ_NOT_XLSX', file, 'an empty ZIP archive, not an .xlsx workbook');
   if (startsWith(head.sample, OLE2_MAGIC)) {
+    if (await isEncryptedPackage(file)) throw new ReadError('ERR_READ_ENCRYPTED', file, 'the workbook is password-protected: save it without a password');
     throw new ReadError('ERR_READ_NOT_XLSX', file, 'an Excel 97–2003 (.xls) or other OLE file: save it as .xlsx or CSV');
   }
   return openCsv(file, head, normalized);

@@ -1,8 +1,9 @@
 import { ReadError } from './errors.js';
-import { isBlankRow, locateHeader, type LocatedHeader } from './header.js';
-import type { Cell, ReadOptions, SourceRow, Table } from './types.js';
-import { cellValue } from './xlsx-cells.js';
-import { NotAWorkbook, openPackage, type OpenedSheet, type SheetEntry, type XlsxPackage } from './xlsx-package.js';
+import { isBlankRow, locateHeader } from './header.js';
+import type { ReadOptions, SourceRow, Table } from './types.js';
+import type { ErrorCell } from './xlsx-cells.js';
+import { NotAWorkbook, openPackage, type SheetEntry, type XlsxPackage } from './xlsx-package.js';
+import { worksheetRows } from './xlsx-sheet.js';
 
 /**
  * Opens an XLSX and streams one sheet row by row (never the whole workbook): the sheet
@@ -11,44 +12,41 @@ import { NotAWorkbook, openPackage, type OpenedSheet, type SheetEntry, type Xlsx
 export async function openXlsx(file: string, options: ReadOptions): Promise<Table> {
   const workbook = await openPackage(file).catch((error: unknown) => {
     throw error instanceof NotAWorkbook
-      ? new ReadError('ERR_READ_NOT_XLSX', file, 'a ZIP archive without a workbook (xl/workbook.xml): not an .xlsx file', { cause: error })
+      ? new ReadError('ERR_READ_NOT_XLSX', file, error.message, { cause: error })
       : corrupt(error, file);
   });
+  try {
+    return await openSheet(file, workbook, options);
+  } catch (error) {
+    workbook.zip.close();
+    throw error;
+  }
+}
+
+async function openSheet(file: string, workbook: XlsxPackage, options: ReadOptions): Promise<Table> {
   const wanted = options.sheet === undefined ? undefined : wantedSheet(file, options.sheet, workbook.sheets);
-  const candidates = wanted ? [wanted] : workbook.sheets.filter((sheet) => sheet.visible);
+  const candidates = wanted ? [wanted] : workbook.sheets.filter((sheet) => sheet.visible && sheet.worksheet);
   const misses: string[] = [];
   for (const sheet of candidates) {
-    const opened = open(file, workbook, sheet);
+    const rows = sheetRows(workbook, sheet, file, options);
     try {
-      const located = await locateHeader(sheetRows(opened, sheet.name, workbook.date1904, file, options)[Symbol.asyncIterator](), {
+      const located = await locateHeader(rows, {
         file,
         expectedHeaders: options.expectedHeaders ?? [],
         headerRow: options.headerRow,
         where: `sheet ${JSON.stringify(sheet.name)}`,
       });
-      return table(file, sheet, located, opened);
+      return {
+        info: { file, format: 'xlsx', sheet: sheet.name, headerRow: located.headerRow, headers: located.headers },
+        rows: closing(located.rows, workbook),
+      };
     } catch (error) {
-      opened.close();
+      await rows.return(undefined);
       if (wanted || !isHeaderMiss(error)) throw error;
       misses.push(error.message.slice(`${file}: `.length));
     }
   }
   throw new ReadError('ERR_READ_NO_HEADER', file, misses.length === 0 ? `no visible sheet; the workbook has ${describeSheets(workbook.sheets)}` : misses.join('. '));
-}
-
-function open(file: string, workbook: XlsxPackage, sheet: SheetEntry): OpenedSheet {
-  try {
-    return workbook.openSheet(sheet);
-  } catch (error) {
-    throw corrupt(error, file);
-  }
-}
-
-function table(file: string, sheet: SheetEntry, located: LocatedHeader, opened: OpenedSheet): Table {
-  return {
-    info: { file, format: 'xlsx', sheet: sheet.name, headerRow: located.headerRow, headers: located.headers },
-    rows: closing(located.rows, opened),
-  };
 }
 
 /** The sheet `sheet` designates: a name, else a 1-based number. */
@@ -62,40 +60,43 @@ function describeSheets(sheets: readonly SheetEntry[]): string {
   return sheets.length === 0 ? 'no sheets' : `sheets ${sheets.map((sheet) => JSON.stringify(sheet.name)).join(', ')}`;
 }
 
-async function* sheetRows(sheet: OpenedSheet, name: string, date1904: boolean, file: string, options: ReadOptions): AsyncGenerator<SourceRow> {
+async function* sheetRows(workbook: XlsxPackage, sheet: SheetEntry, file: string, options: ReadOptions): AsyncGenerator<SourceRow> {
+  if (!sheet.worksheet) throw new ReadError('ERR_READ_NO_HEADER', file, `sheet ${JSON.stringify(sheet.name)} is a chart or dialog sheet: it holds no table`);
+  const part = sheet.part;
+  if (part === undefined || !workbook.zip.has(part)) throw corrupt(new Error(`sheet ${JSON.stringify(sheet.name)} is listed but its part ${part ?? '(none)'} is missing`), file);
   try {
-    for await (const row of sheet) {
-      const cells: Cell[] = [];
-      row.eachCell((cell, column) => {
-        while (cells.length < column - 1) cells.push('');
-        const value = cellValue(cell.value, cell.numFmt, date1904);
-        if (typeof value === 'object' && !(value instanceof Date)) {
-          const address = `${columnLetter(column)}${row.number}`;
-          options.onWarning?.({
-            code: 'ERROR_CELL',
-            row: row.number,
-            column: columnLetter(column),
-            value: value.error,
-            message: `cell ${address} of sheet ${JSON.stringify(name)} holds an error (${value.error}); read as empty`,
-          });
-          cells.push('');
-        } else {
-          cells.push(value);
-        }
-      });
-      if (!isBlankRow(cells)) yield { row: row.number, cells };
+    const bytes = await workbook.zip.open(part);
+    try {
+      for await (const { row, cells } of worksheetRows(bytes, workbook)) {
+        const values = cells.map((value, index) => (typeof value === 'object' && !(value instanceof Date) ? reportError(value, row, index + 1, sheet.name, options) : value));
+        if (!isBlankRow(values)) yield { row, cells: values };
+      }
+    } finally {
+      bytes.destroy();
     }
   } catch (error) {
-    throw corrupt(error, file);
+    throw corrupt(new Error(`${part}: ${errorText(error)}`, { cause: error }), file);
   }
 }
 
-/** Stops inflating the sheet once the caller is done, even when it stops early. */
-async function* closing(rows: AsyncGenerator<SourceRow>, sheet: OpenedSheet): AsyncGenerator<SourceRow> {
+function reportError(cell: ErrorCell, row: number, column: number, sheet: string, options: ReadOptions): '' {
+  const letter = columnLetter(column);
+  options.onWarning?.({
+    code: 'ERROR_CELL',
+    row,
+    column: letter,
+    value: cell.error,
+    message: `cell ${letter}${row} of sheet ${JSON.stringify(sheet)} holds an error (${cell.error}); read as empty`,
+  });
+  return '';
+}
+
+/** Releases the ZIP once the caller is done, even when it stops early. */
+async function* closing(rows: AsyncGenerator<SourceRow>, workbook: XlsxPackage): AsyncGenerator<SourceRow> {
   try {
     yield* rows;
   } finally {
-    sheet.close();
+    workbook.zip.close();
   }
 }
 
@@ -113,7 +114,12 @@ export function columnLetter(column: number): string {
 
 function corrupt(error: unknown, file: string): ReadError {
   if (error instanceof ReadError) return error;
-  const reason = error instanceof Error ? error.message : String(error);
-  const what = reason === 'FILE_ENDED' ? 'the file ends early (an interrupted download or copy?)' : `the workbook is damaged (${reason})`;
+  const reason = errorText(error);
+  // The ZIP's directory is at its very end: without it, the file was cut short.
+  const what = reason.startsWith('End of central directory record signature not found') ? 'the file ends early (an interrupted download or copy?)' : `the workbook is damaged (${reason})`;
   return new ReadError('ERR_READ_CORRUPT', file, `cannot read the .xlsx: ${what}`, { cause: error });
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -55,8 +55,7 @@ describe('XLSX cells', () => {
   });
 
   it('reads error cells as empty with a warning naming the column; booleans, decimals, dated formulas', async () => {
-    // C2 is `=1/0` with the cached error #DIV/0!: exceljs's streaming reader drops formula errors,
-    // so it can only be read as empty, without a warning.
+    // C2 is `=1/0` with the cached error #DIV/0!: a formula's error result is reported like an error cell.
     const { rows, warnings } = await readAll(fixture('error-cells.xlsx'), { expectedHeaders: ['Имя', 'Телефон'] });
     expect(rows).toEqual([
       { row: 2, cells: ['Иванов', '', ''] },
@@ -65,6 +64,7 @@ describe('XLSX cells', () => {
     ]);
     expect(warnings).toEqual([
       { code: 'ERROR_CELL', row: 2, column: 'B', value: '#N/A', message: 'cell B2 of sheet "Лист1" holds an error (#N/A); read as empty' },
+      { code: 'ERROR_CELL', row: 2, column: 'C', value: '#DIV/0!', message: 'cell C2 of sheet "Лист1" holds an error (#DIV/0!); read as empty' },
     ]);
   });
 
