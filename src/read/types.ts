@@ -30,7 +30,7 @@ export interface ReadOptions {
 }
 
 export interface ReadWarning {
-  code: 'RAGGED_ROW' | 'ERROR_CELL' | 'SKIPPED_ROW';
+  code: 'RAGGED_ROW' | 'ERROR_CELL' | 'SKIPPED_ROW' | 'NOT_UTF8';
   row: number;
   column?: string;
   value?: string;

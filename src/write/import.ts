@@ -17,6 +17,7 @@ import type { Mapping } from '../map/schema.js';
 import { DUPLICATE_CODES } from '../normalize/dedupe-stage.js';
 import type { NormalizedRow } from '../normalize/row.js';
 import { openContactSource, type ContactSourceOptions } from '../pipeline.js';
+import type { TableInfo } from '../read/types.js';
 import { openCsvWriter } from '../report/csv-writer.js';
 import type { SmscClient } from '../smsc/client.js';
 import { isSmscError } from '../smsc/errors.js';
@@ -58,6 +59,8 @@ export interface ImportProgress {
 export interface ImportHooks {
   onPhase?: (phase: 'validate' | 'plan' | 'write', detail: string) => void;
   onProgress?: (progress: ImportProgress) => void;
+  /** Called with the file facts (format, encoding, header) once the file is opened. */
+  onOpened?: (info: TableInfo) => void;
 }
 
 export interface ImportSummary {
@@ -136,7 +139,7 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {})
 
   // 1. Validate the whole file before anything is written.
   hooks.onPhase?.('validate', options.input);
-  const facts = await surveyFile(options, target === 'contacts' && options.mapping.groups !== 'id');
+  const facts = await surveyFile(options, target === 'contacts' && options.mapping.groups !== 'id', hooks.onOpened);
   const inputHash = await hashFile(options.input);
   // A journal of another file stops the run here, before the first request (`add_group` included).
   const journalPath = dryRun ? undefined : `${options.report}.journal`;
@@ -308,9 +311,10 @@ interface FileFacts {
   unkeyedRows: number;
 }
 
-async function surveyFile(options: ImportOptions, collectGroupNames: boolean): Promise<FileFacts> {
+async function surveyFile(options: ImportOptions, collectGroupNames: boolean, onOpened: ImportHooks['onOpened']): Promise<FileFacts> {
   const facts: FileFacts = { rows: 0, groupNames: new Set(), groupIds: false, keys: new Set(), unkeyedRows: 0 };
   const source = await openContactSource(options.input, options.mapping, options);
+  onOpened?.(source.info);
   for await (const result of source.rows) {
     facts.rows++;
     const grp = result.fields?.grp;

@@ -5,7 +5,7 @@ import { loadCredentials } from '../../smsc/credentials.js';
 import { createCallMeter, importExitCode, MAX_CONCURRENCY, runImport, type ImportSummary } from '../../write/import.js';
 import { createPacedThrottle } from '../../write/pace.js';
 import { IMPORT_MODES, type ImportMode } from '../../write/plan.js';
-import { siblingPath } from '../describe.js';
+import { describeTable, siblingPath } from '../describe.js';
 import type { Output } from '../output.js';
 import { createProgressBar } from '../progress.js';
 import { addReadOptions, readOptionsFrom } from '../read-options.js';
@@ -59,6 +59,7 @@ export function importCommand(output: Output): Command {
             if (output.isTerminal && options.json !== true) output.info(`${phase}: ${detail}`);
           },
           onProgress: ({ done, total, retries }) => progress.update(done, total, retries),
+          onOpened: (info) => output.info(describeTable(info)),
         },
       );
     } finally {
