@@ -1,0 +1,17 @@
+/** Formats told apart by their first bytes, whatever the file is called. */
+
+const HTML_START = /^(?:\s|<!--[\s\S]*?-->)*<(?:!doctype\s+html|html|head|meta|body|table|style|title)[\s>/]/i;
+const UTF8_BOM = /^\xEF\xBB\xBF/;
+
+/** The first kilobyte as Latin-1 without a UTF-8 BOM: enough for markup and keywords. */
+function start(sample: Buffer): string {
+  return sample.subarray(0, 1024).toString('latin1').replace(UTF8_BOM, '');
+}
+
+/**
+ * Bitrix24's "Excel" export and Excel's "Web page" are HTML named `.xls`: recognised by their
+ * first tag (after a BOM, whitespace and comments).
+ */
+export function isHtml(sample: Buffer): boolean {
+  return HTML_START.test(start(sample));
+}
