@@ -4,7 +4,9 @@ import type { TableInfo } from '../read/types.js';
 /** "Reading x.csv: CSV, windows-1251, delimiter ';', header row 1 (7 columns)" — what detection chose. */
 export function describeTable(info: TableInfo): string {
   const facts = formatFacts(info);
-  return `Reading ${info.file}: ${facts.join(', ')}, header row ${info.headerRow} (${info.headers.length} columns)`;
+  // A vCard has no header row: its columns are its properties.
+  const header = info.format === 'vcard' ? `${info.headers.length} columns` : `header row ${info.headerRow} (${info.headers.length} columns)`;
+  return `Reading ${info.file}: ${facts.join(', ')}, ${header}`;
 }
 
 function formatFacts(info: TableInfo): string[] {

@@ -1,6 +1,7 @@
 /** Formats told apart by their first bytes, whatever the file is called. */
 
 const HTML_START = /^(?:\s|<!--[\s\S]*?-->)*<(?:!doctype\s+html|html|head|meta|body|table|style|title)[\s>/]/i;
+const VCARD_START = /^\s*BEGIN:VCARD\s*$/im;
 const UTF8_BOM = /^\xEF\xBB\xBF/;
 
 /** The first kilobyte as Latin-1 without a UTF-8 BOM: enough for markup and keywords. */
@@ -14,4 +15,11 @@ function start(sample: Buffer): string {
  */
 export function isHtml(sample: Buffer): boolean {
   return HTML_START.test(start(sample));
+}
+
+/** A vCard file starts with `BEGIN:VCARD` (on its first non-blank line). */
+export function isVcard(sample: Buffer): boolean {
+  const text = start(sample);
+  const match = VCARD_START.exec(text);
+  return match !== null && text.slice(0, match.index).trim() === '';
 }

@@ -30,7 +30,7 @@ export interface ReadOptions {
 }
 
 export interface ReadWarning {
-  code: 'RAGGED_ROW' | 'ERROR_CELL' | 'SKIPPED_ROW' | 'NOT_UTF8';
+  code: 'RAGGED_ROW' | 'ERROR_CELL' | 'SKIPPED_ROW' | 'NOT_UTF8' | 'VCARD_UNTERMINATED';
   row: number;
   column?: string;
   value?: string;
