@@ -23,3 +23,8 @@ export function isVcard(sample: Buffer): boolean {
   const match = VCARD_START.exec(text);
   return match !== null && text.slice(0, match.index).trim() === '';
 }
+
+/** An OpenDocument package starts with its stored `mimetype` entry (ODF 1.2, part 3, §3.3). */
+export function isOds(sample: Buffer): boolean {
+  return sample.subarray(30, 30 + 8 + 64).includes('application/vnd.oasis.opendocument.spreadsheet');
+}

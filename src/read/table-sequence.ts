@@ -6,7 +6,11 @@ import type { Cell, ReadOptions, SourceRow } from './types.js';
  * What a one-pass reader of a file holding several tables one after another (the tables of an
  * HTML page, the sheets of an .ods) emits, in document order.
  */
-export type TableEvent = { type: 'start'; name: string } | { type: 'row'; row: number; cells: Cell[] } | { type: 'end' };
+export type TableEvent =
+  | { type: 'start'; name: string }
+  /** `repeat`: the same row this many times (ODS `number-rows-repeated`), numbered on from `row`. */
+  | { type: 'row'; row: number; cells: Cell[]; repeat?: number }
+  | { type: 'end' };
 
 export interface PickedTable {
   name: string;
@@ -67,7 +71,9 @@ function rowsOfTable(events: AsyncGenerator<TableEvent>): { iterator: AsyncItera
     while (true) {
       const next = await events.next();
       if (next.done || next.value.type !== 'row') return;
-      if (!isBlankRow(next.value.cells)) yield { row: next.value.row, cells: next.value.cells };
+      const { row, cells, repeat = 1 } = next.value;
+      if (isBlankRow(cells)) continue;
+      for (let offset = 0; offset < repeat; offset++) yield { row: row + offset, cells: offset === 0 ? cells : [...cells] };
     }
   }
   return { iterator: rows() };

@@ -1,0 +1,124 @@
+import { execFile } from 'node:child_process';
+import { constants, rmSync } from 'node:fs';
+import { access, mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, delimiter, extname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { ReadError } from './errors.js';
+import { openOds } from './ods.js';
+import type { ReadOptions, Table } from './types.js';
+
+/** LibreOffice needs a few seconds to start; a conversion that takes this long is stuck. */
+const CONVERSION_TIMEOUT_MS = 120_000;
+const SOFFICE_NAMES = ['soffice', 'libreoffice'];
+/** Converted copies not yet removed: a table opened only for its header is never read to its end. */
+const pendingWorkDirs = new Set<string>();
+process.once('exit', () => {
+  for (const directory of pendingWorkDirs) rmSync(directory, { recursive: true, force: true });
+});
+
+/**
+ * The streams an OLE (compound file) container holds, from its first directory sector: a BIFF
+ * workbook has `Workbook` (Excel 97+) or `Book` (Excel 5/95); a password-protected OOXML workbook
+ * has `EncryptedPackage`. Names in later directory sectors are not seen (empty set: unknown).
+ */
+export async function oleStreamNames(file: string): Promise<Set<string>> {
+  const handle = await open(file, 'r');
+  try {
+    const header = Buffer.alloc(512);
+    await handle.read(header, 0, 512, 0);
+    const sectorSize = 2 ** header.readUInt16LE(30);
+    const firstDirectorySector = header.readInt32LE(48);
+    if (sectorSize < 512 || sectorSize > 4096 || firstDirectorySector < 0) return new Set();
+    const sector = Buffer.alloc(sectorSize);
+    const { bytesRead } = await handle.read(sector, 0, sectorSize, (firstDirectorySector + 1) * sectorSize);
+    const names = new Set<string>();
+    for (let entry = 0; entry + 128 <= bytesRead; entry += 128) {
+      const length = sector.readUInt16LE(entry + 64);
+      if (length >= 2 && length <= 64) names.add(sector.toString('utf16le', entry, entry + length - 2));
+    }
+    return names;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * An Excel 97–2003 workbook: no maintained npm library streams BIFF8 (and the npm `xlsx`
+ * package has open CVEs), so LibreOffice converts it to .ods, which is then streamed like any
+ * .ods. Without LibreOffice: a message saying what to do.
+ */
+export async function openLegacyWorkbook(file: string, options: ReadOptions): Promise<Table> {
+  const streams = await oleStreamNames(file).catch(() => new Set<string>());
+  if (streams.has('EncryptedPackage')) {
+    throw new ReadError('ERR_READ_NOT_XLSX', file, 'the workbook is password-protected: save it without a password');
+  }
+  if (streams.size > 0 && !streams.has('Workbook') && !streams.has('Book')) {
+    throw new ReadError('ERR_READ_NOT_XLSX', file, 'an OLE file that is not an Excel workbook (a Word or Outlook file?): expected CSV, XLSX, XLS, ODS, HTML or vCard');
+  }
+  const soffice = await findSoffice();
+  if (!soffice) {
+    throw new ReadError('ERR_READ_NOT_XLSX', file, 'an Excel 97–2003 workbook (.xls): save it as .xlsx or CSV, or install LibreOffice (soffice) to have it converted');
+  }
+  const workDir = await mkdtemp(join(tmpdir(), 'smsc-etl-xls-'));
+  pendingWorkDirs.add(workDir);
+  const removeWorkDir = async () => {
+    pendingWorkDirs.delete(workDir);
+    await rm(workDir, { recursive: true, force: true });
+  };
+  try {
+    const converted = await convertToOds(soffice, file, workDir);
+    const table = await openOds(converted, options, { file, format: 'xls' });
+    return { info: table.info, rows: removingAfter(table.rows, removeWorkDir) };
+  } catch (error) {
+    await removeWorkDir();
+    throw error;
+  }
+}
+
+async function convertToOds(soffice: string, file: string, workDir: string): Promise<string> {
+  const source = resolve(file);
+  try {
+    // A profile of its own: a running LibreOffice would otherwise take the job and return at once.
+    await promisify(execFile)(
+      soffice,
+      [`-env:UserInstallation=${pathToFileURL(join(workDir, 'profile')).href}`, '--headless', '--norestore', '--convert-to', 'ods', '--outdir', workDir, source],
+      { timeout: CONVERSION_TIMEOUT_MS },
+    );
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new ReadError('ERR_READ_CORRUPT', file, `LibreOffice could not convert the .xls (${reason}): save it as .xlsx or CSV`, { cause: error });
+  }
+  const converted = join(workDir, `${basename(source, extname(source))}.ods`);
+  try {
+    await access(converted, constants.R_OK);
+  } catch (error) {
+    throw new ReadError('ERR_READ_CORRUPT', file, 'LibreOffice could not read the .xls (damaged, or not a workbook): save it as .xlsx or CSV', { cause: error });
+  }
+  return converted;
+}
+
+/** `soffice` (or `libreoffice`) on PATH. */
+async function findSoffice(): Promise<string | undefined> {
+  for (const directory of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
+    for (const name of SOFFICE_NAMES) {
+      const candidate = join(directory, name);
+      try {
+        await access(candidate, constants.X_OK);
+        return candidate;
+      } catch {
+        // not here
+      }
+    }
+  }
+  return undefined;
+}
+
+async function* removingAfter<T>(rows: AsyncIterable<T>, remove: () => Promise<void>): AsyncGenerator<T> {
+  try {
+    yield* rows;
+  } finally {
+    await remove();
+  }
+}
