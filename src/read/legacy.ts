@@ -21,16 +21,19 @@ process.once('exit', () => {
 /**
  * The streams an OLE (compound file) container holds, from its first directory sector: a BIFF
  * workbook has `Workbook` (Excel 97+) or `Book` (Excel 5/95); a password-protected OOXML workbook
- * has `EncryptedPackage`. Names in later directory sectors are not seen (empty set: unknown).
+ * has `EncryptedPackage`. Names in later directory sectors are not seen. `undefined`: the header
+ * is not a valid compound file header (version 3 with 512-byte or 4 with 4096-byte sectors).
  */
-export async function oleStreamNames(file: string): Promise<Set<string>> {
+export async function oleStreamNames(file: string): Promise<Set<string> | undefined> {
   const handle = await open(file, 'r');
   try {
     const header = Buffer.alloc(512);
     await handle.read(header, 0, 512, 0);
-    const sectorSize = 2 ** header.readUInt16LE(30);
+    const version = header.readUInt16LE(26);
+    const sectorShift = header.readUInt16LE(30);
     const firstDirectorySector = header.readInt32LE(48);
-    if (sectorSize < 512 || sectorSize > 4096 || firstDirectorySector < 0) return new Set();
+    if (!((version === 3 && sectorShift === 9) || (version === 4 && sectorShift === 12)) || firstDirectorySector < 0) return undefined;
+    const sectorSize = 2 ** sectorShift;
     const sector = Buffer.alloc(sectorSize);
     const { bytesRead } = await handle.read(sector, 0, sectorSize, (firstDirectorySector + 1) * sectorSize);
     const names = new Set<string>();
@@ -50,7 +53,8 @@ export async function oleStreamNames(file: string): Promise<Set<string>> {
  * .ods. Without LibreOffice: a message saying what to do.
  */
 export async function openLegacyWorkbook(file: string, options: ReadOptions): Promise<Table> {
-  const streams = await oleStreamNames(file).catch(() => new Set<string>());
+  const streams = await oleStreamNames(file).catch(() => undefined);
+  if (!streams) throw new ReadError('ERR_READ_NOT_XLSX', file, 'an Excel 97–2003 (.xls) or other OLE file whose header is damaged: save it as .xlsx or CSV');
   if (streams.has('EncryptedPackage')) {
     throw new ReadError('ERR_READ_NOT_XLSX', file, 'the workbook is password-protected: save it without a password');
   }
@@ -68,7 +72,8 @@ export async function openLegacyWorkbook(file: string, options: ReadOptions): Pr
     await rm(workDir, { recursive: true, force: true });
   };
   try {
-    const converted = await convertToOds(soffice, file, workDir);
+    // The import filter is named: left to guess, LibreOffice reads a damaged file as text.
+    const converted = await convertToOds(soffice, file, workDir, streams.has('Book') && !streams.has('Workbook') ? 'MS Excel 95' : 'MS Excel 97');
     const table = await openOds(converted, options, { file, format: 'xls' });
     return { info: table.info, rows: removingAfter(table.rows, removeWorkDir) };
   } catch (error) {
@@ -77,13 +82,13 @@ export async function openLegacyWorkbook(file: string, options: ReadOptions): Pr
   }
 }
 
-async function convertToOds(soffice: string, file: string, workDir: string): Promise<string> {
+async function convertToOds(soffice: string, file: string, workDir: string, filter: string): Promise<string> {
   const source = resolve(file);
   try {
     // A profile of its own: a running LibreOffice would otherwise take the job and return at once.
     await promisify(execFile)(
       soffice,
-      [`-env:UserInstallation=${pathToFileURL(join(workDir, 'profile')).href}`, '--headless', '--norestore', '--convert-to', 'ods', '--outdir', workDir, source],
+      [`-env:UserInstallation=${pathToFileURL(join(workDir, 'profile')).href}`, '--headless', '--norestore', `--infilter=${filter}`, '--convert-to', 'ods', '--outdir', workDir, source],
       { timeout: CONVERSION_TIMEOUT_MS },
     );
   } catch (error) {

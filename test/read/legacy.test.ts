@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -19,6 +19,7 @@ const hasSoffice = (() => {
 function compoundFile(names: readonly string[]): Buffer {
   const file = Buffer.alloc(1024);
   Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]).copy(file);
+  file.writeUInt16LE(3, 26);
   file.writeUInt16LE(9, 30);
   file.writeInt32LE(0, 48);
   names.forEach((name, index) => {
@@ -36,7 +37,7 @@ describe('legacy .xls (OLE)', () => {
   });
 
   it('names the streams of the compound file LibreOffice wrote', async () => {
-    expect([...(await oleStreamNames(fixture('contacts-libreoffice.xls')))]).toContain('Workbook');
+    expect([...((await oleStreamNames(fixture('contacts-libreoffice.xls'))) ?? [])]).toContain('Workbook');
   });
 
   it.skipIf(!hasSoffice)('converts an .xls through LibreOffice and reads it like the .ods (runs where soffice is installed)', { timeout: 120_000 }, async () => {
@@ -55,6 +56,13 @@ describe('legacy .xls (OLE)', () => {
     expect(warnings).toEqual(ods.warnings);
   });
 
+  it.skipIf(!hasSoffice)('refuses a truncated .xls instead of letting LibreOffice read it as text', { timeout: 120_000 }, async () => {
+    const truncated = join(tmpdir(), `smsc-etl-truncated-${process.pid}.xls`);
+    const whole = await readFile(fixture('contacts-libreoffice.xls'));
+    await writeFile(truncated, whole.subarray(0, whole.length / 2));
+    expect(await readFailure(truncated)).toMatchObject({ code: 'ERR_READ_CORRUPT', message: expect.stringContaining('LibreOffice could not read the .xls') });
+  });
+
   it('without LibreOffice, says what to do', async () => {
     process.env.PATH = '';
     const error = await readFailure(fixture('contacts-libreoffice.xls'));
@@ -68,5 +76,9 @@ describe('legacy .xls (OLE)', () => {
     const word = join(tmpdir(), `smsc-etl-word-${process.pid}.xls`);
     await writeFile(word, compoundFile(['Root Entry', 'WordDocument', '1Table']));
     expect(await readFailure(word)).toMatchObject({ code: 'ERR_READ_NOT_XLSX', message: expect.stringContaining('an OLE file that is not an Excel workbook') });
+    const damaged = compoundFile([]);
+    damaged.writeUInt16LE(0, 30);
+    await writeFile(word, damaged);
+    expect(await readFailure(word)).toMatchObject({ code: 'ERR_READ_NOT_XLSX', message: expect.stringContaining('OLE file whose header is damaged') });
   });
 });

@@ -9,7 +9,7 @@ import { addReadOptions, readOptionsFrom } from '../read-options.js';
 export function cleanCommand(output: Output): Command {
   const command = new Command('clean')
     .description('normalize a contact file into a clean file and a rejects file, with no API calls')
-    .argument('<input>', 'CSV or XLSX file')
+    .argument('<input>', 'contact file: CSV, XLSX, ODS, XLS, HTML table or vCard')
     .requiredOption('-m, --mapping <file>', 'column mapping (mappings/*.json)')
     .option('--out <file>', 'clean CSV (default: <input>.clean.csv)')
     .option('--rejects <file>', 'rejects CSV (default: <input>.rejects.csv)')

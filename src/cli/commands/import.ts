@@ -13,7 +13,7 @@ import { addReadOptions, readOptionsFrom } from '../read-options.js';
 export function importCommand(output: Output): Command {
   const command = new Command('import')
     .description('make the SMSC account match a contact file (plan, write, report every row)')
-    .argument('<input>', 'CSV or XLSX file')
+    .argument('<input>', 'contact file: CSV, XLSX, ODS, XLS, HTML table or vCard')
     .requiredOption('-m, --mapping <file>', 'column mapping (mappings/*.json)')
     .option('--mode <mode>', `upsert | add | update | sync`, parseMode, 'upsert' as ImportMode)
     .option('--delete-missing', 'with --mode sync: delete account contacts that are not in the file', false)
