@@ -71,6 +71,7 @@ export function createUtf8FallbackDecoder(options: { undecided: boolean }): Utf8
   let started = false;
   let invalidAtEnd = false;
   const notes: FallbackNote[] = [];
+  const textDecoder = new TextDecoder('utf-8');
 
   const countBreaks = (bytes: Buffer, from: number, to: number): void => {
     for (let index = from; index < to; index++) {
@@ -89,7 +90,7 @@ export function createUtf8FallbackDecoder(options: { undecided: boolean }): Utf8
     if (isUtf8(bytes)) {
       if (mode === 'undecided' && !isAscii(bytes)) mode = 'utf-8';
       countBreaksFast(bytes);
-      return bytes.toString('utf8');
+      return textDecoder.decode(bytes);
     }
     let text = '';
     let validFrom = 0;
@@ -146,6 +147,8 @@ export function createUtf8FallbackDecoder(options: { undecided: boolean }): Utf8
   };
 
   const stream = new Transform({
+    // Text stays text on the way out (without it every string would be encoded back to bytes).
+    encoding: 'utf8',
     transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
       const bytes = carry.length === 0 ? chunk : Buffer.concat([carry, chunk]);
       const end = mode === 'fallback' ? bytes.length : completeEnd(bytes);
