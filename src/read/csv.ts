@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream';
 import { isAscii } from 'node:buffer';
 import { CsvError, parse } from 'csv-parse';
 import iconv from 'iconv-lite';
+import { columnLetter } from './columns.js';
 import { sepDirective, sniffDelimiter } from './delimiter.js';
 import { detectEncoding } from './encoding.js';
 import { ReadError } from './errors.js';
@@ -72,13 +73,13 @@ export async function openCsv(file: string, head: CsvHead, options: ReadOptions)
  * csv-parse's `info.lines` counts a CRLF inside quotes twice and, on an unclosed quote, names
  * the end of the file rather than the line where the quote opened.
  */
-async function* records(parser: AsyncIterable<string[]>, file: string, firstLine: number, onRecord?: (row: number, nextLine: number) => void): AsyncGenerator<SourceRow> {
+async function* records(parser: AsyncIterable<string[]>, file: string, firstLine: number, onRecord?: (row: number, nextLine: number, cells: readonly string[]) => void): AsyncGenerator<SourceRow> {
   let line = firstLine;
   try {
     for await (const cells of parser) {
       const row = line;
       line += 1 + lineBreaks(cells);
-      onRecord?.(row, line);
+      onRecord?.(row, line, cells);
       if (!isBlankRow(cells)) yield { row, cells };
     }
   } catch (error) {
@@ -137,10 +138,18 @@ function onlyEmptyBeyond(cells: readonly Cell[], width: number): boolean {
 }
 
 /** Each place the decoder took bytes for Windows-1251 becomes a warning on the record it is in. */
-function fallbackWarnings(decoder: Utf8FallbackDecoder, onWarning: NonNullable<ReadOptions['onWarning']>): (row: number, nextLine: number) => void {
-  return (row, nextLine) => {
+function fallbackWarnings(decoder: Utf8FallbackDecoder, onWarning: NonNullable<ReadOptions['onWarning']>): (row: number, nextLine: number, cells: readonly string[]) => void {
+  return (row, nextLine, cells) => {
     const notes = decoder.takeNotesBefore(nextLine);
     if (notes.length === 0) return;
-    onWarning({ code: 'NOT_UTF8', row, value: notes.map((note) => note.text).join(' '), message: describeFallback(notes, row) });
+    const first = notes[0]?.text ?? '';
+    const column = cells.findIndex((cell) => cell.includes(first));
+    onWarning({
+      code: 'NOT_UTF8',
+      row,
+      ...(column === -1 ? {} : { column: columnLetter(column + 1) }),
+      value: notes.map((note) => note.text).join(' '),
+      message: describeFallback(notes, row),
+    });
   };
 }

@@ -96,6 +96,7 @@ describe('CSV encodings', () => {
       {
         code: 'NOT_UTF8',
         row: 2002,
+        column: 'A',
         value: 'Ёлкин конец',
         message: 'row 2002: not UTF-8, read as Windows-1251: "Ёлкин" (bytes A8 EB EA E8 ED), "конец" (bytes EA EE ED E5 F6)',
       },

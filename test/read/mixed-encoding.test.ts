@@ -14,8 +14,8 @@ describe('CSV with bytes that are not UTF-8', () => {
       { row: 7, cells: ['Кузнецова', 'Анна', '79261112234', ''] },
     ]);
     expect(warnings).toEqual([
-      { code: 'NOT_UTF8', row: 3, value: '№', message: 'row 3: not UTF-8, read as Windows-1251: "№" (bytes B9)' },
-      { code: 'NOT_UTF8', row: 5, value: 'Ёлкин', message: 'row 5: not UTF-8, read as Windows-1251: "Ёлкин" (bytes A8 EB EA E8 ED)' },
+      { code: 'NOT_UTF8', row: 3, column: 'D', value: '№', message: 'row 3: not UTF-8, read as Windows-1251: "№" (bytes B9)' },
+      { code: 'NOT_UTF8', row: 5, column: 'A', value: 'Ёлкин', message: 'row 5: not UTF-8, read as Windows-1251: "Ёлкин" (bytes A8 EB EA E8 ED)' },
     ]);
   });
 
