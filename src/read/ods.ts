@@ -95,6 +95,8 @@ function sheetCollector(queue: TableEvent[], options: ReadOptions) {
   // Automatic styles precede the body: which cell styles show numbers as booleans.
   const booleanDataStyles = new Set<string>();
   const cellDataStyles = new Map<string, string>();
+  const hiddenTableStyles = new Set<string>();
+  let styleName = '';
 
   const closeCell = () => {
     if (!row || !cell) return;
@@ -131,8 +133,13 @@ function sheetCollector(queue: TableEvent[], options: ReadOptions) {
         return;
       }
       if (depth === 0 && tag.uri === STYLE && tag.local === 'style') {
+        styleName = attribute(tag, STYLE, 'name') ?? '';
         const dataStyle = attribute(tag, STYLE, 'data-style-name');
-        if (dataStyle !== undefined) cellDataStyles.set(attribute(tag, STYLE, 'name') ?? '', dataStyle);
+        if (dataStyle !== undefined) cellDataStyles.set(styleName, dataStyle);
+        return;
+      }
+      if (depth === 0 && tag.uri === STYLE && tag.local === 'table-properties' && attribute(tag, TABLE, 'display') === 'false') {
+        hiddenTableStyles.add(styleName);
         return;
       }
       if (tag.uri === TABLE && tag.local === 'table') {
@@ -140,7 +147,7 @@ function sheetCollector(queue: TableEvent[], options: ReadOptions) {
         if (depth === 1) {
           sheetName = attribute(tag, TABLE, 'name') ?? '';
           rowNumber = 1;
-          queue.push({ type: 'start', name: sheetName });
+          queue.push({ type: 'start', name: sheetName, hidden: hiddenTableStyles.has(attribute(tag, TABLE, 'style-name') ?? '') });
         }
         return;
       }

@@ -7,7 +7,8 @@ import type { Cell, ReadOptions, SourceRow } from './types.js';
  * HTML page, the sheets of an .ods) emits, in document order.
  */
 export type TableEvent =
-  | { type: 'start'; name: string }
+  /** `hidden`: skipped unless asked for by name or number, as hidden XLSX sheets are. */
+  | { type: 'start'; name: string; hidden?: boolean }
   /** `repeat`: the same row this many times (ODS `number-rows-repeated`), numbered on from `row`. */
   | { type: 'row'; row: number; cells: Cell[]; repeat?: number }
   | { type: 'end' };
@@ -30,7 +31,7 @@ export async function pickTable(events: AsyncGenerator<TableEvent>, file: string
     for (let start = await nextStart(events); start; start = await nextStart(events)) {
       names.push(start.name);
       const number = String(names.length);
-      if (options.sheet !== undefined && options.sheet !== start.name && options.sheet !== number) continue;
+      if (options.sheet === undefined ? start.hidden === true : options.sheet !== start.name && options.sheet !== number) continue;
       const rows = rowsOfTable(events);
       try {
         const located = await locateHeader(rows.iterator, {
@@ -57,7 +58,7 @@ export async function pickTable(events: AsyncGenerator<TableEvent>, file: string
 }
 
 /** Skips to the next table; events of a table left unfinished are read past. */
-async function nextStart(events: AsyncGenerator<TableEvent>): Promise<{ name: string } | undefined> {
+async function nextStart(events: AsyncGenerator<TableEvent>): Promise<{ name: string; hidden?: boolean } | undefined> {
   while (true) {
     const next = await events.next();
     if (next.done) return undefined;

@@ -35,7 +35,13 @@ describe('ODS', () => {
 });
 
 describe('ODS repeats', () => {
-  it('repeats rows and cells with content, clips padding, and skips annotations', async () => {
+  it('skips a hidden sheet unless it is asked for', async () => {
+    const hidden = await readAll(fixture('repeats.ods'), { sheet: 'Служебный' });
+    expect(hidden.table.info).toMatchObject({ sheet: 'Служебный', headers: ['Имя', 'Телефон'] });
+    expect(hidden.rows).toEqual([{ row: 2, cells: ['скрытый', '1'] }]);
+  });
+
+  it('repeats rows and cells with content, clips padding, and skips annotations (the hidden first sheet passed over)', async () => {
     const { table, rows, warnings } = await readAll(fixture('repeats.ods'));
     expect(table.info).toMatchObject({ format: 'ods', sheet: 'Лист1', headerRow: 1, headers: ['Имя', 'Телефон', 'Группа', 'Сайт'] });
     expect(rows).toEqual([
