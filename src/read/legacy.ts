@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { constants, rmSync } from 'node:fs';
-import { access, mkdtemp, open, rm } from 'node:fs/promises';
+import { access, mkdtemp, open, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -12,10 +12,10 @@ import type { ReadOptions, Table } from './types.js';
 /** LibreOffice needs a few seconds to start; a conversion that takes this long is stuck. */
 const CONVERSION_TIMEOUT_MS = 120_000;
 const SOFFICE_NAMES = ['soffice', 'libreoffice'];
-/** Converted copies not yet removed: a table opened only for its header is never read to its end. */
-const pendingWorkDirs = new Set<string>();
+const conversions = new Map<string, Promise<string>>();
+const workDirs = new Set<string>();
 process.once('exit', () => {
-  for (const directory of pendingWorkDirs) rmSync(directory, { recursive: true, force: true });
+  for (const directory of workDirs) rmSync(directory, { recursive: true, force: true });
 });
 
 /**
@@ -65,21 +65,31 @@ export async function openLegacyWorkbook(file: string, options: ReadOptions): Pr
   if (!soffice) {
     throw new ReadError('ERR_READ_NOT_XLSX', file, 'an Excel 97–2003 workbook (.xls): save it as .xlsx or CSV, or install LibreOffice (soffice) to have it converted');
   }
-  const workDir = await mkdtemp(join(tmpdir(), 'smsc-etl-xls-'));
-  pendingWorkDirs.add(workDir);
-  const removeWorkDir = async () => {
-    pendingWorkDirs.delete(workDir);
-    await rm(workDir, { recursive: true, force: true });
-  };
-  try {
-    // The import filter is named: left to guess, LibreOffice reads a damaged file as text.
-    const converted = await convertToOds(soffice, file, workDir, streams.has('Book') && !streams.has('Workbook') ? 'MS Excel 95' : 'MS Excel 97');
-    const table = await openOds(converted, options, { file, format: 'xls' });
-    return { info: table.info, rows: removingAfter(table.rows, removeWorkDir) };
-  } catch (error) {
-    await removeWorkDir();
-    throw error;
+  // The import filter is named: left to guess, LibreOffice reads a damaged file as text.
+  const converted = await convertedCopy(soffice, file, streams.has('Book') && !streams.has('Workbook') ? 'MS Excel 95' : 'MS Excel 97');
+  return openOds(converted, options, { file, format: 'xls' });
+}
+
+/**
+ * One conversion per file version and process: `import` opens its input several times (survey,
+ * write, duplicate pre-pass), and each conversion costs LibreOffice's start-up. The copies are
+ * removed when the process exits.
+ */
+async function convertedCopy(soffice: string, file: string, filter: string): Promise<string> {
+  const { size, mtimeMs } = await stat(file);
+  const key = `${resolve(file)}\0${size}\0${mtimeMs}`;
+  let pending = conversions.get(key);
+  if (!pending) {
+    pending = (async () => {
+      const workDir = await mkdtemp(join(tmpdir(), 'smsc-etl-xls-'));
+      workDirs.add(workDir);
+      return convertToOds(soffice, file, workDir, filter);
+    })();
+    conversions.set(key, pending);
+    // A failed conversion is not remembered: the next attempt tries again.
+    pending.catch(() => conversions.delete(key));
   }
+  return pending;
 }
 
 async function convertToOds(soffice: string, file: string, workDir: string, filter: string): Promise<string> {
@@ -118,12 +128,4 @@ async function findSoffice(): Promise<string | undefined> {
     }
   }
   return undefined;
-}
-
-async function* removingAfter<T>(rows: AsyncIterable<T>, remove: () => Promise<void>): AsyncGenerator<T> {
-  try {
-    yield* rows;
-  } finally {
-    await remove();
-  }
 }

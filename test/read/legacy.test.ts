@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
+import { readdirSync, rmSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { oleStreamNames } from '../../src/read/legacy.js';
 import { fixture, readAll, readFailure } from './helpers.js';
 
@@ -14,6 +15,8 @@ const hasSoffice = (() => {
     return false;
   }
 })();
+
+const workDirs = () => readdirSync(tmpdir()).filter((name) => name.startsWith('smsc-etl-xls-'));
 
 /** A compound file whose first directory sector lists `names` (sector size 512, directory at sector 0). */
 function compoundFile(names: readonly string[]): Buffer {
@@ -32,8 +35,13 @@ function compoundFile(names: readonly string[]): Buffer {
 
 describe('legacy .xls (OLE)', () => {
   const path = process.env.PATH;
+  const existingWorkDirs = new Set(workDirs());
   afterEach(() => {
     process.env.PATH = path;
+  });
+  // The converted copies go when the process exits; vitest ends its workers without that event.
+  afterAll(() => {
+    for (const name of workDirs()) if (!existingWorkDirs.has(name)) rmSync(join(tmpdir(), name), { recursive: true, force: true });
   });
 
   it('names the streams of the compound file LibreOffice wrote', async () => {
@@ -49,6 +57,10 @@ describe('legacy .xls (OLE)', () => {
       headerRow: 3,
       headers: ['ФИО', 'Телефон', 'Дата рождения', 'VIP', 'Баланс', 'Код'],
     });
+    // Opened again (import reads its input more than once): converted once.
+    const before = workDirs().length;
+    expect((await readAll(fixture('contacts-libreoffice.xls'), { sheet: 'Сводка' })).table.info.sheet).toBe('Сводка');
+    expect(workDirs().length).toBe(before);
     const ods = await readAll(fixture('contacts-libreoffice.ods'), { expectedHeaders: ['ФИО', 'Телефон'] });
     // The same cells, except that =TRUE() lost its boolean look in the .xls: LibreOffice shows 1 and 0.
     const shownInXls = (cell: unknown) => (cell === 'TRUE' ? '1' : cell === 'FALSE' ? '0' : cell);
