@@ -15,11 +15,11 @@ const BREAK = '\0';
 const META_CHARSET = /<meta\b[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)/i;
 
 /** The page's charset: its BOM, else its `<meta>` (either form), else UTF-8 when the bytes are, else Windows-1251. */
-export function htmlCharset(sample: Buffer): { encoding: string; declared: boolean } {
-  if (sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf) return { encoding: 'utf-8', declared: true };
+export function htmlCharset(sample: Buffer): string {
+  if (sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf) return 'utf-8';
   const meta = META_CHARSET.exec(sample.toString('latin1'))?.[1];
-  if (meta !== undefined && iconv.encodingExists(meta)) return { encoding: meta.toLowerCase(), declared: true };
-  return { encoding: looksLikeUtf8(sample) ? 'utf-8' : FALLBACK_ENCODING, declared: false };
+  if (meta !== undefined && iconv.encodingExists(meta)) return meta.toLowerCase();
+  return looksLikeUtf8(sample) ? 'utf-8' : FALLBACK_ENCODING;
 }
 
 /**
@@ -29,13 +29,13 @@ export function htmlCharset(sample: Buffer): { encoding: string; declared: boole
  * Tables are picked like sheets; a table inside a cell is part of that cell's text.
  */
 export async function openHtml(file: string, sample: Buffer, options: ReadOptions): Promise<Table> {
-  const charset = options.encoding === undefined ? htmlCharset(sample) : { encoding: options.encoding, declared: false };
-  if (!iconv.encodingExists(charset.encoding)) {
-    throw new ReadError('ERR_READ_BAD_ENCODING', file, `unknown encoding ${JSON.stringify(charset.encoding)}: expected a name such as utf-8 or windows-1251`);
+  const encoding = options.encoding ?? htmlCharset(sample);
+  if (!iconv.encodingExists(encoding)) {
+    throw new ReadError('ERR_READ_BAD_ENCODING', file, `unknown encoding ${JSON.stringify(encoding)}: expected a name such as utf-8 or windows-1251`);
   }
-  const picked = await pickTable(htmlEvents(file, charset.encoding), file, options, 'table');
+  const picked = await pickTable(htmlEvents(file, encoding), file, options, 'table');
   return {
-    info: { file, format: 'html', encoding: charset.encoding, sheet: picked.name, headerRow: picked.located.headerRow, headers: picked.located.headers },
+    info: { file, format: 'html', encoding, sheet: picked.name, headerRow: picked.located.headerRow, headers: picked.located.headers },
     rows: picked.located.rows,
   };
 }

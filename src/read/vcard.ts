@@ -71,6 +71,9 @@ interface Card {
  * held, and photos are skipped as they are read.
  */
 export async function openVcard(file: string, _sample: Buffer, options: ReadOptions): Promise<Table> {
+  if (options.encoding !== undefined && !iconv.encodingExists(options.encoding)) {
+    throw new ReadError('ERR_READ_BAD_ENCODING', file, `unknown encoding ${JSON.stringify(options.encoding)}: expected a name such as utf-8 or windows-1251`);
+  }
   return {
     info: { file, format: 'vcard', headerRow: 0, headers: [...VCARD_COLUMNS] },
     rows: cardRows(file, options),

@@ -111,6 +111,12 @@ describe('vCard', () => {
     expect(await readFailure(file)).toMatchObject({ code: 'ERR_READ_CORRUPT', message: expect.stringContaining('row 3: a property longer than') });
   });
 
+  it('decodes values without CHARSET in a forced encoding, and refuses an unknown one', async () => {
+    const { rows } = await readAll(fixture('outlook-petrova.vcf'), { encoding: 'windows-1251' });
+    expect(rows[0]?.cells[0]).toBe('Петрова Ольга');
+    expect(await readFailure(fixture('outlook-petrova.vcf'), { encoding: 'cp-nonsense' })).toMatchObject({ code: 'ERR_READ_BAD_ENCODING' });
+  });
+
   it.each([
     ['19850507', '1985-05-07'],
     ['1985-05-07', '1985-05-07'],
