@@ -1,12 +1,15 @@
 import { createReadStream } from 'node:fs';
-import { Transform, pipeline, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream';
+import { isAscii } from 'node:buffer';
 import { CsvError, parse } from 'csv-parse';
 import iconv from 'iconv-lite';
+import { columnLetter } from './columns.js';
 import { sepDirective, sniffDelimiter } from './delimiter.js';
 import { detectEncoding } from './encoding.js';
 import { ReadError } from './errors.js';
 import { isBlankRow, locateHeader } from './header.js';
 import type { Cell, ReadOptions, SourceRow, Table } from './types.js';
+import { createUtf8FallbackDecoder, describeFallback, type Utf8FallbackDecoder } from './utf8-fallback.js';
 
 /** A field this long is a quote that never closes far more often than real data. */
 const MAX_RECORD_CHARS = 1_000_000;
@@ -36,13 +39,14 @@ export async function openCsv(file: string, head: CsvHead, options: ReadOptions)
     from_line: firstLine,
     max_record_size: MAX_RECORD_CHARS,
   });
-  const stages: NodeJS.ReadWriteStream[] = [];
-  if (detected.guessed && detected.encoding === 'utf-8' && !head.complete) stages.push(utf8Guard(file, head.sample.length));
-  stages.push(iconv.decodeStream(detected.encoding));
+  // UTF-8, guessed or forced, never turns a stray byte into U+FFFD silently: see utf8-fallback.ts.
+  const utf8 = /^utf-?8$/i.test(detected.encoding)
+    ? createUtf8FallbackDecoder({ undecided: detected.guessed && !head.complete && isAscii(head.sample) })
+    : undefined;
   // The callback only has to exist: a failure destroys the parser, whose iterator then throws it.
-  pipeline([createReadStream(file), ...stages, parser], () => undefined);
+  pipeline([createReadStream(file), utf8?.stream ?? iconv.decodeStream(detected.encoding), parser], () => undefined);
 
-  const located = await locateHeader(records(parser, file, firstLine), {
+  const located = await locateHeader(records(parser, file, firstLine, utf8 && options.onWarning && fallbackWarnings(utf8, options.onWarning)), {
     file,
     expectedHeaders: options.expectedHeaders ?? [],
     headerRow: options.headerRow,
@@ -69,12 +73,13 @@ export async function openCsv(file: string, head: CsvHead, options: ReadOptions)
  * csv-parse's `info.lines` counts a CRLF inside quotes twice and, on an unclosed quote, names
  * the end of the file rather than the line where the quote opened.
  */
-async function* records(parser: AsyncIterable<string[]>, file: string, firstLine: number): AsyncGenerator<SourceRow> {
+async function* records(parser: AsyncIterable<string[]>, file: string, firstLine: number, onRecord?: (row: number, nextLine: number, cells: readonly string[]) => void): AsyncGenerator<SourceRow> {
   let line = firstLine;
   try {
     for await (const cells of parser) {
       const row = line;
       line += 1 + lineBreaks(cells);
+      onRecord?.(row, line, cells);
       if (!isBlankRow(cells)) yield { row, cells };
     }
   } catch (error) {
@@ -132,22 +137,19 @@ function onlyEmptyBeyond(cells: readonly Cell[], width: number): boolean {
   return true;
 }
 
-/**
- * The encoding was guessed from the first bytes only: a byte further on that is not UTF-8 means
- * the guess was wrong, and silently decoding it as U+FFFD would corrupt names.
- */
-function utf8Guard(file: string, checkedBytes: number): Transform {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  return new Transform({
-    transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
-      try {
-        decoder.decode(chunk, { stream: true });
-        callback(null, chunk);
-      } catch {
-        callback(
-          new ReadError('ERR_READ_BAD_ENCODING', file, `bytes that are not UTF-8 appear after the first ${checkedBytes} bytes, which looked like UTF-8: the file mixes encodings; pass the encoding (e.g. windows-1251) if the whole file uses one`),
-        );
-      }
-    },
-  });
+/** Each place the decoder took bytes for Windows-1251 becomes a warning on the record it is in. */
+function fallbackWarnings(decoder: Utf8FallbackDecoder, onWarning: NonNullable<ReadOptions['onWarning']>): (row: number, nextLine: number, cells: readonly string[]) => void {
+  return (row, nextLine, cells) => {
+    const notes = decoder.takeNotesBefore(nextLine);
+    if (notes.length === 0) return;
+    const first = notes[0]?.text ?? '';
+    const column = cells.findIndex((cell) => cell.includes(first));
+    onWarning({
+      code: 'NOT_UTF8',
+      row,
+      ...(column === -1 ? {} : { column: columnLetter(column + 1) }),
+      value: notes.map((note) => note.text).join(' '),
+      message: describeFallback(notes, row),
+    });
+  };
 }

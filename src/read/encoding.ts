@@ -1,5 +1,6 @@
 import iconv from 'iconv-lite';
 import { ReadError } from './errors.js';
+import { FALLBACK_ENCODING, looksLikeUtf8 } from './utf8-fallback.js';
 
 export interface DetectedEncoding {
   /** An iconv-lite encoding name. */
@@ -21,8 +22,9 @@ const CONTROL_SHARE_LIMIT = 0.01;
 
 /**
  * Decides how to decode a CSV from its first bytes: a forced encoding wins, then a BOM, then
- * BOM-less UTF-16 recognised by its NUL pattern; text that is valid UTF-8 is UTF-8 and anything
- * else is Windows-1251 (what Russian Excel writes). Binary data is refused here, before parsing.
+ * BOM-less UTF-16 recognised by its NUL pattern; text that is mostly valid UTF-8 is UTF-8 (a few
+ * stray bytes are decoded one by one, see `utf8-fallback.ts`) and anything else is Windows-1251
+ * (what Russian Excel writes). Binary data is refused here, before parsing.
  */
 export function detectEncoding(sample: Buffer, file: string, forced?: string): DetectedEncoding {
   const bomMatch = BOMS.find(({ bytes }) => bytes.every((byte, index) => sample[index] === byte));
@@ -37,7 +39,7 @@ export function detectEncoding(sample: Buffer, file: string, forced?: string): D
   const utf16 = bomlessUtf16(sample);
   if (utf16) return { encoding: utf16, bom: false, guessed: true };
   refuseBinary(sample, file);
-  return { encoding: isUtf8(sample) ? 'utf-8' : 'windows-1251', bom: false, guessed: true };
+  return { encoding: looksLikeUtf8(sample) ? 'utf-8' : FALLBACK_ENCODING, bom: false, guessed: true };
 }
 
 /** UTF-16 text without a BOM has NULs in the high byte of every ASCII character and nowhere else. */
@@ -67,15 +69,5 @@ function refuseBinary(sample: Buffer, file: string): void {
   }
   if (controls > sample.length * CONTROL_SHARE_LIMIT) {
     throw new ReadError('ERR_READ_UNREADABLE', file, `not a text file: ${controls} control characters in the first ${sample.length} bytes; expected CSV text or an .xlsx workbook`);
-  }
-}
-
-function isUtf8(sample: Buffer): boolean {
-  try {
-    // `stream: true` lets a character cut at the end of the sample pass.
-    new TextDecoder('utf-8', { fatal: true }).decode(sample, { stream: true });
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -21,6 +21,11 @@ export interface LocatedHeader {
   rows: AsyncGenerator<SourceRow>;
 }
 
+/** The header was not found in a sheet (or it is empty): another sheet may still have it. */
+export function isHeaderMiss(error: unknown): error is ReadError {
+  return error instanceof ReadError && (error.code === 'ERR_READ_NO_HEADER' || error.code === 'ERR_READ_EMPTY');
+}
+
 /** True when every cell is empty or whitespace: such rows are skipped silently. */
 export function isBlankRow(cells: readonly Cell[]): boolean {
   for (const cell of cells) {

@@ -1,8 +1,8 @@
 import { open } from 'node:fs/promises';
 import { openCsv, type CsvHead } from './csv.js';
 import { normalizeDelimiter } from './delimiter.js';
-import { isEncryptedPackage } from './encrypted.js';
 import { ReadError } from './errors.js';
+import { isHtml, isOds, isVcard } from './sniff.js';
 import type { ReadOptions, Table } from './types.js';
 
 export type { Cell, ReadOptions, ReadWarning, SourceRow, Table, TableInfo } from './types.js';
@@ -15,24 +15,29 @@ const EMPTY_ZIP_MAGIC = Buffer.from('PK\x05\x06', 'latin1');
 const OLE2_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
 
 /**
- * Opens a CSV or XLSX file — told apart by content, not by extension — finds its header row and
- * returns the header with a one-pass stream of the data rows below it. Blank rows are skipped.
+ * Opens a CSV, XLSX, ODS, legacy XLS, HTML-table or vCard file — told apart by content, not by
+ * extension — finds its header row and returns the header with a one-pass stream of the data
+ * rows below it. Blank rows are skipped.
  * @throws {ReadError} when the file cannot be used at all (nothing has been yielded then).
  */
 export async function openTable(file: string, options: ReadOptions = {}): Promise<Table> {
   const normalized = normalizeOptions(file, options);
   const head = await readHead(file);
   if (head.sample.length === 0) throw new ReadError('ERR_READ_EMPTY', file, 'the file is empty');
+  // Readers are loaded on demand: exceljs alone costs ~25 MB once loaded.
   if (startsWith(head.sample, ZIP_MAGIC)) {
-    // Loaded on demand: only spreadsheets pay for the XLSX reader.
+    if (isOds(head.sample)) return (await import('./ods.js')).openOds(file, normalized);
     const { openXlsx } = await import('./xlsx.js');
     return openXlsx(file, normalized);
   }
   if (startsWith(head.sample, EMPTY_ZIP_MAGIC)) throw new ReadError('ERR_READ_NOT_XLSX', file, 'an empty ZIP archive, not an .xlsx workbook');
   if (startsWith(head.sample, OLE2_MAGIC)) {
-    if (await isEncryptedPackage(file)) throw new ReadError('ERR_READ_ENCRYPTED', file, 'the workbook is password-protected: save it without a password');
-    throw new ReadError('ERR_READ_NOT_XLSX', file, 'an Excel 97–2003 (.xls) or other OLE file: save it as .xlsx or CSV');
+    // An OLE file is a BIFF .xls or a password-protected OOXML workbook: legacy.ts reads the
+    // container's stream names first (an encrypted package → its own message), then converts.
+    return (await import('./legacy.js')).openLegacyWorkbook(file, normalized);
   }
+  if (isVcard(head.sample)) return (await import('./vcard.js')).openVcard(file, head.sample, normalized);
+  if (isHtml(head.sample)) return (await import('./html.js')).openHtml(file, head.sample, normalized);
   return openCsv(file, head, normalized);
 }
 

@@ -30,7 +30,7 @@ export interface ReadOptions {
 }
 
 export interface ReadWarning {
-  code: 'RAGGED_ROW' | 'ERROR_CELL' | 'SKIPPED_ROW';
+  code: 'RAGGED_ROW' | 'ERROR_CELL' | 'SKIPPED_ROW' | 'NOT_UTF8' | 'VCARD_UNTERMINATED';
   row: number;
   column?: string;
   value?: string;
@@ -39,13 +39,13 @@ export interface ReadWarning {
 
 export interface TableInfo {
   file: string;
-  format: 'csv' | 'xlsx';
-  /** Detected or forced, CSV only. */
+  format: 'csv' | 'xlsx' | 'html' | 'vcard' | 'ods' | 'xls';
+  /** Detected or forced: CSV, HTML and vCard. */
   encoding?: string;
   /** The CSV starts with a byte order mark. */
   bom?: boolean;
   delimiter?: string;
-  /** Sheet name, XLSX only. */
+  /** Sheet name (XLSX, ODS, XLS) or `table N` (HTML). */
   sheet?: string;
   headerRow: number;
   headers: string[];

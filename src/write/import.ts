@@ -18,6 +18,7 @@ import type { Mapping } from '../map/schema.js';
 import { DUPLICATE_CODES } from '../normalize/dedupe-stage.js';
 import type { NormalizedRow } from '../normalize/row.js';
 import { openContactSource, type ContactSourceOptions } from '../pipeline.js';
+import type { TableInfo } from '../read/types.js';
 import { openCsvWriter } from '../report/csv-writer.js';
 import { OutputWriteError } from '../report/output-error.js';
 import { checkOutputPaths } from '../report/preflight.js';
@@ -74,6 +75,8 @@ export interface ImportProgress {
 export interface ImportHooks {
   onPhase?: (phase: 'validate' | 'plan' | 'write', detail: string) => void;
   onProgress?: (progress: ImportProgress) => void;
+  /** Called with the file facts (format, encoding, header) once the file is opened. */
+  onOpened?: (info: TableInfo) => void;
 }
 
 export interface ImportSummary {
@@ -174,7 +177,7 @@ async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Prom
 
   // 1. Validate the whole file before anything is written.
   hooks.onPhase?.('validate', options.input);
-  const facts = await surveyFile(options, target === 'contacts' && options.mapping.groups !== 'id');
+  const facts = await surveyFile(options, target === 'contacts' && options.mapping.groups !== 'id', hooks.onOpened);
   const inputHash = await hashFile(options.input);
   // A journal of another file stops the run here, before the first request (`add_group` included).
   const journalPath = dryRun ? undefined : `${options.report}.journal`;
@@ -419,10 +422,11 @@ interface FileFacts {
   lookupKeys: ReadonlySet<string> | undefined;
 }
 
-async function surveyFile(options: ImportOptions, collectGroupNames: boolean): Promise<FileFacts> {
+async function surveyFile(options: ImportOptions, collectGroupNames: boolean, onOpened: ImportHooks['onOpened']): Promise<FileFacts> {
   const facts: FileFacts = { rows: 0, groupNames: new Set(), groupIds: false, keys: new Set(), unkeyedRows: 0, lookupKeys: undefined };
   const lookupKeys = options.deleteMissing || options.target === 'blacklist' ? undefined : createKeyCollector();
   const source = await openContactSource(options.input, options.mapping, options);
+  onOpened?.(source.info);
   for await (const result of source.rows) {
     facts.rows++;
     if (result.fields) lookupKeys?.add(result.fields);

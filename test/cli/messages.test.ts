@@ -21,8 +21,9 @@ afterAll(async () => {
   await dir?.remove();
 });
 
+/** The one error line; the `Reading …` line that says what the reader detected comes before it. */
 const oneLine = (stderr: string) => {
-  const lines = stderr.trim().split('\n');
+  const lines = stderr.trim().split('\n').filter((line) => !line.startsWith('Reading '));
   expect(lines, stderr).toHaveLength(1);
   return lines[0];
 };

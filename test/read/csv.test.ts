@@ -87,9 +87,20 @@ describe('CSV encodings', () => {
     expect(error).toMatchObject({ code: 'ERR_READ_BAD_ENCODING', message: expect.stringContaining('"cp-nonsense"') });
   });
 
-  it('stops with BAD_ENCODING when a non-UTF-8 byte appears after a UTF-8-looking start', async () => {
-    const error = await readFailure(fixture('late-cp1251.csv'));
-    expect(error).toMatchObject({ code: 'ERR_READ_BAD_ENCODING', message: expect.stringContaining('late-cp1251.csv') });
+  it('reads a Windows-1251 row after 64 KB of UTF-8 as Windows-1251, with a warning naming the row', async () => {
+    const { table, rows, warnings } = await readAll(fixture('late-cp1251.csv'));
+    expect(table.info.encoding).toBe('utf-8');
+    expect(rows).toHaveLength(2001);
+    expect(rows.at(-1)).toEqual({ row: 2002, cells: ['Ёлкин', 'конец'] });
+    expect(warnings).toEqual([
+      {
+        code: 'NOT_UTF8',
+        row: 2002,
+        column: 'A',
+        value: 'Ёлкин конец',
+        message: 'row 2002: not UTF-8, read as Windows-1251: "Ёлкин" (bytes A8 EB EA E8 ED), "конец" (bytes EA EE ED E5 F6)',
+      },
+    ]);
   });
 });
 

@@ -9,7 +9,7 @@ import { addReadOptions, readOptionsFrom } from '../read-options.js';
 export function cleanCommand(output: Output): Command {
   const command = new Command('clean')
     .description('normalize a contact file into a clean file and a rejects file, with no API calls')
-    .argument('<input>', 'CSV or XLSX file')
+    .argument('<input>', 'contact file: CSV, XLSX, ODS, XLS, HTML table or vCard')
     .option('-m, --mapping <file>', 'column mapping (mappings/*.json); without it the mapping is guessed and printed')
     .option('--save-mapping <file>', 'write the guessed mapping to <file> (to review, edit and pass as --mapping)')
     .option('--out <file>', 'clean CSV (default: <input>.clean.csv)')

@@ -8,7 +8,7 @@ import { createPacedThrottle } from '../../write/pace.js';
 import type { AccountRead } from '../../write/account/strategy.js';
 import { IMPORT_MODES, type ImportMode } from '../../write/plan.js';
 import { terminalQuestion } from '../confirm.js';
-import { siblingPath } from '../describe.js';
+import { describeTable, siblingPath } from '../describe.js';
 import { mappingForRun } from '../guess.js';
 import { handleInterrupts } from '../interrupt.js';
 import type { Output } from '../output.js';
@@ -19,7 +19,7 @@ import { addReadOptions, parsePositiveInteger, readOptionsFrom } from '../read-o
 export function importCommand(output: Output): Command {
   const command = new Command('import')
     .description('make the SMSC account match a contact file (plan, write, report every row)')
-    .argument('<input>', 'CSV or XLSX file')
+    .argument('<input>', 'contact file: CSV, XLSX, ODS, XLS, HTML table or vCard')
     .option('-m, --mapping <file>', 'column mapping (mappings/*.json); without it the mapping is guessed and must be accepted')
     .option('--accept-guess', 'without --mapping: import with the guessed mapping without asking', false)
     .option('--save-mapping <file>', 'write the guessed mapping to <file> (to review, edit and pass as --mapping)')
@@ -88,6 +88,7 @@ export function importCommand(output: Output): Command {
             if (output.isTerminal && options.json !== true) output.info(`${phase}: ${detail}`);
           },
           onProgress: ({ done, total, retries }) => progress.update(done, total, retries),
+          onOpened: (info) => output.info(describeTable(info)),
         },
       );
     } finally {

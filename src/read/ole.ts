@@ -8,21 +8,24 @@ const END_OF_CHAIN = 0xfffffffe;
 const MAX_DIRECTORY_SECTORS = 4096;
 
 /**
- * Whether an OLE compound file (the `D0 CF 11 E0` signature) is a password-protected OOXML
- * workbook: Excel encrypts the whole package into an `EncryptedPackage` stream described by
- * `EncryptionInfo` (MS-OFFCRYPTO §2.3.4). Only the directory is read, never the payload.
- * A file too damaged to tell is not reported as encrypted.
+ * The streams an OLE compound file (the `D0 CF 11 E0` signature) holds; only its directory is read,
+ * never a payload. A BIFF workbook has `Workbook` (Excel 97+) or `Book` (Excel 5/95); Excel encrypts
+ * a password-protected OOXML workbook into an `EncryptedPackage` stream described by
+ * `EncryptionInfo` (MS-OFFCRYPTO §2.3.4). `undefined`: too damaged to tell.
  */
-export async function isEncryptedPackage(file: string): Promise<boolean> {
+export async function oleStreamNames(file: string): Promise<Set<string> | undefined> {
   const handle = await open(file, 'r');
   try {
-    const names = await streamNames(handle);
-    return names.has('EncryptionInfo') && names.has('EncryptedPackage');
+    return await streamNames(handle);
   } catch {
-    return false;
+    return undefined;
   } finally {
     await handle.close();
   }
+}
+
+export function isEncryptedPackage(streams: ReadonlySet<string>): boolean {
+  return streams.has('EncryptionInfo') && streams.has('EncryptedPackage');
 }
 
 /** The names in the compound file's directory (MS-CFB §2.6), following its sector chain through the FAT. */
@@ -50,13 +53,18 @@ async function streamNames(handle: FileHandle): Promise<Set<string>> {
 
   const names = new Set<string>();
   let sector = header.readUInt32LE(0x30);
-  for (let visited = 0; sector < END_OF_CHAIN && visited < MAX_DIRECTORY_SECTORS; visited++) {
-    const block = await sectorAt(sector);
-    for (let offset = 0; offset + DIRECTORY_ENTRY_BYTES <= block.length; offset += DIRECTORY_ENTRY_BYTES) {
-      const nameBytes = Math.min(block.readUInt16LE(offset + 0x40), 64);
-      if (nameBytes >= 2) names.add(block.toString('utf16le', offset, offset + nameBytes - 2));
+  // A truncated or damaged file ends the walk: the names read so far still tell what it was.
+  try {
+    for (let visited = 0; sector < END_OF_CHAIN && visited < MAX_DIRECTORY_SECTORS; visited++) {
+      const block = await sectorAt(sector);
+      for (let offset = 0; offset + DIRECTORY_ENTRY_BYTES <= block.length; offset += DIRECTORY_ENTRY_BYTES) {
+        const nameBytes = Math.min(block.readUInt16LE(offset + 0x40), 64);
+        if (nameBytes >= 2) names.add(block.toString('utf16le', offset, offset + nameBytes - 2));
+      }
+      sector = await fatEntry(sector);
     }
-    sector = await fatEntry(sector);
+  } catch {
+    return names;
   }
   return names;
 }
