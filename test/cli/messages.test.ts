@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
-import { runCli, smscEnv } from '../helpers/cli-run.js';
+import { messageLines, runCli, smscEnv } from '../helpers/cli-run.js';
 import { CONTACTS_MAPPING, makeTempDir, mobile, seed, startTestEmulator, writeInput } from '../helpers/import-run.js';
 import { startRawServer, type RawServer } from '../helpers/raw-server.js';
 
@@ -21,9 +21,8 @@ afterAll(async () => {
   await dir?.remove();
 });
 
-/** The one error line; the `Reading …` line that says what the reader detected comes before it. */
 const oneLine = (stderr: string) => {
-  const lines = stderr.trim().split('\n').filter((line) => !line.startsWith('Reading '));
+  const lines = messageLines(stderr);
   expect(lines, stderr).toHaveLength(1);
   return lines[0];
 };

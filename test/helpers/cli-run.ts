@@ -4,6 +4,7 @@
  * event loop.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { expect } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { CLI } from './cli.js';
 import { DEMO } from './import-run.js';
@@ -39,4 +40,20 @@ export function startCli(args: readonly string[], options: { env: NodeJS.Process
 
 export function runCli(args: readonly string[], options: { env: NodeJS.ProcessEnv; cwd: string }): Promise<CliResult> {
   return startCli(args, options).done;
+}
+
+/** The lines of a message for people on stderr, without the `Reading …` line that says what the reader detected. */
+export function messageLines(stderr: string): string[] {
+  return stderr
+    .trim()
+    .split('\n')
+    .filter((line) => !line.startsWith('Reading '));
+}
+
+/** A message for people: one line on stderr (besides what the reader detected), no stack trace. */
+export function expectOneLine(result: CliResult, pattern: RegExp): void {
+  const lines = messageLines(result.stderr);
+  expect(lines, result.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(pattern);
+  expect(result.stderr).not.toMatch(/\n\s+at /);
 }

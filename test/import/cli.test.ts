@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Contact, RunningEmulator } from '../../src/emulator/index.js';
 import { CLI } from '../helpers/cli.js';
-import { runCli, smscEnv, startCli, type CliResult } from '../helpers/cli-run.js';
+import { expectOneLine, runCli, smscEnv, startCli, type CliResult } from '../helpers/cli-run.js';
 import {
   CONTACTS_MAPPING,
   contact,
@@ -39,13 +39,6 @@ afterAll(async () => {
 const cli = (args: readonly string[], password?: string): Promise<CliResult> => runCli(['import', ...args], { env: smscEnv(emulator, password), cwd: dir.path });
 const newRows = (count: number, from: number): InputRow[] => Array.from({ length: count }, (_, index) => ({ name: `Клиент ${from + index}`, phone: mobile(from + index) }));
 
-/** A message for people: one line on stderr (besides what the reader detected), no stack trace. */
-function expectOneLine(result: CliResult, pattern: RegExp): void {
-  const lines = result.stderr.trim().split('\n').filter((line) => !line.startsWith('Reading '));
-  expect(lines, result.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(pattern);
-  expect(result.stderr).not.toMatch(/\n\s+at /);
-}
 
 describe('smsc-etl import exit codes', () => {
   it('exit 0 and a summary when every row is done', async () => {

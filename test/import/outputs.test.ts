@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { CLI } from '../helpers/cli.js';
-import { runCli, smscEnv, type CliResult } from '../helpers/cli-run.js';
+import { expectOneLine, runCli, smscEnv, type CliResult } from '../helpers/cli-run.js';
 import { CONTACTS_MAPPING, contactsByPhone, makeTempDir, mobile, seed, startTestEmulator, writeCallCount, writeInput, type InputRow } from '../helpers/import-run.js';
 import { mountTmpfs, type Mounted } from '../helpers/mounts.js';
 
@@ -32,11 +32,6 @@ afterAll(async () => {
 const cli = (args: readonly string[]): Promise<CliResult> => runCli(['import', ...args], { env: smscEnv(emulator), cwd: dir.path });
 const rows = (count: number): InputRow[] => Array.from({ length: count }, (_, index) => ({ name: `Клиент ${index} с длинным именем, чтобы отчёт был побольше`, phone: mobile(index + 1) }));
 
-function expectOneLine(result: CliResult, pattern: RegExp): void {
-  const lines = result.stderr.trim().split('\n');
-  expect(lines, result.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(pattern);
-}
 
 async function mount(name: string, options: { sizeKb: number; readOnly?: boolean }): Promise<Mounted | undefined> {
   const mounted = await mountTmpfs(join(dir.path, name), options);
