@@ -18,14 +18,27 @@ const EXPONENT_FORM = /^\d[.,]\d+e\+\d+$/i;
 const FLOAT_FORM = /^(\d+)[.,]0+$/;
 
 /**
+ * libphonenumber's answers off the fast path (`''`: invalid), by region and digits: files repeat
+ * their junk (`12345`, `0`), and each such value costs up to four parses of several µs.
+ */
+const slowAnswers = new Map<string, string>();
+const SLOW_ANSWERS_KEPT = 4096;
+
+/**
  * International digits (no `+`) of `digits` read in `region` — or as `+<digits>` without one —
  * when libphonenumber finds the number valid; RU/KZ numbers take the fast path.
  */
 function parseValid(digits: string, region: CountryCode | undefined): string | undefined {
   const fast = fastE164(digits, region);
   if (fast !== undefined) return fast;
+  const key = `${region ?? '+'}${digits}`;
+  const known = slowAnswers.get(key);
+  if (known !== undefined) return known === '' ? undefined : known;
   const number = region === undefined ? parsePhoneNumberFromString(`+${digits}`) : parsePhoneNumberFromString(digits, region);
-  return number?.isValid() ? number.number.slice(1) : undefined;
+  const answer = number?.isValid() ? number.number.slice(1) : undefined;
+  if (slowAnswers.size >= SLOW_ANSWERS_KEPT) slowAnswers.clear();
+  slowAnswers.set(key, answer ?? '');
+  return answer;
 }
 
 /**
