@@ -1,5 +1,8 @@
 // One measurement in a fresh process, so peak RSS (maxRSS) belongs to that job alone.
 // Usage: node bench/measure.js <job> <file>   → prints {"job","rows","ms","peakRssMb"} on stdout.
+// `clean` runs as the CLI does (on worker threads); `clean-single` normalizes on the main thread
+// only. Both write the clean file to bench/out/ and add its SHA-256 (computed after the timing).
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { devNull } from 'node:os';
 import { parse } from 'csv-parse';
@@ -8,6 +11,8 @@ import ExcelJS from 'exceljs';
 const [job, file] = process.argv.slice(2);
 const started = performance.now();
 let rows = 0;
+let cleanFile;
+let workers;
 
 if (job === 'csv-parse') {
   // The floor: csv-parse alone on the raw bytes, no decoding, no work per row.
@@ -18,11 +23,14 @@ if (job === 'csv-parse') {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit' });
   for await (const sheet of reader) for await (const row of sheet) if (row.values.length > 0) rows++;
   rows--;
-} else if (job === 'clean') {
+} else if (job === 'clean' || job === 'clean-single') {
   const { runClean } = await import('../dist/clean/index.js');
+  const { defaultWorkers } = await import('../dist/normalize/pool.js');
   const { loadMapping } = await import('../dist/map/load.js');
   const mapping = await loadMapping(new URL('../mappings/samples-excel-ru.json', import.meta.url).pathname);
-  const summary = await runClean({ input: file, mapping, out: devNull, rejects: devNull });
+  cleanFile = new URL(`./out/${job}.clean.csv`, import.meta.url).pathname;
+  workers = job === 'clean' ? Number(process.env.BENCH_WORKERS ?? defaultWorkers()) : 0;
+  const summary = await runClean({ input: file, mapping, out: cleanFile, rejects: devNull, workers });
   rows = summary.rowsRead;
 } else {
   throw new Error(`unknown job ${job}`);
@@ -30,4 +38,15 @@ if (job === 'csv-parse') {
 
 const ms = performance.now() - started;
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
-process.stdout.write(`${JSON.stringify({ job, file, rows, ms: Math.round(ms), peakRssMb: Math.round(peakRssMb) })}\n`);
+const sha256 = cleanFile === undefined ? undefined : await fileHash(cleanFile);
+process.stdout.write(`${JSON.stringify({ job, file, rows, ms: Math.round(ms), peakRssMb: Math.round(peakRssMb), workers, sha256 })}\n`);
+
+function fileHash(path) {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(path)
+      .on('data', (chunk) => hash.update(chunk))
+      .once('error', reject)
+      .once('end', () => resolve(hash.digest('hex')));
+  });
+}
