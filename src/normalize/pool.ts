@@ -1,6 +1,6 @@
 /**
  * map → normalize on worker threads while the main thread reads (and its consumer writes): rows
- * go out in batches of thousands per message, come back in input order, and at most a few batches
+ * go out in batches of hundreds per message, come back in input order, and at most two batches
  * per worker are in flight, so a slow consumer stops the reading and memory stays flat.
  *
  * Workers run the built code (dist/normalize/worker.js). Where there is none — the TypeScript
@@ -32,8 +32,13 @@ export interface PoolResult {
   rows: NormalizedRow[];
 }
 
-/** Rows per message: enough to make a message's cost small against the work it carries. */
-const BATCH_ROWS = 2000;
+/**
+ * Rows per message: enough that a message's cost is small against the work it carries, few
+ * enough that a batch dies young. Rows alive across a scavenge are promoted to the old
+ * generation, which then grows between full collections: 2000-row batches cost ~60 MB of RSS
+ * more than 250-row ones at 100,000 rows, for no measurable speed.
+ */
+const BATCH_ROWS = 250;
 /** Batches in flight per worker: one being worked on, one waiting, so no worker idles. */
 const IN_FLIGHT_PER_WORKER = 2;
 
