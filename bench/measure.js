@@ -1,12 +1,11 @@
 // One measurement in a fresh process, so peak RSS (maxRSS) belongs to that job alone.
 // Usage: node bench/measure.js <job> <file>   → prints {"job","rows","ms","peakRssMb"} on stdout.
-// `clean` runs as the CLI does (on worker threads); `clean-single` normalizes on the main thread
-// only. Both write the clean file to bench/out/ and add its SHA-256 (computed after the timing).
+// `clean` runs as the CLI does (one thread); `clean-pool` normalizes on BENCH_WORKERS (1) worker
+// threads. Both write the clean file to bench/out/ and add its SHA-256 (computed after the timing).
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { devNull } from 'node:os';
 import { parse } from 'csv-parse';
-import ExcelJS from 'exceljs';
 
 const [job, file] = process.argv.slice(2);
 const started = performance.now();
@@ -19,17 +18,18 @@ if (job === 'csv-parse') {
   for await (const _record of createReadStream(file).pipe(parse({ delimiter: ';' }))) rows++;
   rows--;
 } else if (job === 'exceljs') {
-  // The floor for XLSX: exceljs' streaming reader visiting every cell value.
+  // The floor for XLSX: exceljs' streaming reader visiting every cell value. (Imported here only:
+  // exceljs costs ~25 MB of RSS, which the CSV jobs must not carry.)
+  const { default: ExcelJS } = await import('exceljs');
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit' });
   for await (const sheet of reader) for await (const row of sheet) if (row.values.length > 0) rows++;
   rows--;
-} else if (job === 'clean' || job === 'clean-single') {
+} else if (job === 'clean' || job === 'clean-pool') {
   const { runClean } = await import('../dist/clean/index.js');
-  const { defaultWorkers } = await import('../dist/normalize/pool.js');
   const { loadMapping } = await import('../dist/map/load.js');
   const mapping = await loadMapping(new URL('../mappings/samples-excel-ru.json', import.meta.url).pathname);
   cleanFile = new URL(`./out/${job}.clean.csv`, import.meta.url).pathname;
-  workers = job === 'clean' ? Number(process.env.BENCH_WORKERS ?? defaultWorkers()) : 0;
+  workers = job === 'clean-pool' ? Number(process.env.BENCH_WORKERS ?? 1) : 0;
   const summary = await runClean({ input: file, mapping, out: cleanFile, rejects: devNull, workers });
   rows = summary.rowsRead;
 } else {

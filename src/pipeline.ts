@@ -20,8 +20,8 @@ export interface ContactSourceOptions extends SourceReadOptions {
   /** "Today" for birthday checks; injectable so tests do not age. */
   today?: Date;
   /**
-   * Worker threads to normalize on (the built CLI passes the cores it may use). Without, or where
-   * no built worker exists (the sources under vitest), rows are normalized in-thread — same rows.
+   * Worker threads to normalize on (see normalize/pool.ts). Without, or where no built worker
+   * exists (the sources under vitest), rows are normalized in-thread — the same rows either way.
    */
   workers?: number;
 }

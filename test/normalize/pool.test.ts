@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as cleanSource from '../../src/clean/index.js';
 import { loadMapping } from '../../src/map/load.js';
 import type * as poolSource from '../../src/normalize/pool.js';
-import { REPO_ROOT, runCli } from '../helpers/cli.js';
+import { REPO_ROOT } from '../helpers/cli.js';
 
 /** The built modules: worker threads run dist/, so the pool is only there. */
 const built = {
@@ -72,15 +72,4 @@ describe('the normalizing worker pool', () => {
       expect(pooled.rejects).toBe(inThread.rejects);
     });
   }
-
-  it('is what the CLI runs: its files are the main thread’s', async () => {
-    const out = join(dir, 'cli.clean.csv');
-    const rejects = join(dir, 'cli.rejects.csv');
-    const inThread = await cleanFiles(cleanSource.runClean, 'cli-reference', join(REPO_ROOT, 'mappings/samples-excel-ru.json'), 0);
-    const result = await runCli(['clean', input, '--mapping', 'mappings/samples-excel-ru.json', '--out', out, '--rejects', rejects]);
-    expect(result.code).toBe(1);
-    // The CLI's "today" is the real one; the test's rows hold no birthday between the two.
-    expect(await readFile(out, 'utf8')).toBe(inThread.clean);
-    expect(await readFile(rejects, 'utf8')).toBe(inThread.rejects);
-  });
 });

@@ -5,7 +5,6 @@ import { loadMapping } from '../../map/load.js';
 import { describeTable, siblingPath } from '../describe.js';
 import type { Output } from '../output.js';
 import { addReadOptions, readOptionsFrom } from '../read-options.js';
-import { defaultWorkers } from '../../normalize/pool.js';
 
 export function cleanCommand(output: Output): Command {
   const command = new Command('clean')
@@ -26,7 +25,6 @@ export function cleanCommand(output: Output): Command {
         mapping,
         ...readOptionsFrom(options),
         strict: options.strict === true,
-        workers: defaultWorkers(),
         bom: options.bom === true,
         out: typeof options.out === 'string' ? options.out : siblingPath(input, 'clean.csv'),
         rejects: typeof options.rejects === 'string' ? options.rejects : siblingPath(input, 'rejects.csv'),

@@ -9,7 +9,6 @@ import { siblingPath } from '../describe.js';
 import type { Output } from '../output.js';
 import { createProgressBar } from '../progress.js';
 import { addReadOptions, readOptionsFrom } from '../read-options.js';
-import { defaultWorkers } from '../../normalize/pool.js';
 
 export function importCommand(output: Output): Command {
   const command = new Command('import')
@@ -54,7 +53,6 @@ export function importCommand(output: Output): Command {
           createGroups: options.createGroups === true,
           deleteMissing: options.deleteMissing === true,
           strict: options.strict === true,
-          workers: defaultWorkers(),
         },
         {
           onPhase: (phase, detail) => {
