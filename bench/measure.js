@@ -1,20 +1,26 @@
 // One measurement in a fresh process, so peak RSS (maxRSS) belongs to that job alone.
 // Usage: node bench/measure.js <job> <file>   → prints {"job","rows","ms","peakRssMb"} on stdout.
+// `clean` runs as the CLI does (one thread); `clean-pool` normalizes on BENCH_WORKERS (1) worker
+// threads. Both write the clean file to bench/out/ and add its SHA-256 (computed after the timing).
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { devNull } from 'node:os';
 import { parse } from 'csv-parse';
-import ExcelJS from 'exceljs';
 
 const [job, file] = process.argv.slice(2);
 const started = performance.now();
 let rows = 0;
+let cleanFile;
+let workers;
 
 if (job === 'csv-parse') {
   // The floor: csv-parse alone on the raw bytes, no decoding, no work per row.
   for await (const _record of createReadStream(file).pipe(parse({ delimiter: ';' }))) rows++;
   rows--;
 } else if (job === 'exceljs') {
-  // The floor for XLSX: exceljs' streaming reader visiting every cell value.
+  // The floor for XLSX: exceljs' streaming reader visiting every cell value. (Imported here only:
+  // exceljs costs ~25 MB of RSS, which the CSV jobs must not carry.)
+  const { default: ExcelJS } = await import('exceljs');
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit' });
   for await (const sheet of reader) for await (const row of sheet) if (row.values.length > 0) rows++;
   rows--;
@@ -23,11 +29,13 @@ if (job === 'csv-parse') {
   const { openTable } = await import('../dist/read/index.js');
   const table = await openTable(file);
   for await (const _row of table.rows) rows++;
-} else if (job === 'clean') {
+} else if (job === 'clean' || job === 'clean-pool') {
   const { runClean } = await import('../dist/clean/index.js');
   const { loadMapping } = await import('../dist/map/load.js');
   const mapping = await loadMapping(new URL('../mappings/samples-excel-ru.json', import.meta.url).pathname);
-  const summary = await runClean({ input: file, mapping, out: devNull, rejects: devNull });
+  cleanFile = new URL(`./out/${job}.clean.csv`, import.meta.url).pathname;
+  workers = job === 'clean-pool' ? Number(process.env.BENCH_WORKERS ?? 1) : 0;
+  const summary = await runClean({ input: file, mapping, out: cleanFile, rejects: devNull, workers });
   rows = summary.rowsRead;
 } else {
   throw new Error(`unknown job ${job}`);
@@ -35,4 +43,15 @@ if (job === 'csv-parse') {
 
 const ms = performance.now() - started;
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
-process.stdout.write(`${JSON.stringify({ job, file, rows, ms: Math.round(ms), peakRssMb: Math.round(peakRssMb) })}\n`);
+const sha256 = cleanFile === undefined ? undefined : await fileHash(cleanFile);
+process.stdout.write(`${JSON.stringify({ job, file, rows, ms: Math.round(ms), peakRssMb: Math.round(peakRssMb), workers, sha256 })}\n`);
+
+function fileHash(path) {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(path)
+      .on('data', (chunk) => hash.update(chunk))
+      .once('error', reject)
+      .once('end', () => resolve(hash.digest('hex')));
+  });
+}

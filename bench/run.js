@@ -20,29 +20,45 @@ async function input(kind, rows) {
   return path;
 }
 
-function measure(job, file) {
-  const runs = [];
-  for (let i = 0; i < repeats; i++) {
-    runs.push(JSON.parse(execFileSync(process.execPath, [new URL('./measure.js', import.meta.url).pathname, job, file], { encoding: 'utf8', maxBuffer: 1 << 20 })));
-  }
+function runOnce(job, file) {
+  return JSON.parse(execFileSync(process.execPath, [new URL('./measure.js', import.meta.url).pathname, job, file], { encoding: 'utf8', maxBuffer: 1 << 20 }));
+}
+
+/**
+ * Each job `repeats` times, interleaved (job 1, job 2, …, job 1, …) so that a burst of load on
+ * the shared machine spreads over all jobs instead of skewing one; medians per job.
+ */
+function measure(jobs) {
+  const runs = jobs.map(() => []);
+  for (let i = 0; i < repeats; i++) jobs.forEach(([job, file], index) => runs[index].push(runOnce(job, file)));
   const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
-  const result = { job, rows: runs[0].rows, ms: median(runs.map((run) => run.ms)), peakRssMb: median(runs.map((run) => run.peakRssMb)) };
-  process.stderr.write(`  ${job.padEnd(10)} ${String(result.rows).padStart(8)} rows  ${String(result.ms).padStart(7)} ms  ${Math.round((result.rows / result.ms) * 1000).toLocaleString('en').padStart(9)} rows/s  peak RSS ${result.peakRssMb} MB\n`);
-  return result;
+  return jobs.map(([job], index) => {
+    const first = runs[index][0];
+    const result = { job, rows: first.rows, ms: median(runs[index].map((run) => run.ms)), peakRssMb: median(runs[index].map((run) => run.peakRssMb)), workers: first.workers, sha256: first.sha256 };
+    const workers = result.workers === undefined ? '' : `  workers ${result.workers}`;
+    process.stderr.write(`  ${job.padEnd(12)} ${String(result.rows).padStart(8)} rows  ${String(result.ms).padStart(7)} ms  ${Math.round((result.rows / result.ms) * 1000).toLocaleString('en').padStart(9)} rows/s  peak RSS ${result.peakRssMb} MB${workers}\n`);
+    return result;
+  });
 }
 
 const report = {};
 if (!only || only.includes('clean')) {
-  process.stderr.write(`clean (CSV), median of ${repeats}\n`);
+  process.stderr.write(`clean (CSV), median of ${repeats}, interleaved\n`);
   const small = await input('csv', sizes.small);
   const large = await input('csv', sizes.large);
-  const floor = measure('csv-parse', large);
-  const clean = measure('clean', large);
-  const cleanSmall = measure('clean', small);
+  const [floor, clean, pool, cleanSmall] = measure([
+    ['csv-parse', large],
+    ['clean', large],
+    ['clean-pool', large],
+    ['clean', small],
+  ]);
   report.cleanCsv = {
     floorRowsPerS: Math.round((floor.rows / floor.ms) * 1000),
     cleanRowsPerS: Math.round((clean.rows / clean.ms) * 1000),
     ratio: +(clean.ms / floor.ms).toFixed(2),
+    pool: { workers: pool.workers, ratio: +(pool.ms / floor.ms).toFixed(2), peakRssMb: pool.peakRssMb },
+    // The clean file of the worker pool must be byte for byte the main thread's.
+    poolOutputSameAsSingleThread: pool.sha256 === clean.sha256,
     peakRssMb: { [sizes.small]: cleanSmall.peakRssMb, [sizes.large]: clean.peakRssMb },
     rssGrowth: +(clean.peakRssMb / cleanSmall.peakRssMb).toFixed(2),
   };
@@ -51,19 +67,23 @@ if (!only || only.includes('xlsx')) {
   const rows = Number(process.env.BENCH_XLSX_ROWS ?? sizes.small);
   process.stderr.write(`clean (XLSX), median of ${repeats}\n`);
   const file = await input('xlsx', rows);
-  const floor = measure('exceljs', file);
-  const clean = measure('clean', file);
+  const [floor, clean] = measure([
+    ['exceljs', file],
+    ['clean', file],
+  ]);
   report.cleanXlsx = { rows, floorRowsPerS: Math.round((floor.rows / floor.ms) * 1000), cleanRowsPerS: Math.round((clean.rows / clean.ms) * 1000), ratio: +(clean.ms / floor.ms).toFixed(2), peakRssMb: clean.peakRssMb };
 }
 if (!only || only.includes('read-xlsx')) {
   // The XLSX reader against exceljs' streaming reader on the same workbook; RSS at two sizes shows it stays flat.
   const rows = Number(process.env.BENCH_READ_XLSX_ROWS ?? sizes.large);
-  process.stderr.write(`read (XLSX), median of ${repeats}\n`);
+  process.stderr.write(`read (XLSX), median of ${repeats}, interleaved\n`);
   const small = await input('xlsx', sizes.small);
   const large = await input('xlsx', rows);
-  const floor = measure('exceljs', large);
-  const read = measure('read-xlsx', large);
-  const readSmall = measure('read-xlsx', small);
+  const [floor, read, readSmall] = measure([
+    ['exceljs', large],
+    ['read-xlsx', large],
+    ['read-xlsx', small],
+  ]);
   report.readXlsx = {
     rows,
     exceljsRowsPerS: Math.round((floor.rows / floor.ms) * 1000),

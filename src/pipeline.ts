@@ -7,6 +7,7 @@ import type { RowIssue } from './contact.js';
 import { compileMapping, referencedHeaders } from './map/compile.js';
 import type { Mapping } from './map/schema.js';
 import { dedupeRows } from './normalize/dedupe-stage.js';
+import { normalizeInPool, workerEntry } from './normalize/pool.js';
 import { createRowNormalizer, type NormalizedRow } from './normalize/row.js';
 import { openTable } from './read/index.js';
 import { ReadError } from './read/errors.js';
@@ -18,6 +19,11 @@ export interface ContactSourceOptions extends SourceReadOptions {
   strict?: boolean;
   /** "Today" for birthday checks; injectable so tests do not age. */
   today?: Date;
+  /**
+   * Worker threads to normalize on (see normalize/pool.ts). Without, or where no built worker
+   * exists (the sources under vitest), rows are normalized in-thread — the same rows either way.
+   */
+  workers?: number;
 }
 
 export interface ContactSource {
@@ -27,19 +33,26 @@ export interface ContactSource {
 }
 
 export async function openContactSource(file: string, mapping: Mapping, options: ContactSourceOptions = {}): Promise<ContactSource> {
-  const open = async (onWarning: (warning: ReadWarning) => void) => {
+  // One "today" for the whole file, on every thread.
+  const today = options.today ?? new Date();
+  const strict = options.strict ?? false;
+  const entry = (options.workers ?? 0) > 0 ? workerEntry() : undefined;
+  const open = async (onWarning: (warning: ReadWarning) => void): Promise<{ info: TableInfo; rows: AsyncIterable<NormalizedRow> }> => {
     const table = await openTableForMapping(file, mapping, options, onWarning);
+    // Also the mapping check (missing columns), before any row — on the main thread either way.
     const mapRow = compileMapping(mapping, table.info);
-    const normalize = createRowNormalizer(mapping, { strict: options.strict ?? false, today: options.today });
-    return { table, mapRow, normalize };
+    if (entry !== undefined) {
+      return { info: table.info, rows: normalizeInPool(table.rows, { mapping, info: table.info, strict, today: today.getTime() }, options.workers ?? 1, entry) };
+    }
+    const normalize = createRowNormalizer(mapping, { strict, today });
+    return { info: table.info, rows: normalizeInThread(table.rows, (row) => normalize(mapRow(row))) };
   };
 
   const pending: RowIssue[] = [];
   const first = await open((warning) => pending.push(readWarningIssue(warning)));
 
   async function* normalized(): AsyncGenerator<NormalizedRow> {
-    for await (const sourceRow of first.table.rows) {
-      const result = first.normalize(first.mapRow(sourceRow));
+    for await (const result of first.rows) {
       if (pending.length > 0) attachReadWarnings(result, pending);
       yield result;
     }
@@ -51,11 +64,14 @@ export async function openContactSource(file: string, mapping: Mapping, options:
     (mapping.duplicates ?? 'first') === 'first'
       ? undefined
       : async function* keys(): AsyncGenerator<NormalizedRow> {
-          const second = await open(() => {});
-          for await (const sourceRow of second.table.rows) yield second.normalize(second.mapRow(sourceRow));
+          yield* (await open(() => {})).rows;
         };
 
-  return { info: first.table.info, rows: dedupeRows(normalized(), mapping.duplicates ?? 'first', prepass) };
+  return { info: first.info, rows: dedupeRows(normalized(), mapping.duplicates ?? 'first', prepass) };
+}
+
+async function* normalizeInThread(rows: AsyncIterable<SourceRow>, normalize: (row: SourceRow) => NormalizedRow): AsyncGenerator<NormalizedRow> {
+  for await (const row of rows) yield normalize(row);
 }
 
 /**

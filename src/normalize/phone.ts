@@ -1,5 +1,6 @@
-import { parsePhoneNumberFromString, type CountryCode, type PhoneNumber } from 'libphonenumber-js/max';
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import type { Cell } from '../read/types.js';
+import { fastE164 } from './phone-fast.js';
 import { accepted, normalizeList, rejected, type Normalized, type Problem } from './result.js';
 import { splitList } from './split.js';
 import { stripFormulaGuard } from './text.js';
@@ -16,8 +17,28 @@ const EXPONENT_FORM = /^\d[.,]\d+e\+\d+$/i;
 /** `79161234567.0`: a number cell written out as a float by a spreadsheet or a data tool. */
 const FLOAT_FORM = /^(\d+)[.,]0+$/;
 
-function valid(number: PhoneNumber | undefined): PhoneNumber | undefined {
-  return number?.isValid() ? number : undefined;
+/**
+ * libphonenumber's answers off the fast path (`''`: invalid), by region and digits: files repeat
+ * their junk (`12345`, `0`), and each such value costs up to four parses of several µs.
+ */
+const slowAnswers = new Map<string, string>();
+const SLOW_ANSWERS_KEPT = 4096;
+
+/**
+ * International digits (no `+`) of `digits` read in `region` — or as `+<digits>` without one —
+ * when libphonenumber finds the number valid; RU/KZ numbers take the fast path.
+ */
+function parseValid(digits: string, region: CountryCode | undefined): string | undefined {
+  const fast = fastE164(digits, region);
+  if (fast !== undefined) return fast;
+  const key = `${region ?? '+'}${digits}`;
+  const known = slowAnswers.get(key);
+  if (known !== undefined) return known === '' ? undefined : known;
+  const number = region === undefined ? parsePhoneNumberFromString(`+${digits}`) : parsePhoneNumberFromString(digits, region);
+  const answer = number?.isValid() ? number.number.slice(1) : undefined;
+  if (slowAnswers.size >= SLOW_ANSWERS_KEPT) slowAnswers.clear();
+  slowAnswers.set(key, answer ?? '');
+  return answer;
 }
 
 /**
@@ -27,12 +48,12 @@ function valid(number: PhoneNumber | undefined): PhoneNumber | undefined {
  * or was written as the common international prefix `00`;
  * a national number whose leading `0` the spreadsheet dropped.
  */
-function parseDigits(digits: string, region: CountryCode): PhoneNumber | undefined {
+function parseDigits(digits: string, region: CountryCode): string | undefined {
   return (
-    valid(parsePhoneNumberFromString(digits, region)) ??
-    valid(parsePhoneNumberFromString(`+${digits}`)) ??
-    (digits.startsWith('00') ? valid(parsePhoneNumberFromString(`+${digits.slice(2)}`)) : undefined) ??
-    valid(parsePhoneNumberFromString(`0${digits}`, region))
+    parseValid(digits, region) ??
+    parseValid(digits, undefined) ??
+    (digits.startsWith('00') ? parseValid(digits.slice(2), undefined) : undefined) ??
+    parseValid(`0${digits}`, region)
   );
 }
 
@@ -49,9 +70,8 @@ export function normalizeOnePhone(input: string, region: CountryCode): Normalize
   const digits = text.replace(/\D/g, '');
   if (digits.length < MIN_DIGITS) return rejected('PHONE_TOO_SHORT', `«${input.trim()}» has too few digits for a phone number`);
   if (digits.length > MAX_DIGITS) return rejected('PHONE_TOO_LONG', `«${input.trim()}» has ${digits.length} digits; a phone number has at most 15`);
-  const number = text.startsWith('+') ? valid(parsePhoneNumberFromString(`+${digits}`)) : parseDigits(digits, region);
-  if (number === undefined) return rejected('PHONE_INVALID', `«${input.trim()}» is not a valid phone number (default region ${region})`);
-  const value = number.number.slice(1);
+  const value = text.startsWith('+') ? parseValid(digits, undefined) : parseDigits(digits, region);
+  if (value === undefined) return rejected('PHONE_INVALID', `«${input.trim()}» is not a valid phone number (default region ${region})`);
   const changes = value === text ? [] : [`«${input.trim()}» → ${value}`];
   return accepted(value, changes, warnings);
 }

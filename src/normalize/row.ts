@@ -79,8 +79,12 @@ export function createRowNormalizer(mapping: Mapping, options: RowNormalizerOpti
     const fields: ContactFields = {};
     const issues: RowIssue[] = [];
     const notes: string[] = [];
+    let rejectedRow = false;
+    let keyIssue = false;
     const issue = (field: ContactField, cell: Cell, code: string, reason: string, severity: RowIssue['severity']): void => {
       issues.push({ row: mapped.row, field, value: cellToText(cell), code, reason, severity });
+      if (severity === 'error') rejectedRow = true;
+      if (field === key) keyIssue = true;
     };
 
     for (const field of CONTACT_FIELDS) {
@@ -96,15 +100,14 @@ export function createRowNormalizer(mapping: Mapping, options: RowNormalizerOpti
         continue;
       }
       fields[field] = result.value;
-      notes.push(...result.changes.map((change) => `${field}: ${change}`));
+      for (const change of result.changes) notes.push(`${field}: ${change}`);
       for (const warning of result.warnings) issue(field, cell, warning.code, warning.reason, optionalSeverity);
     }
 
-    if (fields[key] === undefined && !issues.some((found) => found.field === key)) {
+    if (fields[key] === undefined && !keyIssue) {
       const missing = MISSING_KEY[mapping.contactKind];
       issue(key, mapped.values[key] ?? '', missing.code, missing.reason, 'error');
     }
-    const rejectedRow = issues.some((found) => found.severity === 'error');
     return rejectedRow ? { row: mapped.row, issues, notes } : { row: mapped.row, fields, issues, notes };
   };
 }

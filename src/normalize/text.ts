@@ -20,9 +20,17 @@ export function stripFormulaGuard(text: string): string {
   return text.trimStart().replace(FORMULA_GUARD, '');
 }
 
+/**
+ * Text that `cleanText` would change: a leading quote or whitespace, trailing whitespace, any
+ * whitespace but a single space. Most cells have none, and one test is cheaper than the cleaning.
+ */
+const NEEDS_CLEANING = /^['\s\u200B]|[\s\u200B]$|[^\S ]|\u200B| {2}/;
+
 /** Trimmed, inner whitespace collapsed to single spaces, formula guard removed. */
 export function cleanText(cell: Cell): string {
-  return stripFormulaGuard(cellToText(cell)).replace(WHITESPACE, ' ').trim();
+  const text = cellToText(cell);
+  if (!NEEDS_CLEANING.test(text)) return text;
+  return stripFormulaGuard(text).replace(WHITESPACE, ' ').trim();
 }
 
 /** Plain trimming is not worth a note; a removed quote or collapsed inner whitespace is. */
@@ -36,8 +44,8 @@ function describeChange(before: string, after: string): string[] {
 /** Names, comments, myid: `cleanText`, saying what changed. */
 export function normalizeText(cell: Cell): Normalized {
   const before = cellToText(cell);
-  const after = cleanText(cell);
-  return accepted(after, describeChange(before, after));
+  const after = cleanText(before);
+  return accepted(after, after === before ? [] : describeChange(before, after));
 }
 
 /** Comma/semicolon list of tags: each cleaned, empty and repeated ones dropped, joined with `,`. */

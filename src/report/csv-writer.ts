@@ -1,4 +1,3 @@
-import { stringify, type Stringifier } from 'csv-stringify';
 import { once } from 'node:events';
 import { openAtomicFile, type AtomicFile } from './atomic-file.js';
 import { neutralizeFormula } from './formula.js';
@@ -21,46 +20,74 @@ export interface CsvWriter<Column extends string> {
   abort(): Promise<void>;
 }
 
+/** Records are joined into one string and written in pieces of about this many characters. */
+const FLUSH_CHARS = 64 * 1024;
+const BOM = '\uFEFF';
+const RECORD_DELIMITER = '\r\n';
+
+/**
+ * True when `delimiter` written after `value` could be found starting inside `value`: the value
+ * contains it, or (a multi-character delimiter) its end fuses with the delimiter's start.
+ */
+function emitsDelimiter(value: string, delimiter: string): boolean {
+  return value.includes(delimiter) || (delimiter.length > 1 && (value + delimiter).indexOf(delimiter) < value.length);
+}
+
+/**
+ * One CSV record, byte for byte what csv-stringify wrote here before (`"` quoting and escaping,
+ * `record_delimiter: 'windows'`): a field is quoted when it holds a quote, the delimiter or CRLF
+ * (or ends in CR), and its quotes are doubled. csv-stringify does not quote a lone LF or CR once
+ * the record delimiter is set; neither does this, so files stay the same. Done here because
+ * csv-stringify's per-field option handling cost as much as normalizing the row.
+ */
+export function csvRecord(values: readonly string[], delimiter: string): string {
+  let record = '';
+  for (let index = 0; index < values.length; index++) {
+    if (index > 0) record += delimiter;
+    const value = values[index] ?? '';
+    const quote = value.includes('"');
+    if (quote) record += `"${value.replaceAll('"', '""')}"`;
+    else if (emitsDelimiter(value, delimiter) || emitsDelimiter(value, RECORD_DELIMITER)) record += `"${value}"`;
+    else record += value;
+  }
+  return record + RECORD_DELIMITER;
+}
+
 export function openCsvWriter<Column extends string>(path: string, options: CsvWriterOptions<Column>): CsvWriter<Column> {
   const file: AtomicFile = openAtomicFile(path);
-  const stringifier: Stringifier = stringify({
-    header: true,
-    columns: [...options.columns],
-    delimiter: options.delimiter ?? ',',
-    bom: options.bom ?? false,
-    record_delimiter: 'windows',
-  });
-  stringifier.pipe(file.stream, { end: path !== '-' });
+  const delimiter = options.delimiter ?? ',';
   const columns = options.columns;
   const raw = columns.map((column) => options.rawColumns?.has(column) ?? false);
-  let stringifierFailure: unknown;
-  stringifier.on('error', (error) => (stringifierFailure ??= error));
-  const check = () => {
-    if (stringifierFailure !== undefined) throw stringifierFailure;
-    file.check();
+  let pending = (options.bom ? BOM : '') + csvRecord(columns, delimiter);
+  const row: string[] = new Array<string>(columns.length);
+
+  /** Hands the joined records to the file; `false` when it asks to wait. */
+  const flush = (): boolean => {
+    const text = pending;
+    pending = '';
+    return text === '' || file.stream.write(text);
   };
 
   return {
     path,
     write(record) {
-      check();
-      const row: string[] = new Array<string>(columns.length);
+      file.check();
       for (let index = 0; index < columns.length; index++) {
         const value = record[columns[index] as Column];
         const text = value === undefined ? '' : String(value);
         row[index] = raw[index] ? text : neutralizeFormula(text);
       }
+      pending += csvRecord(row, delimiter);
+      if (pending.length < FLUSH_CHARS || flush()) return undefined;
       // A failed file never drains: wait for whichever comes first.
-      return stringifier.write(row) ? undefined : file.guard(once(stringifier, 'drain').then(() => undefined));
+      return file.guard(once(file.stream, 'drain').then(() => undefined));
     },
     async commit() {
-      check();
-      stringifier.end();
-      await file.guard(once(stringifier, 'end'));
+      file.check();
+      if (!flush()) await file.guard(once(file.stream, 'drain'));
       await file.commit();
     },
     async abort() {
-      stringifier.destroy();
       await file.abort();
     },
   };

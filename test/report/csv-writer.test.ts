@@ -1,0 +1,37 @@
+import { readFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import { afterAll, describe, expect, it } from 'vitest';
+import { csvRecord, openCsvWriter } from '../../src/report/csv-writer.js';
+
+const TRICKY = ['', 'plain', 'a,b', 'a;b', 'say "hi"', '"', 'line\nbreak', 'cr\rhere', 'crlf\r\nend', ' spaced ', 'tab\there', 'Фамилия', 'a:', ':b', 'x::y', '\'=1+2', '""'];
+
+describe('csvRecord', () => {
+  it.each([',', ';', '\t', '|', '::'])('writes what csv-stringify writes, delimiter %j', (delimiter) => {
+    // Every tricky value in every position, next to every other.
+    const records = TRICKY.map((value, index) => [value, TRICKY[(index + 1) % TRICKY.length] ?? '', TRICKY[(index * 7) % TRICKY.length] ?? '']);
+    const expected = stringify(records, { delimiter, record_delimiter: 'windows' });
+    expect(records.map((record) => csvRecord(record, delimiter)).join('')).toBe(expected);
+  });
+});
+
+describe('openCsvWriter', () => {
+  const dirs: string[] = [];
+  afterAll(async () => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
+
+  it('writes the BOM, the header and every record — past its flush size — as csv-stringify does', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'csv-writer-'));
+    dirs.push(dir);
+    const path = join(dir, 'out.csv');
+    const writer = openCsvWriter(path, { columns: ['row', 'name', 'note'] as const, bom: true, rawColumns: new Set(['row'] as const) });
+    const rows = Array.from({ length: 20_000 }, (_, index) => ({ row: index + 2, name: TRICKY[index % TRICKY.length], note: index % 3 === 0 ? undefined : `-${index}` }));
+    for (const row of rows) await writer.write(row);
+    await writer.commit();
+    const expected = stringify(
+      rows.map((row) => [String(row.row), row.name?.startsWith('\'') || row.name?.startsWith('=') ? row.name : (row.name ?? ''), row.note === undefined ? '' : `'${row.note}`]),
+      { header: true, columns: ['row', 'name', 'note'], bom: true, record_delimiter: 'windows' },
+    );
+    expect(await readFile(path, 'utf8')).toBe(expected);
+  });
+});
