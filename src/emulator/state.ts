@@ -3,7 +3,7 @@
  * Pure with respect to I/O: a command takes decoded parameters and returns a `CommandResult` the
  * server formats. Lookups by phone and paging by id are indexed so a bench with a large base stays fast.
  */
-import { BLACK_TYPE, CONTACT_REPLY_KEYS, GROUP_TYPE, INT_ID_KEY, MOVE_GROUP, type ApiErrorCode, type Command } from '../smsc/protocol.js';
+import { BLACK_TYPE, CONTACT_REPLY_KEYS, GROUP_TYPE, INT_ID_KEY, MOVE_GROUP, type ApiErrorCode, type Command, type Script } from '../smsc/protocol.js';
 import type { ContactField } from '../contact.js';
 import type { BlacklistEntry, Contact, DuplicatePhonePolicy, EmulatorState, Group } from './types.js';
 import type { Params } from './params.js';
@@ -131,16 +131,17 @@ export class Store {
     return { contacts: [...this.contacts.values()], groups: [...this.groups.values()], blacklist: [...this.blacklist.values()], nextIds: this.nextIds };
   }
 
-  execute(command: Command, params: Params): CommandResult {
+  /** `mails.php` runs the same commands on the same account; only `add_group`'s default type differs. */
+  execute(command: Command, params: Params, script: Script = 'phones.php'): CommandResult {
     try {
-      return this.dispatch(command, params);
+      return this.dispatch(command, params, script);
     } catch (thrown) {
       if (thrown instanceof ParamError) return error(thrown.code);
       throw thrown;
     }
   }
 
-  private dispatch(command: Command, params: Params): CommandResult {
+  private dispatch(command: Command, params: Params, script: Script): CommandResult {
     switch (command) {
       case 'add':
         return this.add(params);
@@ -151,7 +152,7 @@ export class Store {
       case 'get':
         return this.list(params);
       case 'add_group':
-        return this.addGroup(params);
+        return this.addGroup(params, script === 'mails.php' ? GROUP_TYPE.mails : GROUP_TYPE.phones);
       case 'chg_group':
         return this.changeGroup(params);
       case 'del_group':
@@ -296,11 +297,11 @@ export class Store {
 
   // --- groups ---------------------------------------------------------------------------------
 
-  private addGroup(params: Params): CommandResult {
+  private addGroup(params: Params, defaultType: number): CommandResult {
     const name = params.get('name');
     if (name === undefined || name === '') return error(1);
     const num = params.has('num') ? parseId(params.get('num')) : undefined;
-    const type = parseChoice(params.get('type'), Object.values(GROUP_TYPE), GROUP_TYPE.phones);
+    const type = parseChoice(params.get('type'), Object.values(GROUP_TYPE), defaultType);
     if (name.trim() === '' || (num !== undefined && this.groupByNum(num) !== undefined)) return error(5);
     const group: Group = { id: this.nextIds.group++, name: name.trim(), type };
     if (num !== undefined) group.num = num;
@@ -348,7 +349,7 @@ export class Store {
   private moveGroup(params: Params): CommandResult {
     const mode = parseChoice(params.get('move_group'), Object.values(MOVE_GROUP), MOVE_GROUP.replace);
     const groups = parseIds(required(params, 'grp'));
-    const targets = this.findContacts(new Map([['phone', required(params, 'phone')]]));
+    const targets = this.findContacts(params);
     if (groups.some((id) => !this.groups.has(id)) || targets.length === 0) return error(3);
     for (const contact of targets) {
       if (mode === MOVE_GROUP.replace) contact.groups = groups;
