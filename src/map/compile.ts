@@ -5,13 +5,21 @@ import { MappingError } from './errors.js';
 import type { ColumnRef, FieldSource, Mapping } from './schema.js';
 import { didYouMean } from './suggest.js';
 
-/** The cells of one source row, picked and joined per SMSC field; not normalized yet. */
-export interface MappedRow {
+/** The cells of one source row, picked and joined per field; not normalized yet. */
+export interface PickedRow<Field extends string> {
   row: number;
-  values: Partial<Record<ContactField, Cell>>;
+  values: Partial<Record<Field, Cell>>;
+}
+
+/** One row of a contact file: the SMSC contact fields, and the block type when the mapping reads it from a column. */
+export interface MappedRow extends PickedRow<ContactField> {
+  blacklistType?: Cell;
 }
 
 export type RowMapper = (row: SourceRow) => MappedRow;
+
+/** Where each field of a file's rows comes from (a contact mapping's `fields`, a groups mapping's `fields`). */
+export type FieldSources<Field extends string> = Partial<Record<Field, FieldSource>>;
 
 /** Fields whose values are lists: several columns join with a comma, not a space. */
 const LIST_FIELDS: ReadonlySet<ContactField> = new Set(['phone', 'mail', 'grp', 'tags', 'pho']);
@@ -33,8 +41,8 @@ function letterIndex(letters: string): number {
 /** A mapping's field sources in one shape: the columns to join, or a constant. */
 type Plan = { columns: readonly ColumnRef[]; separator: string } | { constant: string };
 
-function planOf(field: ContactField, source: FieldSource): Plan {
-  const defaultSeparator = LIST_FIELDS.has(field) ? ',' : ' ';
+function planOf(field: string, source: FieldSource): Plan {
+  const defaultSeparator = LIST_FIELDS.has(field as ContactField) ? ',' : ' ';
   if (typeof source === 'string' || typeof source === 'number') return { columns: [source], separator: defaultSeparator };
   if (Array.isArray(source)) return { columns: source, separator: defaultSeparator };
   if ('const' in source) return { constant: source.const };
@@ -42,16 +50,24 @@ function planOf(field: ContactField, source: FieldSource): Plan {
   return { columns, separator: source.separator ?? defaultSeparator };
 }
 
-function plans(mapping: Mapping): [ContactField, Plan][] {
-  return Object.entries(mapping.fields).flatMap(([field, source]) =>
-    source === undefined ? [] : [[field as ContactField, planOf(field as ContactField, source)] as [ContactField, Plan]],
-  );
+function plans<Field extends string>(sources: FieldSources<Field>): [Field, Plan][] {
+  return (Object.entries(sources) as [Field, FieldSource | undefined][]).flatMap(([field, source]) => (source === undefined ? [] : [[field, planOf(field, source)] as [Field, Plan]]));
+}
+
+/** A contact mapping's sources: its fields, plus the block type when it names a column. */
+function contactSources(mapping: Mapping): FieldSources<ContactField | 'blacklistType'> {
+  const { blacklistType } = mapping;
+  return typeof blacklistType === 'object' ? { ...mapping.fields, blacklistType: blacklistType.column } : mapping.fields;
 }
 
 /** The header texts a mapping names (not letters or numbers): the reader looks for the row holding them. */
 export function referencedHeaders(mapping: Mapping): string[] {
+  return referencedHeadersOf(contactSources(mapping));
+}
+
+export function referencedHeadersOf(sources: FieldSources<string>): string[] {
   const texts = new Set<string>();
-  for (const [, plan] of plans(mapping)) {
+  for (const [, plan] of plans(sources)) {
     if (!('columns' in plan)) continue;
     for (const ref of plan.columns) {
       if (typeof ref === 'string' && !EXCEL_LETTERS.test(ref.trim()) && !DIGITS.test(ref.trim())) texts.add(ref.trim());
@@ -75,7 +91,7 @@ function resolveColumn(ref: ColumnRef, headers: readonly string[]): number | und
   return index !== undefined && index < headers.length ? index : undefined;
 }
 
-function missingColumn(field: ContactField, ref: ColumnRef, info: TableInfo): string {
+function missingColumn(field: string, ref: ColumnRef, info: TableInfo): string {
   const listed = info.headers.map((header, index) => `${index + 1} «${header}»`).join(', ');
   const hint = typeof ref === 'string' ? didYouMean(ref.trim(), info.headers.filter((header) => header.trim() !== '')) : '';
   return `${info.file}: column «${String(ref)}» of field ${field} not found${hint}; the file's ${info.headers.length} columns are: ${listed}`;
@@ -110,9 +126,20 @@ function pickerOf(plan: Plan, indexes: readonly number[]): Picker {
  * (`ERR_MAPPING_COLUMN`) listing every column that is not there.
  */
 export function compileMapping(mapping: Mapping, info: TableInfo): RowMapper {
+  const pick = compileFields(contactSources(mapping), info);
+  return (source) => {
+    const { row, values } = pick(source);
+    if (!('blacklistType' in values)) return { row, values };
+    const { blacklistType, ...fields } = values;
+    return { row, values: fields, blacklistType };
+  };
+}
+
+/** `compileMapping` for any set of fields (list fields are those of contacts). */
+export function compileFields<Field extends string>(sources: FieldSources<Field>, info: TableInfo): (row: SourceRow) => PickedRow<Field> {
   const problems: string[] = [];
-  const pickers: [ContactField, Picker][] = [];
-  for (const [field, plan] of plans(mapping)) {
+  const pickers: [Field, Picker][] = [];
+  for (const [field, plan] of plans(sources)) {
     const indexes: number[] = [];
     for (const ref of 'columns' in plan ? plan.columns : []) {
       const index = resolveColumn(ref, info.headers);
@@ -123,7 +150,7 @@ export function compileMapping(mapping: Mapping, info: TableInfo): RowMapper {
   }
   if (problems.length > 0) throw new MappingError('ERR_MAPPING_COLUMN', problems);
   return (source) => {
-    const values: Partial<Record<ContactField, Cell>> = {};
+    const values: Partial<Record<Field, Cell>> = {};
     for (const [field, pick] of pickers) values[field] = pick(source.cells);
     return { row: source.row, values };
   };

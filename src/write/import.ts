@@ -209,7 +209,8 @@ export async function runImport(options: ImportOptions, hooks: ImportHooks = {})
       const unlisted = phones.filter((number) => !blacklist.has(number));
       if (unlisted.length === 0) return { ...base, action: 'unchanged', outcome: dryRun ? 'dry-run' : 'done', smscId: blacklist.get(phones[0] ?? ''), attempts: 0 };
       if (dryRun) return { ...base, action: 'add', outcome: 'dry-run', attempts: 0 };
-      return execute({ ...base, action: 'add' }, { action: 'add_black', phone: unlisted.join(','), type: options.mapping.blacklistType ?? 0 });
+      const { blacklistType } = options.mapping;
+      return execute({ ...base, action: 'add' }, { action: 'add_black', phone: unlisted.join(','), type: result.blacklistType ?? (typeof blacklistType === 'number' ? blacklistType : 0) });
     }
 
     const desired = resolveGroups(result.fields, groups);
