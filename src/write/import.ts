@@ -13,7 +13,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import pLimit from 'p-limit';
 import type { ContactFields } from '../contact.js';
 import { EtlError, EXIT } from '../errors.js';
-import type { Mapping } from '../map/schema.js';
+import type { GroupsMapping, Mapping } from '../map/schema.js';
 import { DUPLICATE_CODES } from '../normalize/dedupe-stage.js';
 import type { NormalizedRow } from '../normalize/row.js';
 import { openContactSource, type ContactSourceOptions } from '../pipeline.js';
@@ -25,6 +25,8 @@ import { buildAccountIndex, listItems, readAccountContacts, readBlacklist, type 
 import { applyOperation, type WriteOperation } from './apply.js';
 import { loadGroupDirectory, type GroupDirectory } from './groups.js';
 import { hashFile, openJournal, type Journal } from './journal.js';
+import { errorCode, errorText, zeroes } from './outcome.js';
+import { runGroupsImport, type DeleteGuard } from './targets/groups.js';
 import { planRow, type ImportMode, type Operation } from './plan.js';
 import { OUTCOMES, REPORT_ACTIONS, REPORT_COLUMNS, reportRecord, type Outcome, type ReportAction, type ReportLine } from './report.js';
 
@@ -47,7 +49,14 @@ export interface ImportOptions extends ContactSourceOptions {
   resume?: boolean;
   createGroups?: boolean;
   deleteMissing?: boolean;
+  /** `--target groups`: delete groups that still have contacts too. */
+  force?: boolean;
+  /** Sees the planned deletions before the first write (`--target groups` so far). */
+  deleteGuard?: DeleteGuard;
 }
+
+/** `--target groups` takes a groups mapping (`"target": "groups"`). */
+export type GroupsImportOptions = Omit<ImportOptions, 'mapping' | 'target'> & { target: 'groups'; mapping: GroupsMapping };
 
 export interface ImportProgress {
   done: number;
@@ -64,7 +73,7 @@ export interface ImportSummary {
   input: string;
   report: string;
   journal: string | undefined;
-  target: 'contacts' | 'blacklist';
+  target: 'contacts' | 'blacklist' | 'groups';
   mode: ImportMode;
   dryRun: boolean;
   rows: number;
@@ -122,7 +131,8 @@ export function createCallMeter(): CallMeter {
   };
 }
 
-export async function runImport(options: ImportOptions, hooks: ImportHooks = {}): Promise<ImportSummary> {
+export async function runImport(options: ImportOptions | GroupsImportOptions, hooks: ImportHooks = {}): Promise<ImportSummary> {
+  if (options.target === 'groups') return runGroupsImport(options, hooks);
   const started = performance.now();
   const mode = options.mode ?? 'upsert';
   const target = options.target ?? 'contacts';
@@ -370,17 +380,4 @@ function* deletions(
     const key = phones[0] !== undefined ? { phone: phones[0] } : { mail: mails[0] ?? '' };
     yield line(phones[0] ?? mails[0] ?? '', contact.intId, { action: 'delete', key });
   }
-}
-
-function zeroes<Key extends string>(keys: readonly Key[]): Record<Key, number> {
-  return Object.fromEntries(keys.map((key) => [key, 0])) as Record<Key, number>;
-}
-
-function errorCode(error: unknown): string {
-  if (isSmscError(error)) return error.apiCode === undefined ? error.code : String(error.apiCode);
-  return error instanceof EtlError ? error.code : 'ERR_INTERNAL';
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,5 +1,3 @@
-import type { FieldChange } from './plan.js';
-
 export const REPORT_COLUMNS = ['row', 'phone', 'action', 'outcome', 'smsc_id', 'error_code', 'error', 'attempts', 'changes'] as const;
 
 export const REPORT_ACTIONS = ['add', 'chg', 'unchanged', 'reject', 'skip', 'delete'] as const;
@@ -19,7 +17,8 @@ export interface ReportLine {
   errorCode?: string;
   error?: string;
   attempts: number;
-  changes?: readonly FieldChange[];
+  /** What a `chg` changes (contact fields, or a group's name and num). */
+  changes?: readonly { field: string; from: string; to: string }[];
 }
 
 export function reportRecord(line: ReportLine): Record<(typeof REPORT_COLUMNS)[number], string | number | undefined> {

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { loadMapping } from '../../map/load.js';
+import { loadGroupsMapping, loadMapping } from '../../map/load.js';
 import { createSmscClient } from '../../smsc/client.js';
 import { loadCredentials } from '../../smsc/credentials.js';
 import { createCallMeter, importExitCode, MAX_CONCURRENCY, runImport, type ImportSummary } from '../../write/import.js';
@@ -23,13 +23,16 @@ export function importCommand(output: Output): Command {
     .option('--rate <n>', 'at most n requests per second', parseRate)
     .option('--resume', 'continue an interrupted import of the same file (skips rows its journal records as done)', false)
     .option('--create-groups', 'create groups named in the file that the account lacks', false)
-    .option('--target <what>', 'contacts | blacklist', parseTarget, 'contacts')
+    .option('--target <what>', 'contacts | blacklist | groups', parseTarget, 'contacts')
+    .option('--force', 'with --target groups --mode sync --delete-missing: also delete groups that still have contacts', false)
     .option('--strict', 'reject a row whose optional field is invalid instead of dropping the field', false)
     .option('--json', 'print the summary as JSON on stdout', false)
     .addHelpText('after', '\nCredentials: SMSC_LOGIN + SMSC_PASSWORD, or SMSC_APIKEY, from the environment or ./.env; SMSC_URL selects the service (default https://smsc.ru).');
   addReadOptions(command);
   return command.action(async (input: string, options: Record<string, unknown>) => {
-    const mapping = await loadMapping(String(options.mapping));
+    const target = options.target as ImportTarget;
+    const mappingFile = String(options.mapping);
+    const targetMapping = target === 'groups' ? { target, mapping: await loadGroupsMapping(mappingFile) } : { target, mapping: await loadMapping(mappingFile) };
     const credentials = loadCredentials();
     const meter = createCallMeter();
     const progress = createProgressBar(output.isTerminal && options.json !== true);
@@ -39,14 +42,14 @@ export function importCommand(output: Output): Command {
     try {
       summary = await runImport(
         {
+          ...targetMapping,
           input,
-          mapping,
           client,
           meter,
           report,
           ...readOptionsFrom(options),
           mode: options.mode as ImportMode,
-          target: options.target as 'contacts' | 'blacklist',
+          force: options.force === true,
           dryRun: options.dryRun === true,
           concurrency: options.concurrency as number,
           resume: options.resume === true,
@@ -98,9 +101,12 @@ function parseMode(value: string): ImportMode {
   return value as ImportMode;
 }
 
-function parseTarget(value: string): 'contacts' | 'blacklist' {
-  if (value !== 'contacts' && value !== 'blacklist') throw new InvalidArgumentError(`expected contacts or blacklist, got "${value}"`);
-  return value;
+const IMPORT_TARGETS = ['contacts', 'blacklist', 'groups'] as const;
+type ImportTarget = (typeof IMPORT_TARGETS)[number];
+
+function parseTarget(value: string): ImportTarget {
+  if (!(IMPORT_TARGETS as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected ${IMPORT_TARGETS.join(', ')}, got "${value}"`);
+  return value as ImportTarget;
 }
 
 function parseConcurrency(value: string): number {

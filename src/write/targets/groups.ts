@@ -1,0 +1,237 @@
+/**
+ * `import --target groups`: make the account's groups match a file of groups (name, num, type,
+ * optional id) — `add_group` for missing ones, `chg_group` to rename by id or change `num`, and with
+ * `--mode sync --delete-missing` `del_group` for groups the file does not list. A group that still
+ * has contacts is only deleted with `--force` (its contacts stay, without the group).
+ *
+ * A group list is small (the exporter holds it too), so the whole file is read and planned before
+ * the first write: the dry run and the delete guard see every operation, and writes go one at a time.
+ */
+import { EtlError, EXIT } from '../../errors.js';
+import { compileFields, referencedHeadersOf } from '../../map/compile.js';
+import { openTable } from '../../read/index.js';
+import type { SmscClient } from '../../smsc/client.js';
+import { isSmscError } from '../../smsc/errors.js';
+import { pageContacts, pageGroups } from '../../smsc/paging.js';
+import { WRITE_COMMANDS, type Command } from '../../smsc/protocol.js';
+import { openCsvWriter } from '../../report/csv-writer.js';
+import { listItems } from '../account-index.js';
+import type { GroupsImportOptions, ImportHooks, ImportSummary } from '../import.js';
+import { errorCode, errorText, zeroes } from '../outcome.js';
+import { OUTCOMES, REPORT_ACTIONS, REPORT_COLUMNS, reportRecord, type ReportLine } from '../report.js';
+import { createGroupPlanner, parseGroupRow, type AccountGroup, type DesiredGroup, type GroupOperation } from './groups-plan.js';
+
+/** The deletions a run is about to make, shown to the delete guard before any write. */
+export interface PlannedDeletes {
+  target: 'groups';
+  /** `«name» (id)` per group, in id order. */
+  items: readonly string[];
+}
+
+/**
+ * Called once before the first write when the run deletes something; throwing stops the run with
+ * nothing written. Where the shared delete guard (confirmation, `--max-deletes`) plugs in.
+ */
+export type DeleteGuard = (planned: PlannedDeletes) => void | Promise<void>;
+
+type GroupWrite = { action: 'add'; group: DesiredGroup } | { action: 'chg'; grp: number; name: string; num?: number; type?: number } | { action: 'del'; group: AccountGroup };
+
+/** One planned report line, and the write it needs (none for unchanged, skip, reject). */
+interface Planned {
+  line: Omit<ReportLine, 'outcome' | 'attempts'>;
+  write?: GroupWrite;
+}
+
+/** The report names the group where contact reports name the phone. */
+const GROUP_REPORT_COLUMNS = REPORT_COLUMNS.map((column) => (column === 'phone' ? 'group' : column));
+
+/** Lost replies in a row after which a write is given up (as for contacts). */
+const MAX_UNKNOWN_OUTCOMES = 3;
+
+export async function runGroupsImport(options: GroupsImportOptions, hooks: ImportHooks = {}): Promise<ImportSummary> {
+  const started = performance.now();
+  const mode = options.mode ?? 'upsert';
+  const dryRun = options.dryRun ?? false;
+  const { client, meter } = options;
+  if (options.deleteMissing && mode !== 'sync') throw new EtlError('ERR_IMPORT_DELETE_MISSING', '--delete-missing needs --mode sync');
+  if (options.force && !options.deleteMissing) throw new EtlError('ERR_IMPORT_FORCE', '--force only matters with --mode sync --delete-missing (it lets groups with contacts be deleted)');
+
+  hooks.onPhase?.('validate', options.input);
+  const rows = await readGroupRows(options);
+
+  hooks.onPhase?.('plan', 'reading the account');
+  const account: AccountGroup[] = [];
+  for await (const group of pageGroups(client)) account.push(group);
+  const planner = createGroupPlanner(mode, account);
+  const planned: Planned[] = rows.map(({ row, parsed }) => {
+    if (!parsed.ok) return { line: { row, phone: '', action: 'reject', errorCode: parsed.code, error: `${parsed.field}: ${parsed.reason}` } };
+    return plannedLine(row, parsed.group.name, planner.plan(parsed.group));
+  });
+  if (options.deleteMissing) {
+    const unkeyed = rows.filter(({ parsed }) => !parsed.ok).length;
+    planned.push(...(await deletions(client, planner.unmatched(), { force: options.force ?? false, rejected: unkeyed })));
+  }
+
+  const deletes = planned.filter(({ write }) => write?.action === 'del').map(({ line }) => `«${line.phone}» (${line.smscId})`);
+  if (!dryRun && deletes.length > 0) await options.deleteGuard?.({ target: 'groups', items: deletes });
+
+  hooks.onPhase?.('write', `${rows.length} rows, ${account.length} groups in the account`);
+  const report = openCsvWriter(options.report, { columns: GROUP_REPORT_COLUMNS, rawColumns: new Set(['row', 'smsc_id', 'attempts']) });
+  const tally = { actions: zeroes(REPORT_ACTIONS), outcomes: zeroes(OUTCOMES), readBacks: 0, created: 0 };
+  let aborted: EtlError | undefined;
+  try {
+    for (const [index, { line, write }] of planned.entries()) {
+      const done = await settle(line, write);
+      tally.actions[done.action]++;
+      tally.outcomes[done.outcome]++;
+      const { phone, ...record } = reportRecord(done);
+      await report.write({ ...record, group: phone });
+      hooks.onProgress?.({ done: index + 1, total: planned.length, retries: meter.retries });
+    }
+    await report.commit();
+  } catch (error) {
+    await report.abort();
+    throw error;
+  }
+
+  async function settle(line: Planned['line'], write: GroupWrite | undefined): Promise<ReportLine> {
+    const quiet = line.action === 'unchanged' ? 'done' : line.action === 'reject' ? 'rejected' : 'skipped';
+    if (write === undefined) return { ...line, outcome: dryRun && line.action === 'unchanged' ? 'dry-run' : quiet, attempts: 0 };
+    if (dryRun) return { ...line, outcome: 'dry-run', attempts: 0 };
+    if (aborted) return { ...line, outcome: 'skipped', errorCode: aborted.code, error: `not attempted: ${aborted.message}`, attempts: 0 };
+    const result = await meter.attempts(() => applyGroupWrite(client, write));
+    if ('value' in result) {
+      tally.readBacks += result.value.readBacks;
+      if (write.action === 'add') tally.created++;
+      return { ...line, outcome: 'done', smscId: result.value.id ?? line.smscId, attempts: result.attempts };
+    }
+    if (isSmscError(result.error) && result.error.fatal) aborted ??= new EtlError(result.error.code, result.error.message, { exitCode: EXIT.aborted });
+    return { ...line, outcome: 'failed', errorCode: errorCode(result.error), error: errorText(result.error), attempts: result.attempts };
+  }
+
+  return {
+    input: options.input,
+    report: options.report,
+    journal: undefined,
+    target: 'groups',
+    mode,
+    dryRun,
+    rows: rows.length,
+    accountContacts: account.length,
+    actions: tally.actions,
+    outcomes: tally.outcomes,
+    groupsCreated: tally.created,
+    groupsMissing: [],
+    calls: { ...meter.calls },
+    writeCalls: Object.entries(meter.calls).reduce((sum, [command, count]) => sum + (WRITE_COMMANDS.has(command as Command) ? count : 0), 0),
+    retries: meter.retries,
+    readBacks: tally.readBacks,
+    resumedRows: 0,
+    durationMs: Math.round(performance.now() - started),
+    ...(aborted ? { aborted: { code: aborted.code, message: aborted.message } } : {}),
+  };
+}
+
+function plannedLine(row: number, name: string, operation: GroupOperation): Planned {
+  const base = { row, phone: name };
+  switch (operation.action) {
+    case 'add':
+      return { line: { ...base, action: 'add' }, write: { action: 'add', group: operation.group } };
+    case 'chg':
+      return { line: { ...base, action: 'chg', smscId: operation.grp, changes: operation.changes }, write: { action: 'chg', grp: operation.grp, name: operation.name, num: operation.num, type: operation.type } };
+    case 'unchanged':
+      return { line: { ...base, action: 'unchanged', smscId: operation.id } };
+    case 'skip':
+    case 'reject':
+      return { line: { ...base, action: operation.action, smscId: operation.id, errorCode: operation.code, error: operation.reason } };
+  }
+}
+
+/** Every row of the file, checked, before anything is read from the account. */
+async function readGroupRows(options: GroupsImportOptions): Promise<{ row: number; parsed: ReturnType<typeof parseGroupRow> }[]> {
+  const { fields } = options.mapping;
+  const table = await openTable(options.input, { encoding: options.encoding, delimiter: options.delimiter, sheet: options.sheet, headerRow: options.headerRow, expectedHeaders: referencedHeadersOf(fields) });
+  const pick = compileFields(fields, table.info);
+  const rows = [];
+  for await (const source of table.rows) {
+    const { row, values } = pick(source);
+    rows.push({ row, parsed: parseGroupRow(values) });
+  }
+  return rows;
+}
+
+/**
+ * `sync --delete-missing`: the account's groups the file does not list. While the file has a
+ * rejected row, that row may be any of them, so none is deleted. A group with contacts (counted
+ * from one paged `get`, only when there is something to delete) needs `--force`.
+ */
+async function deletions(client: Pick<SmscClient, 'get'>, unmatched: readonly AccountGroup[], { force, rejected }: { force: boolean; rejected: number }): Promise<Planned[]> {
+  if (unmatched.length === 0) return [];
+  const line = (group: AccountGroup) => ({ row: undefined, phone: group.name, action: 'delete' as const, smscId: group.id });
+  if (rejected > 0) {
+    const withheld = `not deleted: ${rejected === 1 ? '1 row of the file was' : `${rejected} rows of the file were`} rejected and may be this group; fix the rejected rows and run again`;
+    return unmatched.map((group) => ({ line: { ...line(group), errorCode: 'DELETE_WITHHELD', error: withheld } }));
+  }
+  const members = await memberCounts(client, new Set(unmatched.map((group) => group.id)));
+  return unmatched.map((group) => {
+    const count = members.get(group.id) ?? 0;
+    if (count === 0) return { line: line(group), write: { action: 'del', group } };
+    const contacts = count === 1 ? '1 contact is' : `${count} contacts are`;
+    if (!force) return { line: { ...line(group), errorCode: 'GROUP_HAS_CONTACTS', error: `not deleted: ${contacts} in this group; --force deletes it anyway (the contacts stay, without this group)` } };
+    return { line: { ...line(group), errorCode: 'GROUP_HAS_CONTACTS', error: `deleted with --force: ${contacts} in this group; they stay, without it` }, write: { action: 'del', group } };
+  });
+}
+
+async function memberCounts(client: Pick<SmscClient, 'get'>, groups: ReadonlySet<number>): Promise<Map<number, number>> {
+  const counts = new Map<number, number>();
+  for await (const contact of pageContacts(client)) {
+    for (const id of listItems(contact.fields.grp).map(Number)) if (groups.has(id)) counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return counts;
+}
+
+type GroupClient = Pick<SmscClient, 'addGroup' | 'chgGroup' | 'delGroup' | 'getGroup'>;
+
+/** One group write, at most once: a lost reply is settled by reading the groups back (as for contacts). */
+async function applyGroupWrite(client: GroupClient, write: GroupWrite): Promise<{ id?: number; readBacks: number }> {
+  for (let readBacks = 0; ; readBacks++) {
+    try {
+      return { id: await sendGroupWrite(client, write), readBacks };
+    } catch (error) {
+      if (!isSmscError(error) || error.code !== 'ERR_SMSC_UNKNOWN_OUTCOME') throw error;
+      const settled = await readBackGroup(client, write);
+      if (settled.applied) return { id: settled.id, readBacks: readBacks + 1 };
+      if (readBacks + 1 >= MAX_UNKNOWN_OUTCOMES) throw error;
+    }
+  }
+}
+
+async function sendGroupWrite(client: GroupClient, write: GroupWrite): Promise<number | undefined> {
+  switch (write.action) {
+    case 'add':
+      return (await client.addGroup({ name: write.group.name, num: write.group.num, type: write.group.type })).id;
+    case 'chg':
+      await client.chgGroup({ grp: write.grp, name: write.name, num: write.num, type: write.type });
+      return undefined;
+    case 'del':
+      await client.delGroup({ grp: write.group.id, type: write.group.type });
+      return undefined;
+  }
+}
+
+async function readBackGroup(client: GroupClient, write: GroupWrite): Promise<{ applied: boolean; id?: number }> {
+  const groups: AccountGroup[] = [];
+  for await (const group of pageGroups(client)) groups.push(group);
+  switch (write.action) {
+    case 'add': {
+      const found = groups.find((group) => group.name.trim() === write.group.name && (write.group.num === undefined || group.num === write.group.num));
+      return { applied: found !== undefined, id: found?.id };
+    }
+    case 'chg': {
+      const found = groups.find((group) => group.id === write.grp);
+      return { applied: found !== undefined && found.name.trim() === write.name && (write.num === undefined || found.num === write.num) };
+    }
+    case 'del':
+      return { applied: !groups.some((group) => group.id === write.group.id) };
+  }
+}
