@@ -5,6 +5,7 @@ import { cleanCommand } from './commands/clean.js';
 import { emulatorCommand } from './commands/emulator.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
+import { restoreCommand } from './commands/restore.js';
 import { consoleOutput, failAndExit } from './output.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -20,6 +21,7 @@ const program = new Command('smsc-etl')
   .addCommand(cleanCommand(consoleOutput))
   .addCommand(importCommand(consoleOutput))
   .addCommand(exportCommand(consoleOutput))
+  .addCommand(restoreCommand(consoleOutput))
   .addCommand(emulatorCommand(consoleOutput));
 
 for (const command of program.commands) command.exitOverride();
