@@ -170,5 +170,8 @@ describe('import --target groups', () => {
     const forced = await runCli(['import', input, '--target', 'groups', '-m', GROUPS_MAPPING, '--force'], options);
     expect(forced.code).toBe(2);
     expect(forced.stderr.trim()).toBe('smsc-etl: --force only matters with --mode sync --delete-missing (it lets groups with contacts be deleted)');
+    const contacts = await runCli(['import', input, '-m', GROUPS_MAPPING, '--force'], options);
+    expect(contacts.code).toBe(2);
+    expect(contacts.stderr.trim()).toBe('smsc-etl: --force is for --target groups (deleting groups that still have contacts)');
   });
 });

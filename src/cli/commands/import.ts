@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { EtlError } from '../../errors.js';
 import { loadGroupsMapping, loadMapping } from '../../map/load.js';
 import { createSmscClient } from '../../smsc/client.js';
 import { loadCredentials } from '../../smsc/credentials.js';
@@ -31,6 +32,7 @@ export function importCommand(output: Output): Command {
   addReadOptions(command);
   return command.action(async (input: string, options: Record<string, unknown>) => {
     const target = options.target as ImportTarget;
+    if (options.force === true && target !== 'groups') throw new EtlError('ERR_IMPORT_FORCE', '--force is for --target groups (deleting groups that still have contacts)');
     const mappingFile = String(options.mapping);
     const targetMapping = target === 'groups' ? { target, mapping: await loadGroupsMapping(mappingFile) } : { target, mapping: await loadMapping(mappingFile) };
     const credentials = loadCredentials();
@@ -89,7 +91,8 @@ export function formatImportSummary(summary: ImportSummary): string {
   if (summary.groupsMissing.length > 0) lines.push(`groups missing (use --create-groups): ${summary.groupsMissing.join(', ')}`);
   if (summary.actions.delete > 0) {
     const verb = summary.dryRun ? 'planned for DELETION' : 'in delete lines';
-    lines.push(`WARNING: ${summary.actions.delete} account contacts ${verb}; see the report's delete lines (withheld ones say why)`);
+    const what = { contacts: 'account contacts', blacklist: 'blacklist entries', groups: 'groups' }[summary.target];
+    lines.push(`WARNING: ${summary.actions.delete} ${what} ${verb}; see the report's delete lines (withheld ones say why)`);
   }
   if (summary.aborted) lines.push(`ABORTED: ${summary.aborted.message}`);
   lines.push(`report: ${summary.report} (${(summary.durationMs / 1000).toFixed(1)} s)`);
