@@ -21,12 +21,22 @@ export function parseMapping(document: unknown, source: string): Mapping {
 
 /** Reads and validates a mapping file. Throws `MappingError` (exit 2) naming the file and each problem. */
 export async function loadMapping(file: string): Promise<Mapping> {
-  return parseMapping(await readMappingDocument(file), file);
+  const document = await readMappingDocument(file);
+  if (isGroupsDocument(document)) throw new MappingError('ERR_MAPPING_INVALID', [`${file}: a groups mapping ("target": "groups"): import it with --target groups`]);
+  return parseMapping(document, file);
 }
 
 /** Reads and validates a groups mapping file (`"target": "groups"`), with the errors of `loadMapping`. */
 export async function loadGroupsMapping(file: string): Promise<GroupsMapping> {
-  return parseWith(groupsMappingSchema, await readMappingDocument(file), file);
+  const document = await readMappingDocument(file);
+  if (!isGroupsDocument(document) && typeof document === 'object' && document !== null && !('target' in document)) {
+    throw new MappingError('ERR_MAPPING_INVALID', [`${file}: a contacts mapping; --target groups needs a groups mapping ("target": "groups"), such as mappings/smsc-groups.json`]);
+  }
+  return parseWith(groupsMappingSchema, document, file);
+}
+
+function isGroupsDocument(document: unknown): boolean {
+  return typeof document === 'object' && document !== null && (document as { target?: unknown }).target === 'groups';
 }
 
 function parseWith<Schema extends z.ZodType>(schema: Schema, document: unknown, source: string): z.output<Schema> {
