@@ -77,6 +77,32 @@ describe('restore', () => {
     expect(fresh.state()).toEqual(before);
   });
 
+  it('into a non-empty account is an upsert: backup contacts and groups come back, others stay', async () => {
+    const original = structuredClone(ACCOUNT);
+    const ivan = original.contacts[0]!;
+    fresh.reset({
+      groups: [{ id: 7001, name: 'Своя группа', type: 0 }],
+      contacts: [
+        { ...ivan, int_id: 9001, name: 'Иван (изменён)', groups: [7001] },
+        { ...ivan, int_id: 9002, phones: ['79270000009'], mails: [], name: 'Не из копии', groups: [7001] },
+      ],
+      blacklist: [],
+    });
+    const summary = await runRestore({ input: backup, clientFor: clientFor(fresh), reportPrefix: join(source.dir, 'upsert') });
+
+    expect(summary.steps.map(({ target, actions }) => [target, actions.add, actions.chg, actions.delete])).toEqual([
+      ['groups', 3, 0, 0],
+      ['contacts', 4, 1, 0],
+      ['blacklist', 2, 0, 0],
+    ]);
+    const byPhone = new Map(fresh.state().contacts.map((contact) => [contact.phones[0] ?? contact.mails[0], contact]));
+    const vip = fresh.state().groups.find((group) => group.name === 'VIP')?.id;
+    const clients = fresh.state().groups.find((group) => group.name === 'Клиенты')?.id;
+    expect(byPhone.get(ivan.phones[0])).toMatchObject({ int_id: 9001, name: ivan.name, groups: [clients, vip] });
+    expect(byPhone.get('79270000009')).toMatchObject({ int_id: 9002, name: 'Не из копии', groups: [7001] });
+    expect(fresh.state().groups.map((group) => group.name)).toEqual(['Своя группа', 'Клиенты', 'VIP', 'Рассылка e-mail']);
+  });
+
   it('--dry-run writes nothing and reports what it would add', async () => {
     fresh.reset();
     const summary = await runRestore({ input: backup, clientFor: clientFor(fresh), reportPrefix: join(source.dir, 'dry'), dryRun: true });
