@@ -152,6 +152,14 @@ describe('import --target groups', () => {
     expect(importExitCode(summary)).toBe(1);
   });
 
+  it('stops before any request when the file lacks a mapped column, suggesting the closest header', async () => {
+    seed(world.emulator, ACCOUNT);
+    const input = await writeGroups('typo.csv', 'id,nmae,num,type\n5901,VIP,10,0\n');
+
+    await expect(importGroups({ input })).rejects.toThrow(/column «name» of field name not found \(did you mean «nmae»\?\)/);
+    expect(world.emulator.stats().requestsTotal).toBe(0);
+  });
+
   it('runs from the CLI: --target groups with mappings/smsc-groups.json, a report naming the group, --force without --delete-missing refused', async () => {
     seed(world.emulator, ACCOUNT);
     const input = await writeGroups('cli.csv', 'id,name,num,type\n5901,VIP,10,0\n,Партнёры,,\n');

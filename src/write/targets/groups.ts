@@ -9,7 +9,7 @@
  */
 import { EtlError, EXIT } from '../../errors.js';
 import { compileFields, referencedHeadersOf } from '../../map/compile.js';
-import { openTable } from '../../read/index.js';
+import { openTableForColumns } from '../../pipeline.js';
 import type { SmscClient } from '../../smsc/client.js';
 import { isSmscError } from '../../smsc/errors.js';
 import { pageContacts, pageGroups } from '../../smsc/paging.js';
@@ -150,7 +150,7 @@ function plannedLine(row: number, name: string, operation: GroupOperation): Plan
 /** Every row of the file, checked, before anything is read from the account. */
 async function readGroupRows(options: GroupsImportOptions): Promise<{ row: number; parsed: ReturnType<typeof parseGroupRow> }[]> {
   const { fields } = options.mapping;
-  const table = await openTable(options.input, { encoding: options.encoding, delimiter: options.delimiter, sheet: options.sheet, headerRow: options.headerRow, expectedHeaders: referencedHeadersOf(fields) });
+  const table = await openTableForColumns(options.input, { headers: referencedHeadersOf(fields), check: (info) => void compileFields(fields, info) }, options);
   const pick = compileFields(fields, table.info);
   const rows = [];
   for await (const source of table.rows) {
