@@ -140,6 +140,7 @@ describe('import --target groups', () => {
 
     const { summary, report } = await importGroups({ input, mode: 'sync', deleteMissing: true });
 
+    expect(report.map(({ group }) => group)).toEqual(['VIP', '', 'Клиенты', 'Новая', 'VIP', 'Клиенты', 'Рассылка', 'Старая акция']);
     expect(report.map(({ row, action, error_code, error }) => ({ row, action, error_code, error }))).toEqual([
       { row: '2', action: 'reject', error_code: 'GROUP_TYPE_CHANGE', error: 'group 5901 has type 0, the file says 1: chg_group cannot change a type' },
       { row: '3', action: 'reject', error_code: 'GROUP_NAME_MISSING', error: 'name: no group name' },

@@ -41,23 +41,24 @@ export type GroupOperation =
   | { action: 'skip'; code: string; reason: string; id?: number }
   | { action: 'reject'; code: string; reason: string; id?: number };
 
-export type ParsedGroup = { ok: true; group: DesiredGroup } | { ok: false; field: GroupField; code: string; reason: string };
+/** A row that cannot be used still names its group (`name`, maybe empty) for the report. */
+export type ParsedGroup = { ok: true; group: DesiredGroup } | { ok: false; name: string; field: GroupField; code: string; reason: string };
 
 /** The cells of a groups row → the group, or why the row is unusable (naming the field). */
 export function parseGroupRow(values: Partial<Record<GroupField, Cell>>): ParsedGroup {
   const text = (field: GroupField) => (values[field] === undefined ? '' : cleanText(values[field]));
   const name = text('name');
-  if (name === '') return { ok: false, field: 'name', code: 'GROUP_NAME_MISSING', reason: 'no group name' };
+  if (name === '') return { ok: false, name, field: 'name', code: 'GROUP_NAME_MISSING', reason: 'no group name' };
   const group: DesiredGroup = { name };
   for (const field of ['id', 'num'] as const) {
     const value = text(field);
     if (value === '') continue;
-    if (!/^\d{1,15}$/.test(value)) return { ok: false, field, code: field === 'id' ? 'GROUP_ID_INVALID' : 'GROUP_NUM_INVALID', reason: `«${value}» is not a whole number` };
+    if (!/^\d{1,15}$/.test(value)) return { ok: false, name, field, code: field === 'id' ? 'GROUP_ID_INVALID' : 'GROUP_NUM_INVALID', reason: `«${value}» is not a whole number` };
     group[field] = Number(value);
   }
   const type = text('type');
   if (type !== '') {
-    if (type !== String(GROUP_TYPE.phones) && type !== String(GROUP_TYPE.mails)) return { ok: false, field: 'type', code: 'GROUP_TYPE_INVALID', reason: `«${type}» is not a group type: expected 0 (phones) or 1 (e-mails)` };
+    if (type !== String(GROUP_TYPE.phones) && type !== String(GROUP_TYPE.mails)) return { ok: false, name, field: 'type', code: 'GROUP_TYPE_INVALID', reason: `«${type}» is not a group type: expected 0 (phones) or 1 (e-mails)` };
     group.type = Number(type) as GroupType;
   }
   return { ok: true, group };

@@ -7,7 +7,7 @@
  * A group list is small (the exporter holds it too), so the whole file is read and planned before
  * the first write: the dry run and the delete guard see every operation, and writes go one at a time.
  */
-import { EtlError, EXIT } from '../../errors.js';
+import { EtlError } from '../../errors.js';
 import { compileFields, referencedHeadersOf } from '../../map/compile.js';
 import { openTableForColumns } from '../../pipeline.js';
 import type { SmscClient } from '../../smsc/client.js';
@@ -64,7 +64,7 @@ export async function runGroupsImport(options: GroupsImportOptions, hooks: Impor
   for await (const group of pageGroups(client)) account.push(group);
   const planner = createGroupPlanner(mode, account);
   const planned: Planned[] = rows.map(({ row, parsed }) => {
-    if (!parsed.ok) return { line: { row, phone: '', action: 'reject', errorCode: parsed.code, error: `${parsed.field}: ${parsed.reason}` } };
+    if (!parsed.ok) return { line: { row, phone: parsed.name, action: 'reject', errorCode: parsed.code, error: `${parsed.field}: ${parsed.reason}` } };
     return plannedLine(row, parsed.group.name, planner.plan(parsed.group));
   });
   if (options.deleteMissing) {
@@ -105,7 +105,7 @@ export async function runGroupsImport(options: GroupsImportOptions, hooks: Impor
       if (write.action === 'add') tally.created++;
       return { ...line, outcome: 'done', smscId: result.value.id ?? line.smscId, attempts: result.attempts };
     }
-    if (isSmscError(result.error) && result.error.fatal) aborted ??= new EtlError(result.error.code, result.error.message, { exitCode: EXIT.aborted });
+    if (isSmscError(result.error) && result.error.fatal) aborted ??= result.error;
     return { ...line, outcome: 'failed', errorCode: errorCode(result.error), error: errorText(result.error), attempts: result.attempts };
   }
 
