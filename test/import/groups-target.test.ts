@@ -12,7 +12,7 @@ import { runExport } from '../../src/export/index.js';
 import { createSmscClient } from '../../src/smsc/client.js';
 import { importExitCode, type ImportSummary } from '../../src/write/import.js';
 import { runCli, smscEnv } from '../helpers/cli-run.js';
-import { DEMO, GROUPS_MAPPING, contact, importInto, mobile, seed, writeCallCount, useImportWorld, type ImportRunOptions, type ReportRow } from '../helpers/import-run.js';
+import { DEMO, GROUPS_MAPPING, contact, importInto, mobile, seed, startTestEmulator, writeCallCount, useImportWorld, type ImportRunOptions, type ReportRow } from '../helpers/import-run.js';
 
 // Several imports of one test read the same groups: a fast clock lets SMSC's "3 identical requests a minute" pass.
 const CLOCK_SCALE = 600;
@@ -151,6 +151,24 @@ describe('import --target groups', () => {
     ]);
     expect(writeCallCount(world.emulator.stats())).toBe(0);
     expect(importExitCode(summary)).toBe(1);
+  });
+
+  it('settles lost add_group / chg_group replies by reading the groups back: no group twice', async () => {
+    const lossy = await startTestEmulator({ clockScale: CLOCK_SCALE, faults: { seed: 7, lostReplyRate: 0.5 } });
+    try {
+      lossy.reset({ contacts: [], blacklist: [], groups: ACCOUNT.groups });
+      const rows = Array.from({ length: 10 }, (_, index) => `,Группа ${index + 1},${100 + index},0`);
+      const input = await writeGroups('lossy.csv', `id,name,num,type\n5901,VIP клуб,10,0\n${rows.join('\n')}\n`);
+      const { summary, report } = await importInto(lossy, { input, target: 'groups', mappingFile: GROUPS_MAPPING, clockScale: CLOCK_SCALE });
+
+      expect(lossy.stats().faults.lostReply).toBeGreaterThan(0);
+      expect(summary.readBacks).toBeGreaterThan(0);
+      expect(report.filter(({ outcome }) => outcome !== 'done')).toEqual([]);
+      const names = lossy.state().groups.map(({ name }) => name);
+      expect(names).toEqual(['VIP клуб', 'Клиенты', 'Рассылка', 'Старая акция', ...Array.from({ length: 10 }, (_, index) => `Группа ${index + 1}`)]);
+    } finally {
+      await lossy.close();
+    }
   });
 
   it('stops before any request when the file lacks a mapped column, suggesting the closest header', async () => {

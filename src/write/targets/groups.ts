@@ -18,6 +18,7 @@ import { openCsvWriter } from '../../report/csv-writer.js';
 import { listItems } from '../account-index.js';
 import type { GroupsImportOptions, ImportHooks, ImportSummary } from '../import.js';
 import { errorCode, errorText, zeroes } from '../outcome.js';
+import { sendSettled } from '../settle.js';
 import { OUTCOMES, REPORT_ACTIONS, REPORT_COLUMNS, reportRecord, type ReportLine } from '../report.js';
 import { createGroupPlanner, parseGroupRow, type AccountGroup, type DesiredGroup, type GroupOperation } from './groups-plan.js';
 
@@ -44,9 +45,6 @@ interface Planned {
 
 /** The report names the group where contact reports name the phone. */
 const GROUP_REPORT_COLUMNS = REPORT_COLUMNS.map((column) => (column === 'phone' ? 'group' : column));
-
-/** Lost replies in a row after which a write is given up (as for contacts). */
-const MAX_UNKNOWN_OUTCOMES = 3;
 
 export async function runGroupsImport(options: GroupsImportOptions, hooks: ImportHooks = {}): Promise<ImportSummary> {
   const started = performance.now();
@@ -194,16 +192,14 @@ type GroupClient = Pick<SmscClient, 'addGroup' | 'chgGroup' | 'delGroup' | 'getG
 
 /** One group write, at most once: a lost reply is settled by reading the groups back (as for contacts). */
 async function applyGroupWrite(client: GroupClient, write: GroupWrite): Promise<{ id?: number; readBacks: number }> {
-  for (let readBacks = 0; ; readBacks++) {
-    try {
-      return { id: await sendGroupWrite(client, write), readBacks };
-    } catch (error) {
-      if (!isSmscError(error) || error.code !== 'ERR_SMSC_UNKNOWN_OUTCOME') throw error;
-      const settled = await readBackGroup(client, write);
-      if (settled.applied) return { id: settled.id, readBacks: readBacks + 1 };
-      if (readBacks + 1 >= MAX_UNKNOWN_OUTCOMES) throw error;
-    }
-  }
+  const settled = await sendSettled(
+    () => sendGroupWrite(client, write),
+    async () => {
+      const found = await readBackGroup(client, write);
+      return { applied: found.applied, value: found.id };
+    },
+  );
+  return { id: settled.value, readBacks: settled.readBacks };
 }
 
 async function sendGroupWrite(client: GroupClient, write: GroupWrite): Promise<number | undefined> {
