@@ -194,10 +194,7 @@ type GroupClient = Pick<SmscClient, 'addGroup' | 'chgGroup' | 'delGroup' | 'getG
 async function applyGroupWrite(client: GroupClient, write: GroupWrite): Promise<{ id?: number; readBacks: number }> {
   const settled = await sendSettled(
     () => sendGroupWrite(client, write),
-    async () => {
-      const found = await readBackGroup(client, write);
-      return { applied: found.applied, value: found.id };
-    },
+    () => readBackGroup(client, write),
   );
   return { id: settled.value, readBacks: settled.readBacks };
 }
@@ -215,13 +212,14 @@ async function sendGroupWrite(client: GroupClient, write: GroupWrite): Promise<n
   }
 }
 
-async function readBackGroup(client: GroupClient, write: GroupWrite): Promise<{ applied: boolean; id?: number }> {
+/** Did the lost write take effect, and under which id (for `add_group`)? */
+async function readBackGroup(client: GroupClient, write: GroupWrite): Promise<{ applied: boolean; value?: number }> {
   const groups: AccountGroup[] = [];
   for await (const group of pageGroups(client)) groups.push(group);
   switch (write.action) {
     case 'add': {
       const found = groups.find((group) => group.name.trim() === write.group.name && (write.group.num === undefined || group.num === write.group.num));
-      return { applied: found !== undefined, id: found?.id };
+      return { applied: found !== undefined, value: found?.id };
     }
     case 'chg': {
       const found = groups.find((group) => group.id === write.grp);
