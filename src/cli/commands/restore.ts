@@ -5,6 +5,7 @@ import { createSmscClient } from '../../smsc/client.js';
 import { loadCredentials } from '../../smsc/credentials.js';
 import { createPacedThrottle } from '../../write/pace.js';
 import type { Output } from '../output.js';
+import { createProgressBar } from '../progress.js';
 import { formatImportSummary } from './import.js';
 
 export function restoreCommand(output: Output): Command {
@@ -18,6 +19,8 @@ export function restoreCommand(output: Output): Command {
     .action(async (backup: string, options: Record<string, unknown>) => {
       const credentials = loadCredentials();
       const throttle = createPacedThrottle({});
+      const talk = output.isTerminal && options.json !== true;
+      const progress = createProgressBar(talk);
       const summary = await runRestore(
         {
           input: backup,
@@ -25,8 +28,12 @@ export function restoreCommand(output: Output): Command {
           reportPrefix: typeof options.report === 'string' ? options.report : join(dirname(backup), basename(backup, extname(backup))),
           dryRun: options.dryRun === true,
         },
-        { onStep: (target) => (output.isTerminal && options.json !== true ? output.info(`restoring ${target}`) : undefined) },
-      );
+        {
+          onStep: (target) => (talk ? output.info(`restoring ${target}`) : undefined),
+          onPhase: (phase, detail) => (talk ? output.info(`${phase}: ${detail}`) : undefined),
+          onProgress: ({ done, total, retries }) => progress.update(done, total, retries),
+        },
+      ).finally(() => progress.stop());
       if (options.json === true) output.json(summary);
       else output.info(summary.steps.map((step) => `${step.target}: ${formatImportSummary(step)}`).join('\n\n'));
       process.exitCode = restoreExitCode(summary);

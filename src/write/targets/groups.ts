@@ -192,10 +192,7 @@ type GroupClient = Pick<SmscClient, 'addGroup' | 'chgGroup' | 'delGroup' | 'getG
 
 /** One group write, at most once: a lost reply is settled by reading the groups back (as for contacts). */
 async function applyGroupWrite(client: GroupClient, write: GroupWrite): Promise<{ id?: number; readBacks: number }> {
-  const settled = await sendSettled(
-    () => sendGroupWrite(client, write),
-    () => readBackGroup(client, write),
-  );
+  const settled = await sendSettled(() => sendGroupWrite(client, write), () => readBackGroup(client, write));
   return { id: settled.value, readBacks: settled.readBacks };
 }
 
