@@ -12,8 +12,8 @@ export interface GroupDirectory {
   resolve(grp: string): GroupResolution;
   /** Names that do not exist yet (filled by `ensure`). */
   readonly missing: readonly string[];
-  /** Creates the missing groups (unless dry-run); returns how many were created. */
-  ensure(names: Iterable<string>, options: { create: boolean; dryRun: boolean }): Promise<number>;
+  /** Creates the missing groups (unless dry-run), of `type` (e-mail groups for e-mail contacts); returns how many were created. */
+  ensure(names: Iterable<string>, options: { create: boolean; dryRun: boolean; type?: 0 | 1 }): Promise<number>;
 }
 
 const nameKey = (name: string) => name.trim().toLowerCase();
@@ -45,7 +45,7 @@ export async function loadGroupDirectory(client: Pick<SmscClient, 'getGroup' | '
       return { ok: true, grp: resolved.join(',') };
     },
     missing,
-    async ensure(names, { create, dryRun }) {
+    async ensure(names, { create, dryRun, type }) {
       if (byId) return 0;
       let created = 0;
       for (const name of names) {
@@ -57,7 +57,7 @@ export async function loadGroupDirectory(client: Pick<SmscClient, 'getGroup' | '
           planned.add(key);
           continue;
         }
-        ids.set(key, (await client.addGroup({ name: name.trim() })).id);
+        ids.set(key, (await client.addGroup({ name: name.trim(), type })).id);
         created++;
       }
       return created;

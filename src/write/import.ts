@@ -20,7 +20,7 @@ import { openContactSource, type ContactSourceOptions } from '../pipeline.js';
 import { openCsvWriter } from '../report/csv-writer.js';
 import type { SmscClient } from '../smsc/client.js';
 import { isSmscError } from '../smsc/errors.js';
-import { WRITE_COMMANDS, type Command } from '../smsc/protocol.js';
+import { GROUP_TYPE, WRITE_COMMANDS, type Command } from '../smsc/protocol.js';
 import { buildAccountIndex, listItems, readAccountContacts, readBlacklist, type AccountIndex } from './account-index.js';
 import { applyOperation, type WriteOperation } from './apply.js';
 import { loadGroupDirectory, type GroupDirectory } from './groups.js';
@@ -305,7 +305,8 @@ async function readAccount(client: SmscClient, options: ImportOptions, facts: Fi
   const account = target === 'contacts' ? await readAccountContacts(client) : buildAccountIndex([]);
   const blacklist = target === 'blacklist' ? await readBlacklist(client) : new Map<string, number>();
   const groups = facts.groupNames.size > 0 || facts.groupIds ? await loadGroupDirectory(client, options.mapping.groups === 'id') : undefined;
-  const groupsCreated = groups ? await groups.ensure(facts.groupNames, { create: options.createGroups ?? false, dryRun }) : 0;
+  const type = options.mapping.contactKind === 'mail' ? GROUP_TYPE.mails : undefined;
+  const groupsCreated = groups ? await groups.ensure(facts.groupNames, { create: options.createGroups ?? false, dryRun, type }) : 0;
   return { account, blacklist, groups, groupsCreated };
 }
 

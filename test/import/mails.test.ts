@@ -43,6 +43,15 @@ describe('e-mail contacts', () => {
     ]);
   });
 
+  it('--create-groups makes e-mail groups (type 1, through mails.php) for e-mail contacts', async () => {
+    seed(world.emulator, { contacts: [], groups: [] });
+    const { summary } = await importInto(world.emulator, { input, mappingFile, createGroups: true, report: join(world.dir, 'created.csv') });
+
+    expect(summary.groupsCreated).toBe(1);
+    expect(world.emulator.state().groups).toEqual([{ id: 5901, name: 'Новости', type: 1 }]);
+    expect(world.emulator.stats().scripts['mails.php']).toEqual({ add_group: 1, add: 3 });
+  });
+
   it('SMSC_MAIL_SCRIPT=phones.php sends them to phones.php instead', async () => {
     seed(world.emulator, ACCOUNT);
     const result = await runCli(['import', input, '--mapping', mappingFile, '--report', join(world.dir, 'fallback.csv')], {
