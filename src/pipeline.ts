@@ -80,14 +80,27 @@ async function* normalizeInThread(rows: AsyncIterable<SourceRow>, normalize: (ro
  * file's closest header is ("did you mean") — more useful than "no header found".
  */
 async function openTableForMapping(file: string, mapping: Mapping, options: SourceReadOptions, onWarning: (warning: ReadWarning) => void): Promise<Table> {
+  if (mapping.header === false) return withoutHeader(file, await openTable(file, { ...readOptionsOf(options), onWarning, expectedHeaders: [] }), options);
+  return openTableForColumns(file, { headers: referencedHeaders(mapping), check: (info) => void compileMapping(mapping, info) }, options, onWarning);
+}
+
+/**
+ * `openTable` looking for the row that holds `columns.headers`; when there is none, `columns.check`
+ * (which throws the mapping's missing-column error, with "did you mean") runs on the first row.
+ */
+export async function openTableForColumns(
+  file: string,
+  columns: { headers: string[]; check: (info: TableInfo) => void },
+  options: SourceReadOptions,
+  onWarning: (warning: ReadWarning) => void = () => {},
+): Promise<Table> {
   const readOptions = { ...readOptionsOf(options), onWarning };
-  if (mapping.header === false) return withoutHeader(file, await openTable(file, { ...readOptions, expectedHeaders: [] }), options);
   try {
-    return await openTable(file, { ...readOptions, expectedHeaders: referencedHeaders(mapping) });
+    return await openTable(file, { ...readOptions, expectedHeaders: columns.headers });
   } catch (error) {
     if (!(error instanceof ReadError) || error.code !== 'ERR_READ_NO_HEADER' || options.headerRow !== undefined) throw error;
     const firstRow = await openTable(file, { ...readOptions, expectedHeaders: [] }).catch(() => undefined);
-    if (firstRow) compileMapping(mapping, firstRow.info);
+    if (firstRow) columns.check(firstRow.info);
     throw error;
   }
 }

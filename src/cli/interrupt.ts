@@ -42,3 +42,21 @@ export function handleInterrupts(hooks: InterruptHooks = {}): Interrupt {
     },
   };
 }
+
+/** `Interrupt` of a command that writes (import, restore), told by its phases whether it is writing yet. */
+export interface WriteInterrupt extends Interrupt {
+  onPhase(phase: string): void;
+}
+
+/** Before the writes there is nothing to settle: the first interrupt stops reading at once; during them it lets the requests in flight settle. */
+export function handleWriteInterrupts(print: (line: string) => void): WriteInterrupt {
+  let writing = false;
+  const interrupt = handleInterrupts({
+    onStop: () => {
+      if (!writing) interrupt.abandonNow();
+      else print('\ninterrupting: no new requests; waiting for the ones in flight (interrupt again to abandon them)');
+    },
+    onAbandon: () => print('abandoning the requests in flight'),
+  });
+  return { ...interrupt, onPhase: (phase) => void (writing = phase === 'write') };
+}

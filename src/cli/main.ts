@@ -6,6 +6,7 @@ import { emulatorCommand } from './commands/emulator.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
 import { inspectCommand } from './commands/inspect.js';
+import { restoreCommand } from './commands/restore.js';
 import { consoleOutput, failAndExit } from './output.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -22,6 +23,7 @@ const program = new Command('smsc-etl')
   .addCommand(importCommand(consoleOutput))
   .addCommand(exportCommand(consoleOutput))
   .addCommand(inspectCommand(consoleOutput))
+  .addCommand(restoreCommand(consoleOutput))
   .addCommand(emulatorCommand(consoleOutput));
 
 for (const command of program.commands) command.exitOverride();

@@ -15,6 +15,9 @@
  * - Unknown group ids in `grp` → 3; bad `bd` (not dd.mm.yyyy) → 1; `del_group` un-groups members.
  * - `add_black` of a listed phone → 5; unknown `charset` → windows-1251; unknown `fmt` → 0.
  * - All accounts share one state. Identical-request throttling remembers admitted requests only.
+ * - `/sys/mails.php` runs the same commands on the same account (no reply of the real script is
+ *   known); there `add_group` defaults to type 1 (e-mails). `move_group` finds contacts by `phone`
+ *   or, without it, `mail`. Stats count calls per script.
  */
 import { EtlError } from '../errors.js';
 import { EmulatorServer, type ServerSettings } from './server.js';

@@ -1,13 +1,14 @@
 /**
  * The emulator's HTTP server: `/sys/phones.php` the way SMSC plays it (params, auth, throttling,
- * faults, commands, replies) and the local-only `/__emulator/*` control endpoints.
+ * faults, commands, replies), `/sys/mails.php` over the same account with the same commands, and
+ * the local-only `/__emulator/*` control endpoints.
  */
 import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { COMMANDS, PHONES_PATH, WRITE_COMMANDS, type ApiErrorCode, type Command } from '../smsc/protocol.js';
+import { COMMANDS, SCRIPTS, WRITE_COMMANDS, type ApiErrorCode, type Command, type Script } from '../smsc/protocol.js';
 import { FaultInjector } from './faults.js';
 import { decodeRequest, type Params } from './params.js';
 import { formatReply, replyFormat, type Reply } from './replies.js';
@@ -45,6 +46,7 @@ function emptyStats(): EmulatorStats {
   return {
     requestsTotal: 0,
     calls: {},
+    scripts: Object.fromEntries(Object.keys(SCRIPTS).map((script) => [script, {}])) as EmulatorStats['scripts'],
     errors: {},
     error9: { identical: 0, 'in-flight': 0, injected: 0 },
     faults: Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as EmulatorStats['faults'],
@@ -128,22 +130,27 @@ export class EmulatorServer {
     const queryStart = target.indexOf('?');
     const path = queryStart === -1 ? target : target.slice(0, queryStart);
     if (path.startsWith(CONTROL_PREFIX)) return this.control(path.slice(CONTROL_PREFIX.length), request, response);
-    if (path !== PHONES_PATH) return send(response, 404, 'text/plain; charset=utf-8', 'Not Found');
+    const script = scriptAt(path);
+    if (script === undefined) return send(response, 404, 'text/plain; charset=utf-8', 'Not Found');
     if (request.method !== 'GET' && request.method !== 'POST') return send(response, 405, 'text/plain; charset=utf-8', 'Method Not Allowed');
     const body = await readBody(request);
     if (body === undefined) return send(response, 413, 'text/plain; charset=utf-8', 'Payload Too Large');
     // Node keeps the request target's bytes as latin1 characters: get the bytes back.
     const rawQuery = Buffer.from(queryStart === -1 ? '' : target.slice(queryStart + 1), 'latin1');
-    await this.phones(request, response, rawQuery, body);
+    await this.phones(script, request, response, rawQuery, body);
   }
 
-  /** One `phones.php` request: admission at arrival (so concurrent requests see each other), then delay, faults, command. */
-  private async phones(request: IncomingMessage, response: ServerResponse, rawQuery: Buffer, body: Buffer): Promise<void> {
+  /** One `phones.php` (or `mails.php`) request: admission at arrival (so concurrent requests see each other), then delay, faults, command. */
+  private async phones(script: Script, request: IncomingMessage, response: ServerResponse, rawQuery: Buffer, body: Buffer): Promise<void> {
     const { params, charset } = decodeRequest(rawQuery, body, request.headers['content-type']);
     const fmt = replyFormat(params.get('fmt'));
     const command = findCommand(params);
     this.counters.requestsTotal++;
-    if (command !== undefined) this.counters.calls[command] = (this.counters.calls[command] ?? 0) + 1;
+    if (command !== undefined) {
+      this.counters.calls[command] = (this.counters.calls[command] ?? 0) + 1;
+      const perScript = this.counters.scripts[script];
+      perScript[command] = (perScript[command] ?? 0) + 1;
+    }
     const isWrite = command !== undefined && WRITE_COMMANDS.has(command);
     const plan = this.faults.plan(isWrite);
     const throttle = this.throttle;
@@ -161,7 +168,7 @@ export class EmulatorServer {
         return send(response, 500, 'text/html; charset=utf-8', '<html><body><h1>500 Internal Server Error</h1></body></html>');
       }
       let result: CommandResult;
-      const identity = identityOf(params);
+      const identity = `${script}?${identityOf(params)}`;
       if (refusal !== undefined) {
         result = this.refuse(refusal);
       } else if (plan.outcome === 'error9') {
@@ -173,7 +180,7 @@ export class EmulatorServer {
         result = this.refuse({ code: 9, cause: 'identical' });
       } else {
         if (throttle.identicalCount(identity) > 1) this.counters.identicalRepeats++;
-        result = this.run(command, params);
+        result = this.run(command, params, script);
       }
       if (result.kind === 'error') this.counters.errors[result.code] = (this.counters.errors[result.code] ?? 0) + 1;
       const reply = formatReply(result, fmt, charset, this.settings.getEnd);
@@ -213,8 +220,8 @@ export class EmulatorServer {
     return { kind: 'error', code: refusal.code };
   }
 
-  private run(command: Command, params: Params): CommandResult {
-    const result = this.store.execute(command, params);
+  private run(command: Command, params: Params, script: Script): CommandResult {
+    const result = this.store.execute(command, params, script);
     if (result.kind !== 'error' && WRITE_COMMANDS.has(command)) this.stateFile?.changed();
     if (result.kind === 'list' && result.rows.length === 0 && this.settings.getEnd === 'error-3') return { kind: 'error', code: 3 };
     return result;
@@ -259,6 +266,10 @@ export class EmulatorServer {
     else this.setFaults(parsed.data as FaultOptions);
     send(response, 204, 'text/plain; charset=utf-8', '');
   }
+}
+
+function scriptAt(path: string): Script | undefined {
+  return (Object.keys(SCRIPTS) as Script[]).find((script) => SCRIPTS[script] === path);
 }
 
 /** The first command flag set to something other than empty or `0`. */

@@ -3,7 +3,7 @@
  * Pure with respect to I/O: a command takes decoded parameters and returns a `CommandResult` the
  * server formats. Lookups by phone and paging by id are indexed so a bench with a large base stays fast.
  */
-import { BLACK_TYPE, CONTACT_REPLY_KEYS, GROUP_TYPE, INT_ID_KEY, LIMITS, MOVE_GROUP, type ApiErrorCode, type Command } from '../smsc/protocol.js';
+import { BLACK_TYPE, CONTACT_REPLY_KEYS, GROUP_TYPE, INT_ID_KEY, LIMITS, MOVE_GROUP, type ApiErrorCode, type Command, type Script } from '../smsc/protocol.js';
 import type { ContactField } from '../contact.js';
 import type { BlacklistEntry, Contact, DuplicatePhonePolicy, EmulatorState, Group } from './types.js';
 import type { Params } from './params.js';
@@ -140,16 +140,17 @@ export class Store {
     return { contacts: [...this.contacts.values()], groups: [...this.groups.values()], blacklist: [...this.blacklist.values()], nextIds: this.nextIds };
   }
 
-  execute(command: Command, params: Params): CommandResult {
+  /** `mails.php` runs the same commands on the same account; only `add_group`'s default type differs. */
+  execute(command: Command, params: Params, script: Script = 'phones.php'): CommandResult {
     try {
-      return this.dispatch(command, params);
+      return this.dispatch(command, params, script);
     } catch (thrown) {
       if (thrown instanceof ParamError) return error(thrown.code);
       throw thrown;
     }
   }
 
-  private dispatch(command: Command, params: Params): CommandResult {
+  private dispatch(command: Command, params: Params, script: Script): CommandResult {
     switch (command) {
       case 'add':
         return this.add(params);
@@ -160,7 +161,7 @@ export class Store {
       case 'get':
         return this.list(params);
       case 'add_group':
-        return this.addGroup(params);
+        return this.addGroup(params, script === 'mails.php' ? GROUP_TYPE.mails : GROUP_TYPE.phones);
       case 'chg_group':
         return this.changeGroup(params);
       case 'del_group':
@@ -318,11 +319,11 @@ export class Store {
 
   // --- groups ---------------------------------------------------------------------------------
 
-  private addGroup(params: Params): CommandResult {
+  private addGroup(params: Params, defaultType: number): CommandResult {
     const name = params.get('name');
     if (name === undefined || name === '') return error(1);
     const num = params.has('num') ? parseId(params.get('num')) : undefined;
-    const type = parseChoice(params.get('type'), Object.values(GROUP_TYPE), GROUP_TYPE.phones);
+    const type = parseChoice(params.get('type'), Object.values(GROUP_TYPE), defaultType);
     if (name.trim() === '' || (num !== undefined && this.groupByNum(num) !== undefined)) return error(5);
     const group: Group = { id: this.nextIds.group++, name: name.trim(), type };
     if (num !== undefined) group.num = num;

@@ -3,6 +3,7 @@
  * state file, `reset()` input and the JSON bodies of the `/__emulator/*` endpoints.
  */
 import { z } from 'zod';
+import type { Script } from '../smsc/protocol.js';
 
 export const contactSchema = z.object({
   int_id: z.number().int().positive().describe('server id, the `after_id` of `get` paging'),
@@ -101,6 +102,8 @@ export interface EmulatorStats {
   requestsTotal: number;
   /** SMSC requests that named a command, per command (auth failures included). */
   calls: Record<string, number>;
+  /** The same calls per script: `phones.php`, `mails.php`. */
+  scripts: Record<Script, Record<string, number>>;
   /** API errors replied, per code. */
   errors: Record<string, number>;
   error9: Record<Error9Cause, number>;
@@ -112,7 +115,7 @@ export interface EmulatorStats {
 }
 
 export interface RunningEmulator {
-  /** e.g. `http://127.0.0.1:PORT`; the SMSC script is at `url + PHONES_PATH`. */
+  /** e.g. `http://127.0.0.1:PORT`; the SMSC scripts are at `url + PHONES_PATH` and `url + MAILS_PATH`. */
   url: string;
   port: number;
   state(): EmulatorState;

@@ -32,6 +32,8 @@ export interface ExportOptions {
   group?: string;
   /** Passed to `get` as `search` (name, phone or e-mail). */
   search?: string;
+  /** Passed to `get` as `fio`: contacts whose surname, first or middle name match. */
+  fio?: string;
   /** CSV delimiter, default `,`. */
   delimiter?: string;
   /** CSV: start with a UTF-8 BOM (for Excel). */
@@ -68,6 +70,7 @@ export interface ExportSummary {
   pages: Partial<Record<ExportKind, number>>;
   group?: { id: number; name: string };
   search?: string;
+  fio?: string;
   durationMs: number;
 }
 
@@ -77,6 +80,7 @@ export async function runExport(options: ExportOptions, hooks: ExportHooks = {})
   const { client, kinds, signal } = settings;
   const summary: ExportSummary = { format: settings.format, files: [], rows: {}, pages: {}, durationMs: 0 };
   if (options.search !== undefined) summary.search = options.search;
+  if (options.fio !== undefined) summary.fio = options.fio;
 
   const paging = (kind: ExportKind, warnings: PagingWarning[]): PagingOptions => ({
     onPage: ({ page }) => {
@@ -114,7 +118,7 @@ export async function runExport(options: ExportOptions, hooks: ExportHooks = {})
         const names = groupNames(groups);
         const separator = settings.format === 'csv' ? CSV_LIST_SEPARATOR : ',';
         const wanted = group === undefined ? undefined : String(group.id);
-        const query = { search: settings.search, grp: group?.id, pageHint: settings.pageHint };
+        const query = { search: settings.search, fio: settings.fio, grp: group?.id, pageHint: settings.pageHint };
         for await (const contact of pageContacts(client, query, paging(kind, warnings))) {
           // The service's `grp` filter is unconfirmed: check membership ourselves.
           if (wanted === undefined || splitIds(contact.fields.grp).includes(wanted)) yield contactRecord(contact, names, separator);
@@ -173,6 +177,7 @@ interface Settings extends SinkOptions {
   client: ExportOptions['client'];
   group: string | undefined;
   search: string | undefined;
+  fio: string | undefined;
   pageHint: number | undefined;
   signal: AbortSignal | undefined;
 }
@@ -186,6 +191,8 @@ async function normalizeOptions(options: ExportOptions): Promise<Settings> {
   if (kinds.length === 0) throw new ExportOptionError(`--what names nothing to export: expected ${EXPORT_KINDS.join(', ')}`);
   if (options.group !== undefined && !kinds.includes('contacts')) throw new ExportOptionError('--group filters contacts: add contacts to --what');
   if (options.search !== undefined && !kinds.includes('contacts')) throw new ExportOptionError('--search filters contacts: add contacts to --what');
+  if (options.fio !== undefined && !kinds.includes('contacts')) throw new ExportOptionError('--fio filters contacts: add contacts to --what');
+  if (options.fio?.trim() === '') throw new ExportOptionError('--fio needs a surname, first or middle name');
   if (options.group?.trim() === '') throw new ExportOptionError('--group needs a group id or name');
   const { pageHint } = options;
   if (pageHint !== undefined && !(Number.isInteger(pageHint) && pageHint >= 1 && pageHint <= LIMITS.maxPageSize)) throw new ExportOptionError(`--page-size must be 1–${LIMITS.maxPageSize}, got ${pageHint}`);
@@ -201,6 +208,7 @@ async function normalizeOptions(options: ExportOptions): Promise<Settings> {
     bom: options.bom,
     group: options.group,
     search: options.search,
+    fio: options.fio,
     pageHint: options.pageHint,
     signal: options.signal,
   };

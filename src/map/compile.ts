@@ -5,13 +5,21 @@ import { MappingError } from './errors.js';
 import type { ColumnRef, FieldSource, Mapping } from './schema.js';
 import { didYouMean } from './suggest.js';
 
-/** The cells of one source row, picked and joined per SMSC field; not normalized yet. */
-export interface MappedRow {
+/** The cells of one source row, picked and joined per field; not normalized yet. */
+export interface PickedRow<Field extends string> {
   row: number;
-  values: Partial<Record<ContactField, Cell>>;
+  values: Partial<Record<Field, Cell>>;
+}
+
+/** One row of a contact file: the SMSC contact fields, and the block type when the mapping reads it from a column. */
+export interface MappedRow extends PickedRow<ContactField> {
+  blacklistType?: Cell;
 }
 
 export type RowMapper = (row: SourceRow) => MappedRow;
+
+/** Where each field of a file's rows comes from (a contact mapping's `fields`, a groups mapping's `fields`). */
+export type FieldSources<Field extends string> = Partial<Record<Field, FieldSource>>;
 
 /** Fields whose values are lists: several columns join with a comma, not a space. */
 const LIST_FIELDS: ReadonlySet<ContactField> = new Set(['phone', 'mail', 'grp', 'tags', 'pho']);
@@ -33,8 +41,8 @@ function letterIndex(letters: string): number {
 /** A mapping's field sources in one shape: the columns to join, or a constant. */
 type Plan = { columns: readonly ColumnRef[]; separator: string } | { constant: string };
 
-function planOf(field: ContactField, source: FieldSource): Plan {
-  const defaultSeparator = LIST_FIELDS.has(field) ? ',' : ' ';
+function planOf(field: string, source: FieldSource): Plan {
+  const defaultSeparator = LIST_FIELDS.has(field as ContactField) ? ',' : ' ';
   if (typeof source === 'string' || typeof source === 'number') return { columns: [source], separator: defaultSeparator };
   if (Array.isArray(source)) return { columns: source, separator: defaultSeparator };
   if ('const' in source) return { constant: source.const };
@@ -42,18 +50,26 @@ function planOf(field: ContactField, source: FieldSource): Plan {
   return { columns, separator: source.separator ?? defaultSeparator };
 }
 
-function plans(mapping: Mapping): [ContactField, Plan][] {
-  return Object.entries(mapping.fields).flatMap(([field, source]) =>
-    source === undefined ? [] : [[field as ContactField, planOf(field as ContactField, source)] as [ContactField, Plan]],
-  );
+function plans<Field extends string>(sources: FieldSources<Field>): [Field, Plan][] {
+  return (Object.entries(sources) as [Field, FieldSource | undefined][]).flatMap(([field, source]) => (source === undefined ? [] : [[field, planOf(field, source)] as [Field, Plan]]));
+}
+
+/** A contact mapping's sources: its fields, plus the block type when it names a column. */
+function contactSources(mapping: Mapping): FieldSources<ContactField | 'blacklistType'> {
+  const { blacklistType } = mapping;
+  return typeof blacklistType === 'object' ? { ...mapping.fields, blacklistType: blacklistType.column } : mapping.fields;
 }
 
 /** The header texts a mapping names (not letters or numbers): the reader looks for the row holding them. */
 export function referencedHeaders(mapping: Mapping): string[] {
   // A column that may be missing cannot say which row is the header.
   if (mapping.missingColumns === 'skip' || mapping.header === false) return [];
+  return referencedHeadersOf(contactSources(mapping));
+}
+
+export function referencedHeadersOf(sources: FieldSources<string>): string[] {
   const texts = new Set<string>();
-  for (const [, plan] of plans(mapping)) {
+  for (const [, plan] of plans(sources)) {
     if (!('columns' in plan)) continue;
     for (const ref of plan.columns) {
       if (typeof ref === 'string' && !EXCEL_LETTERS.test(ref.trim()) && !DIGITS.test(ref.trim())) texts.add(ref.trim());
@@ -84,7 +100,7 @@ function resolveColumn(ref: ColumnRef, headers: readonly string[]): number | und
   return index !== undefined && index < headers.length ? index : undefined;
 }
 
-function missingColumn(field: ContactField, ref: ColumnRef, info: TableInfo): string {
+function missingColumn(field: string, ref: ColumnRef, info: TableInfo): string {
   const listed = info.headers.map((header, index) => `${index + 1} «${header}»`).join(', ');
   const hint = typeof ref === 'string' ? didYouMean(ref.trim(), info.headers.filter((header) => header.trim() !== '')) : '';
   return `${info.file}: column «${String(ref)}» of field ${field} not found${hint}; the file's ${info.headers.length} columns are: ${listed}`;
@@ -100,7 +116,7 @@ function columnLetter(index: number): string {
  * A header the mapping names occurs more than once: taking the first silently could import the
  * office landlines instead of the mobiles. The hint is the mapping entry with the header replaced by a letter.
  */
-function ambiguousColumn(field: ContactField, source: FieldSource, ref: ColumnRef, indexes: readonly number[], info: TableInfo): string {
+function ambiguousColumn(field: string, source: FieldSource, ref: ColumnRef, indexes: readonly number[], info: TableInfo): string {
   const places = indexes.map((index) => `${columnLetter(index)} (${index + 1})`);
   const choices = indexes.map((index) => `${JSON.stringify(field)}: ${JSON.stringify(replaceRef(source, ref, columnLetter(index)))}`);
   return `${info.file}: header «${String(ref)}» of field ${field} occurs ${indexes.length} times, in columns ${places.join(', ')}; pick one in the mapping by its letter: ${choices.join(' or ')}`;
@@ -143,22 +159,37 @@ function pickerOf(plan: Plan, indexes: readonly number[]): Picker {
  * (`ERR_MAPPING_COLUMN`) listing every column that is not there or is there more than once.
  */
 export function compileMapping(mapping: Mapping, info: TableInfo): RowMapper {
+  const pick = compileFields(contactSources(mapping), info, { missingColumns: mapping.missingColumns });
+  return (source) => {
+    const { row, values } = pick(source);
+    if (!('blacklistType' in values)) return { row, values };
+    const { blacklistType, ...fields } = values;
+    return { row, values: fields, blacklistType };
+  };
+}
+
+/** `compileMapping` for any set of fields (list fields are those of contacts); `missingColumns: 'skip'` maps a missing column to no value. */
+export function compileFields<Field extends string>(
+  sources: FieldSources<Field>,
+  info: TableInfo,
+  options: { missingColumns?: Mapping['missingColumns'] } = {},
+): (row: SourceRow) => PickedRow<Field> {
   const problems: string[] = [];
-  const pickers: [ContactField, Picker][] = [];
-  for (const [field, plan] of plans(mapping)) {
+  const pickers: [Field, Picker][] = [];
+  for (const [field, plan] of plans(sources)) {
     const indexes: number[] = [];
     for (const ref of 'columns' in plan ? plan.columns : []) {
       const index = resolveColumn(ref, info.headers);
       if (index === undefined) {
-        if (mapping.missingColumns !== 'skip') problems.push(missingColumn(field, ref, info));
-      } else if (typeof index === 'object') problems.push(ambiguousColumn(field, mapping.fields[field] as FieldSource, ref, index.ambiguous, info));
+        if (options.missingColumns !== 'skip') problems.push(missingColumn(field, ref, info));
+      } else if (typeof index === 'object') problems.push(ambiguousColumn(field, sources[field] as FieldSource, ref, index.ambiguous, info));
       else indexes.push(index);
     }
     if ('constant' in plan || indexes.length > 0) pickers.push([field, pickerOf(plan, indexes)]);
   }
   if (problems.length > 0) throw new MappingError('ERR_MAPPING_COLUMN', problems);
   return (source) => {
-    const values: Partial<Record<ContactField, Cell>> = {};
+    const values: Partial<Record<Field, Cell>> = {};
     for (const [field, pick] of pickers) values[field] = pick(source.cells);
     return { row: source.row, values };
   };

@@ -133,9 +133,14 @@ export const mappingSchema = strictWithSuggestions(
         '"error": a named column the file lacks stops the run. "skip": it is left out (presets: exports differ in which columns they carry); the header row is then the first non-blank row unless --header-row says otherwise.',
       ),
     blacklistType: z
-      .union([z.literal(0), z.literal(1), z.literal(2)])
+      .union([
+        z.literal(0),
+        z.literal(1),
+        z.literal(2),
+        z.strictObject({ column: columnRef }).describe('Read each row\'s block type (0, 1 or 2) from this column, e.g. the "type" column of a blacklist export.'),
+      ])
       .default(0)
-      .describe('For import --target blacklist: block 0 all messages, 1 mass mailings, 2 single messages.'),
+      .describe('For import --target blacklist: block 0 all messages, 1 mass mailings, 2 single messages, or {"column": …} to read it per row.'),
   },
   'option',
 )
@@ -154,3 +159,26 @@ export const mappingSchema = strictWithSuggestions(
   .describe('How the columns of a contact file map to SMSC contact fields (smsc-etl).');
 
 export type Mapping = z.infer<typeof mappingSchema>;
+
+export const GROUP_FIELDS = ['id', 'name', 'num', 'type'] as const;
+export type GroupField = (typeof GROUP_FIELDS)[number];
+
+/** A file of groups (`import --target groups`), e.g. the groups table of `smsc-etl export`. */
+export const groupsMappingSchema = strictWithSuggestions(
+  {
+    $schema: z.string().optional().describe('Path or URL of the JSON Schema, for editors.'),
+    target: z.literal('groups').describe('This mapping is for import --target groups.'),
+    fields: strictWithSuggestions(
+      {
+        name: columnRef.describe('Group name (required).'),
+        id: columnRef.optional().describe('SMSC group id: a row with an id renames that group (chg_group); without, groups are matched by name.'),
+        num: columnRef.optional().describe('The group number for mailings (unique per account).'),
+        type: columnRef.optional().describe('Group type: 0 phones (default), 1 e-mails.'),
+      },
+      'field',
+    ).describe('Group fields and the source columns they come from.'),
+  },
+  'option',
+).describe('How the columns of a groups file map to SMSC group fields (smsc-etl import --target groups).');
+
+export type GroupsMapping = z.infer<typeof groupsMappingSchema>;

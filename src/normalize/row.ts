@@ -4,6 +4,7 @@ import type { MappedRow } from '../map/compile.js';
 import type { Mapping } from '../map/schema.js';
 import type { Cell } from '../read/types.js';
 import { meansNoBirthday, normalizeBirthday } from './birthday.js';
+import { normalizeBlacklistType, type BlacklistType } from './blacklist-type.js';
 import { normalizeEmails } from './email.js';
 import { normalizeGroups, onlySystemGroups } from './groups.js';
 import { normalizePhones } from './phone.js';
@@ -14,6 +15,8 @@ import { cellToText, cleanText, normalizeTags, normalizeText } from './text.js';
 export interface NormalizedRow {
   row: number;
   fields?: ContactFields;
+  /** The row's block type, when the mapping reads `blacklistType` from a column. */
+  blacklistType?: BlacklistType;
   issues: RowIssue[];
   /** Short texts saying what normalization changed, for the clean file's `notes` column. */
   notes: string[];
@@ -104,10 +107,21 @@ export function createRowNormalizer(mapping: Mapping, options: RowNormalizerOpti
       for (const warning of result.warnings) issue(field, cell, warning.code, warning.reason, optionalSeverity);
     }
 
+    let blacklistType: BlacklistType | undefined;
+    if (mapped.blacklistType !== undefined) {
+      const result = normalizeBlacklistType(mapped.blacklistType);
+      if (result.ok) blacklistType = result.value;
+      else {
+        issues.push({ row: mapped.row, field: 'blacklistType', value: cellToText(mapped.blacklistType), code: result.code, reason: result.reason, severity: 'error' });
+        rejectedRow = true;
+      }
+    }
+
     if (fields[key] === undefined && !keyIssue) {
       const missing = MISSING_KEY[mapping.contactKind];
       issue(key, mapped.values[key] ?? '', missing.code, missing.reason, 'error');
     }
-    return rejectedRow ? { row: mapped.row, issues, notes } : { row: mapped.row, fields, issues, notes };
+    if (rejectedRow) return { row: mapped.row, issues, notes };
+    return blacklistType === undefined ? { row: mapped.row, fields, issues, notes } : { row: mapped.row, fields, blacklistType, issues, notes };
   };
 }

@@ -1,7 +1,9 @@
 /**
  * Client of SMSC's `phones.php` (contacts, groups, blacklist), one typed function per command.
+ * E-mail contacts (keyed by `mail`, no phone) and e-mail groups (type 1) go to `mails.php`, whose
+ * requests have the same format (parameter table), unless `mailScript` points them at phones.php.
  *
- * Every call is a `POST application/x-www-form-urlencoded` to `<base>/sys/phones.php` carrying
+ * Every call is a `POST application/x-www-form-urlencoded` to `<base>/sys/<script>` carrying
  * `fmt=3&charset=utf-8`; the credentials travel only in the body and live only in this module's
  * closure, so no URL, hook context, log line or error can show them (server text that would go
  * into an error is redacted too).
@@ -21,7 +23,7 @@
 import iconv from 'iconv-lite';
 import { CONTACT_FIELDS, type ContactFields } from '../contact.js';
 import { SmscError, SmscTransportError, SmscUnknownOutcomeError } from './errors.js';
-import { FMT, LIMITS, MOVE_GROUP, PHONES_PATH, WRITE_COMMANDS, type Command } from './protocol.js';
+import { FMT, GROUP_TYPE, LIMITS, MOVE_GROUP, SCRIPTS, WRITE_COMMANDS, type Command, type Script } from './protocol.js';
 import {
   parseBlackRow,
   parseContactRow,
@@ -55,6 +57,8 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 /** What a hook is told about a request; frozen, without secrets. */
 export interface RequestContext {
   readonly command: Command;
+  /** The script the request goes to (`phones.php`, or `mails.php` for e-mail contacts and groups). */
+  readonly script: Script;
   /** 1-based. */
   readonly attempt: number;
   /** The base URL (main or mirror) this attempt goes to. */
@@ -78,6 +82,8 @@ export interface SmscClientOptions {
   timeoutMs?: number;
   /** Base URLs tried in turn after a transport failure (e.g. `https://www2.smsc.ru`). */
   mirrors?: readonly string[];
+  /** Where e-mail contacts and e-mail groups go: `mails.php` (default) or, as a fallback, `phones.php`. */
+  mailScript?: Script;
   retry?: Partial<RetryOptions>;
   /** Share one between clients (and the writer) so error 9 slows all of them. */
   throttle?: Throttle;
@@ -129,8 +135,9 @@ export interface SmscClient {
   /** `[]` when nothing matches or the list is exhausted (empty body, `[]` or error 3). */
   get(query?: ContactQuery): Promise<ContactReply[]>;
   addGroup(group: NewGroup): Promise<{ id: number }>;
-  chgGroup(change: { grp: number; name: string }): Promise<void>;
-  delGroup(group: { grp: number }): Promise<void>;
+  /** `num` changes the group's number; `type` 1 (an e-mail group) sends the call to the mail script. */
+  chgGroup(change: { grp: number; name: string; num?: number; type?: number }): Promise<void>;
+  delGroup(group: { grp: number; type?: number }): Promise<void>;
   getGroup(query?: { afterId?: number }): Promise<GroupReply[]>;
   /** `replace` (1) the contact's groups, `add` (2) a group, `remove` (3) it from a group. */
   moveGroup(mode: MoveGroupMode, membership: Membership): Promise<void>;
@@ -153,7 +160,7 @@ type Params = Record<string, string | number | undefined>;
  */
 export function createSmscClient(options: SmscClientOptions): SmscClient {
   const settings = normalizeOptions(options);
-  const { credentials, timeoutMs, retry, clock, sleep, random, onRequest, onRetry, onWait, signal } = settings;
+  const { credentials, timeoutMs, retry, clock, sleep, random, onRequest, onRetry, onWait, signal, mailScript } = settings;
   const bases = [settings.baseUrl, ...settings.mirrors];
   const throttle = settings.throttle ?? createThrottle({ clock, sleep });
   const log = new RequestLog();
@@ -164,12 +171,12 @@ export function createSmscClient(options: SmscClientOptions): SmscClient {
     if (ms > VISIBLE_WAIT_MS) onWait?.(Object.freeze({ reason, ms }));
   };
 
-  async function call(command: Command, params: Params, flag = 1): Promise<Reply> {
+  async function call(command: Command, params: Params, { flag = 1, script = 'phones.php' }: { flag?: number; script?: Script } = {}): Promise<Reply> {
     const request = new URLSearchParams({ [command]: String(flag) });
     for (const [name, value] of Object.entries(params)) if (value !== undefined) request.append(name, String(value));
     request.append('fmt', String(FMT.json));
     request.append('charset', 'utf-8');
-    const key = RequestLog.keyOf(request.toString());
+    const key = RequestLog.keyOf(`${script}?${request.toString()}`);
     for (const [name, value] of Object.entries(credentials)) request.append(name, value);
     const body = request.toString();
 
@@ -181,12 +188,12 @@ export function createSmscClient(options: SmscClientOptions): SmscClient {
       // Timers may fire a little early: check again after each wait.
       for (let wait = windowWaitMs(key); wait > 0; wait = windowWaitMs(key)) await sleep(wait, signal);
       const baseUrl = bases[baseIndex % bases.length] as string;
-      onRequest?.(Object.freeze({ command, attempt, baseUrl }));
+      onRequest?.(Object.freeze({ command, script, attempt, baseUrl }));
       try {
         // Logged when the exchange ends: the service saw the request no later than that, so the
         // identical-request window is never underestimated. A request that never left (refused
         // connection) does not count, or a wrong SMSC_URL would wait out the window before failing.
-        const text = await exchange(command, baseUrl, body).then(
+        const text = await exchange(command, baseUrl, SCRIPTS[script], body).then(
           (reply) => (log.record(key, clock()), reply),
           (failure: unknown) => {
             if (!(failure instanceof SmscTransportError && !failure.sent)) log.record(key, clock());
@@ -201,17 +208,17 @@ export function createSmscClient(options: SmscClientOptions): SmscClient {
         const decision = decideRetry({ error, attempt, sentAt: log.sentAt(key, clock()), now: clock(), options: retry, random });
         if (!decision.retry) throw error;
         if (error instanceof SmscTransportError) baseIndex++;
-        onRetry?.(Object.freeze({ command, attempt, baseUrl, error, delayMs: decision.delayMs }));
+        onRetry?.(Object.freeze({ command, script, attempt, baseUrl, error, delayMs: decision.delayMs }));
         announce(error instanceof SmscTransportError ? `${error.message}; retrying` : error.message, decision.delayMs);
         await sleep(decision.delayMs, signal);
       }
     }
   }
 
-  async function exchange(command: Command, baseUrl: string, body: string): Promise<string> {
+  async function exchange(command: Command, baseUrl: string, path: string, body: string): Promise<string> {
     let response: Response;
     try {
-      response = await fetch(`${baseUrl}${PHONES_PATH}`, {
+      response = await fetch(`${baseUrl}${path}`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body,
@@ -245,36 +252,40 @@ export function createSmscClient(options: SmscClientOptions): SmscClient {
 
   const contactParams = (fields: ContactFields): Params => Object.fromEntries(CONTACT_FIELDS.map((field) => [field, fields[field]]));
   const keyParams = (key: ContactKey): Params => ({ phone: key.phone, mail: key.mail });
+  // A contact without a phone is an e-mail contact; its key (or its only address) is an e-mail.
+  const contactScript = (phone: string | undefined, mail: string | undefined): Script => ((phone ?? '') === '' && (mail ?? '') !== '' ? mailScript : 'phones.php');
+  const groupScript = (type: number | undefined): Script => (type === GROUP_TYPE.mails ? mailScript : 'phones.php');
 
   return {
     throttle,
     async add(contact) {
-      return { id: replyId('add', await call('add', contactParams(contact))) };
+      return { id: replyId('add', await call('add', contactParams(contact), { script: contactScript(contact.phone, contact.mail) })) };
     },
     async chg(change) {
-      await call('chg', { ...contactParams(change), new_phone: change.new_phone, new_mail: change.new_mail });
+      await call('chg', { ...contactParams(change), new_phone: change.new_phone, new_mail: change.new_mail }, { script: contactScript(change.phone, change.mail) });
     },
     async del(key) {
-      await call('del', keyParams(key));
+      await call('del', keyParams(key), { script: contactScript(key.phone, key.mail) });
     },
     async get(query = {}) {
       const reply = await call('get', { search: query.search, fio: query.fio, grp: query.grp, after_id: query.afterId, cnt: query.cnt });
       return replyRows('get', reply).map(parseContactRow);
     },
     async addGroup(group) {
-      return { id: replyId('add_group', await call('add_group', { name: group.name, num: group.num, type: group.type })) };
+      return { id: replyId('add_group', await call('add_group', { name: group.name, num: group.num, type: group.type }, { script: groupScript(group.type) })) };
     },
     async chgGroup(change) {
-      await call('chg_group', { grp: change.grp, name: change.name });
+      await call('chg_group', { grp: change.grp, name: change.name, num: change.num }, { script: groupScript(change.type) });
     },
     async delGroup(group) {
-      await call('del_group', { grp: group.grp });
+      await call('del_group', { grp: group.grp }, { script: groupScript(group.type) });
     },
     async getGroup(query = {}) {
       return replyRows('get_group', await call('get_group', { after_id: query.afterId })).map(parseGroupRow);
     },
     async moveGroup(mode, membership) {
-      await call('move_group', { grp: membership.grp, ...keyParams(membership) }, typeof mode === 'number' ? mode : MOVE_GROUP[mode]);
+      const flag = typeof mode === 'number' ? mode : MOVE_GROUP[mode];
+      await call('move_group', { grp: membership.grp, ...keyParams(membership) }, { flag, script: contactScript(membership.phone, membership.mail) });
     },
     async addBlack(entry) {
       return { id: replyId('add_black', await call('add_black', { phone: entry.phone, type: entry.type })) };
@@ -348,6 +359,7 @@ interface Settings {
   baseUrl: string;
   mirrors: string[];
   credentials: Readonly<Record<'login' | 'psw', string>> | Readonly<Record<'apikey', string>>;
+  mailScript: Script;
   timeoutMs: number;
   retry: RetryOptions;
   throttle: Throttle | undefined;
@@ -378,6 +390,9 @@ function normalizeOptions(options: SmscClientOptions): Settings {
     throw new TypeError(`Expected \`timeoutMs\` to be a positive integer, got ${JSON.stringify(options.timeoutMs)}`);
   }
   if (options.mirrors !== undefined && !Array.isArray(options.mirrors)) throw new TypeError('Expected `mirrors` to be an array of base URLs');
+  if (options.mailScript !== undefined && !Object.hasOwn(SCRIPTS, options.mailScript)) {
+    throw new TypeError(`Expected \`mailScript\` to be one of ${Object.keys(SCRIPTS).join(', ')}, got ${JSON.stringify(options.mailScript)}`);
+  }
   for (const name of ['onRequest', 'onRetry', 'onWait', 'clock', 'sleep', 'random'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function') throw new TypeError(`Expected \`${name}\` to be a function`);
   }
@@ -386,6 +401,7 @@ function normalizeOptions(options: SmscClientOptions): Settings {
     baseUrl: checkBaseUrl('baseUrl', options.baseUrl ?? DEFAULT_BASE_URL),
     mirrors: (options.mirrors ?? []).map((mirror, index) => checkBaseUrl(`mirrors[${index}]`, mirror)),
     credentials,
+    mailScript: options.mailScript ?? 'mails.php',
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     retry: normalizeRetryOptions(options.retry),
     throttle: options.throttle,

@@ -1,7 +1,8 @@
 /**
  * SMSC settings from the environment, never from command-line flags (they would show in `ps` and
  * shell history). Variables: SMSC_URL (default https://smsc.ru), SMSC_MIRRORS (comma-separated
- * base URLs), and SMSC_LOGIN + SMSC_PASSWORD or SMSC_APIKEY. A `.env` file in the working
+ * base URLs), SMSC_MAIL_SCRIPT (`mails.php`, the default, or `phones.php`: where e-mail contacts
+ * and groups go), and SMSC_LOGIN + SMSC_PASSWORD or SMSC_APIKEY. A `.env` file in the working
  * directory is read too; a variable set in the environment wins over the file.
  */
 import { readFileSync } from 'node:fs';
@@ -10,8 +11,9 @@ import { inspect } from 'node:util';
 import { DEFAULT_BASE_URL, checkBaseUrl } from './client.js';
 import { PHONES_PATH } from './protocol.js';
 import { SmscConfigError } from './errors.js';
+import { SCRIPTS, type Script } from './protocol.js';
 
-export type SmscCredentials = { baseUrl: string; mirrors: string[] } & ({ login: string; password: string; apikey?: undefined } | { apikey: string; login?: undefined; password?: undefined });
+export type SmscCredentials = { baseUrl: string; mirrors: string[]; mailScript: Script } & ({ login: string; password: string; apikey?: undefined } | { apikey: string; login?: undefined; password?: undefined });
 
 export interface LoadCredentialsOptions {
   env?: Readonly<Record<string, string | undefined>>;
@@ -29,15 +31,21 @@ export function loadCredentials(options: LoadCredentialsOptions = {}): SmscCrede
   const login = read('SMSC_LOGIN');
   const password = read('SMSC_PASSWORD');
   const apikey = read('SMSC_APIKEY');
+  const mailScript = scriptSetting('SMSC_MAIL_SCRIPT', read('SMSC_MAIL_SCRIPT') ?? 'mails.php');
 
   if (apikey !== undefined) {
     if (login !== undefined || password !== undefined) throw new SmscConfigError(`SMSC_APIKEY and SMSC_LOGIN/SMSC_PASSWORD are both set; keep one of them (${HOW_TO})`);
-    return hideSecrets({ baseUrl, mirrors, apikey });
+    return hideSecrets({ baseUrl, mirrors, mailScript, apikey });
   }
   if (login === undefined && password === undefined) throw new SmscConfigError(`no SMSC credentials: ${HOW_TO}`);
   if (login === undefined) throw new SmscConfigError(`SMSC_PASSWORD is set but SMSC_LOGIN is not: ${HOW_TO}`);
   if (password === undefined) throw new SmscConfigError(`SMSC_LOGIN is set but SMSC_PASSWORD is not: ${HOW_TO}`);
-  return hideSecrets({ baseUrl, mirrors, login, password });
+  return hideSecrets({ baseUrl, mirrors, mailScript, login, password });
+}
+
+function scriptSetting(variable: string, value: string): Script {
+  if (Object.hasOwn(SCRIPTS, value)) return value as Script;
+  throw new SmscConfigError(`${variable} must be one of ${Object.keys(SCRIPTS).join(', ')}, got ${JSON.stringify(value)}`);
 }
 
 /** A variable from the environment, else from `./.env`; blank counts as unset. */

@@ -6,6 +6,17 @@ import type { ContactField } from '../contact.js';
 
 export const PHONES_PATH = '/sys/phones.php';
 
+/**
+ * E-mail contacts and e-mail groups: "used by the `mails.php` script, whose requests have the same
+ * format as `phones.php`" (parameter table). No reply of the real script has been captured, so the
+ * client can be pointed back at phones.php (`SMSC_MAIL_SCRIPT=phones.php`).
+ */
+export const MAILS_PATH = '/sys/mails.php';
+
+/** The scripts that serve the contacts API, by file name (the value of `SMSC_MAIL_SCRIPT`). */
+export const SCRIPTS = { 'phones.php': PHONES_PATH, 'mails.php': MAILS_PATH } as const;
+export type Script = keyof typeof SCRIPTS;
+
 /** Commands are flag parameters set to 1 (`move_group` takes 1, 2 or 3) — §1.2. */
 export const COMMANDS = [
   'add',

@@ -9,6 +9,7 @@ import { isSmscError } from '../smsc/errors.js';
 import { pageBlacklist } from '../smsc/paging.js';
 import { listItems } from './account-index.js';
 import { holds, type ChangeParams, type MoveGroupMode } from './plan.js';
+import { sendSettled } from './settle.js';
 
 /** `desired` of `chg` / `move_group`: the fields the write sets, as the contact must hold them afterwards. */
 export type WriteOperation =
@@ -25,24 +26,20 @@ export interface Applied {
   readBacks: number;
 }
 
-/** Lost replies in a row after which the row is given up (and reported as failed). */
-const MAX_UNKNOWN_OUTCOMES = 3;
-
 type Client = Pick<SmscClient, 'add' | 'chg' | 'del' | 'get' | 'moveGroup' | 'addBlack' | 'getBlack' | 'delBlack'>;
 
 export async function applyOperation(client: Client, operation: WriteOperation): Promise<Applied> {
-  for (let readBacks = 0; ; readBacks++) {
-    try {
-      return { smscId: await send(client, operation), readBacks };
-    } catch (error) {
-      if (isSmscError(error) && error.code === 'ERR_SMSC_NOT_FOUND' && operation.action === 'delete') return { readBacks };
-      if (!isSmscError(error) || error.code !== 'ERR_SMSC_UNKNOWN_OUTCOME') throw error;
-      // Even the last lost reply is settled from the account: the write may well have been applied.
-      const settled = await readBack(client, operation);
-      if (settled.applied) return { smscId: settled.smscId, readBacks: readBacks + 1 };
-      if (readBacks + 1 >= MAX_UNKNOWN_OUTCOMES) throw error;
-    }
-  }
+  const sendOnce = () =>
+    send(client, operation).catch((error: unknown) => {
+      // A contact already gone is what a delete wants.
+      if (isSmscError(error) && error.code === 'ERR_SMSC_NOT_FOUND' && operation.action === 'delete') return undefined;
+      throw error;
+    });
+  const settled = await sendSettled(sendOnce, async () => {
+    const found = await readBack(client, operation);
+    return { applied: found.applied, value: found.smscId };
+  });
+  return { smscId: settled.value, readBacks: settled.readBacks };
 }
 
 async function send(client: Client, operation: WriteOperation): Promise<number | undefined> {

@@ -36,6 +36,9 @@ export class DeleteRefusedError extends EtlError {
   }
 }
 
+/** The guard of a run given none (a library caller): up to DEFAULT_MAX_DELETES, no question. */
+export const unaskedDeleteGuard = (): DeleteGuard => createDeleteGuard({ yes: true, maxDeletes: DEFAULT_MAX_DELETES, print: () => {} });
+
 export function createDeleteGuard(options: DeleteGuardOptions): DeleteGuard {
   const maxDeletes = options.maxDeletes ?? DEFAULT_MAX_DELETES;
   return async (what, candidates) => {

@@ -14,8 +14,8 @@ export interface GroupDirectory {
   nameOf(id: string): string;
   /** Names that do not exist yet (filled by `ensure`). */
   readonly missing: readonly string[];
-  /** Creates the missing groups (unless dry-run); returns how many were created. */
-  ensure(names: Iterable<string>, options: { create: boolean; dryRun: boolean }): Promise<number>;
+  /** Creates the missing groups (unless dry-run), of `type` (e-mail groups for e-mail contacts); returns how many were created. */
+  ensure(names: Iterable<string>, options: { create: boolean; dryRun: boolean; type?: 0 | 1 }): Promise<number>;
 }
 
 /** Prefix of a group a dry run would create: it has no id yet. */
@@ -51,7 +51,7 @@ export async function loadGroupDirectory(client: Pick<SmscClient, 'getGroup' | '
     },
     nameOf: (id) => (id.startsWith(PLANNED) ? id.slice(PLANNED.length) : (nameById.get(Number(id)) ?? id)),
     missing,
-    async ensure(names, { create, dryRun }) {
+    async ensure(names, { create, dryRun, type }) {
       if (byId) return 0;
       let created = 0;
       for (const name of names) {
@@ -63,7 +63,7 @@ export async function loadGroupDirectory(client: Pick<SmscClient, 'getGroup' | '
           planned.add(key);
           continue;
         }
-        const { id } = await client.addGroup({ name: name.trim() });
+        const { id } = await client.addGroup({ name: name.trim(), type });
         ids.set(key, id);
         nameById.set(id, name.trim());
         created++;

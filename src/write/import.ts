@@ -14,7 +14,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import pLimit from 'p-limit';
 import type { ContactFields } from '../contact.js';
 import { EtlError, EXIT } from '../errors.js';
-import type { Mapping } from '../map/schema.js';
+import type { GroupsMapping, Mapping } from '../map/schema.js';
 import { DUPLICATE_CODES } from '../normalize/dedupe-stage.js';
 import type { NormalizedRow } from '../normalize/row.js';
 import { openContactSource, type ContactSourceOptions } from '../pipeline.js';
@@ -24,16 +24,18 @@ import { OutputWriteError } from '../report/output-error.js';
 import { checkOutputPaths } from '../report/preflight.js';
 import type { SmscClient } from '../smsc/client.js';
 import { isSmscError } from '../smsc/errors.js';
-import { LIMITS, WRITE_COMMANDS, type Command } from '../smsc/protocol.js';
+import { GROUP_TYPE, LIMITS, WRITE_COMMANDS, type Command } from '../smsc/protocol.js';
 import { buildAccountIndex, listItems, readBlacklist, type AccountIndex } from './account-index.js';
 import { createKeyCollector, readContacts, type AccountRead } from './account/strategy.js';
 import { applyOperation, type WriteOperation } from './apply.js';
 import { createContactRowMerger, sameContactReason } from './contact-rows.js';
-import { createDeleteGuard, DEFAULT_MAX_DELETES, type DeleteCandidate, type DeleteGuard } from './delete-guard.js';
+import { unaskedDeleteGuard, type DeleteCandidate, type DeleteGuard } from './delete-guard.js';
 import { loadGroupDirectory, type GroupDirectory } from './groups.js';
 import { hashFile, openJournal, type Journal } from './journal.js';
 import { listPolicies, type ListPolicies } from './lists.js';
 import { acquireRunLock, lockPathFor } from './lock.js';
+import { ABANDONED, errorCode, errorText, INTERRUPTED, zeroes } from './outcome.js';
+import { runGroupsImport } from './targets/groups.js';
 import { planRow, type ImportMode, type Operation } from './plan.js';
 import { OUTCOMES, REPORT_ACTIONS, REPORT_COLUMNS, removedItems, reportRecord, type Outcome, type ReportAction, type ReportLine } from './report.js';
 
@@ -64,7 +66,12 @@ export interface ImportOptions extends ContactSourceOptions {
   signal?: AbortSignal;
   /** `cnt` of `get`/`get_black` pages, 1–1000 (default 1000). */
   pageSize?: number;
+  /** `--target groups`: delete groups that still have contacts too. */
+  force?: boolean;
 }
+
+/** `--target groups` takes a groups mapping (`"target": "groups"`). */
+export type GroupsImportOptions = Omit<ImportOptions, 'mapping' | 'target'> & { target: 'groups'; mapping: GroupsMapping };
 
 export interface ImportProgress {
   done: number;
@@ -83,7 +90,7 @@ export interface ImportSummary {
   input: string;
   report: string;
   journal: string | undefined;
-  target: 'contacts' | 'blacklist';
+  target: 'contacts' | 'blacklist' | 'groups';
   mode: ImportMode;
   dryRun: boolean;
   rows: number;
@@ -94,8 +101,8 @@ export interface ImportSummary {
   outcomes: Record<Outcome, number>;
   groupsCreated: number;
   groupsMissing: string[];
-  /** What the run does to the list fields of existing contacts (`add` merges, `replace` mirrors the file). */
-  lists: ListPolicies;
+  /** What the run does to the list fields of existing contacts (`add` merges, `replace` mirrors the file); not for groups. */
+  lists?: ListPolicies;
   /** List items (phones, e-mails, groups, tags, other phones) the run removes or, in a dry run, would remove. */
   listItemsRemoved: number;
   calls: Partial<Record<Command, number>>;
@@ -149,12 +156,15 @@ export function createCallMeter(): CallMeter {
   };
 }
 
-export async function runImport(options: ImportOptions, hooks: ImportHooks = {}): Promise<ImportSummary> {
+export async function runImport(options: ImportOptions | GroupsImportOptions, hooks: ImportHooks = {}): Promise<ImportSummary> {
+  if (options.pageSize !== undefined && !(Number.isInteger(options.pageSize) && options.pageSize >= 1 && options.pageSize <= LIMITS.maxPageSize)) {
+    throw new EtlError('ERR_IMPORT_PAGE_SIZE', `--page-size must be 1–${LIMITS.maxPageSize} (SMSC returns at most ${LIMITS.maxPageSize} records a page), got ${options.pageSize}`);
+  }
   // Before anything is read or sent: a report that cannot be written must not surface after the writes.
   await checkOutputPaths([{ label: 'report', path: options.report }, ...(options.dryRun === true ? [] : [{ label: 'journal', path: `${options.report}.journal` }])]);
   const lock = await acquireRunLock(lockPathFor(options.report));
   try {
-    return await importUnderLock(options, hooks);
+    return await (options.target === 'groups' ? runGroupsImport(options, hooks) : importUnderLock(options, hooks));
   } finally {
     await lock.release();
   }
@@ -170,9 +180,6 @@ async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Prom
     throw new EtlError('ERR_IMPORT_CONCURRENCY', `--concurrency must be 1–${MAX_CONCURRENCY} (SMSC refuses 15 requests in flight per login), got ${concurrency}`);
   }
   if (options.deleteMissing && mode !== 'sync') throw new EtlError('ERR_IMPORT_DELETE_MISSING', '--delete-missing needs --mode sync');
-  if (options.pageSize !== undefined && !(Number.isInteger(options.pageSize) && options.pageSize >= 1 && options.pageSize <= LIMITS.maxPageSize)) {
-    throw new EtlError('ERR_IMPORT_PAGE_SIZE', `--page-size must be 1–${LIMITS.maxPageSize} (SMSC returns at most ${LIMITS.maxPageSize} records a page), got ${options.pageSize}`);
-  }
   const { client, meter } = options;
 
   // 1. Validate the whole file before anything is written.
@@ -183,7 +190,7 @@ async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Prom
   const journalPath = dryRun ? undefined : `${options.report}.journal`;
   const journal: Journal | undefined = journalPath ? await openJournal(journalPath, { inputHash, resume: options.resume ?? false, restart: options.restart ?? false }) : undefined;
   const interrupted = () => options.signal?.aborted === true;
-  const guardDeletes = options.guardDeletes ?? createDeleteGuard({ yes: true, maxDeletes: DEFAULT_MAX_DELETES, print: () => {} });
+  const guardDeletes = options.guardDeletes ?? unaskedDeleteGuard();
   const beforeWrites = async (account: AccountIndex, blacklist: Map<string, number>) => {
     const doomed = dryRun || interrupted() ? [] : deleteCandidates(options, target, account, blacklist, facts).map(({ candidate }) => candidate);
     await guardDeletes(target === 'blacklist' ? 'blacklist entries' : 'contacts', doomed);
@@ -243,7 +250,7 @@ async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Prom
       }
       const { error } = result;
       if (interrupted() && error instanceof Error && error.name === 'AbortError') {
-        return { ...base, outcome: 'failed', errorCode: INTERRUPTED, error: 'abandoned by a second interrupt: SMSC may or may not have applied it (--resume reads the account again)', attempts: result.attempts };
+        return { ...base, outcome: 'failed', errorCode: INTERRUPTED, error: ABANDONED, attempts: result.attempts };
       }
       if (isSmscError(error) && error.fatal) aborted ??= error;
       else if (!isSmscError(error) || error.retryable || error.code === 'ERR_SMSC_UNKNOWN_OUTCOME') {
@@ -282,7 +289,8 @@ async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Prom
       const unlisted = phones.filter((number) => !blacklist.has(number));
       if (unlisted.length === 0) return { ...base, action: 'unchanged', outcome: dryRun ? 'dry-run' : 'done', smscId: blacklist.get(phones[0] ?? ''), attempts: 0 };
       if (dryRun) return { ...base, action: 'add', outcome: 'dry-run', attempts: 0 };
-      return execute({ ...base, action: 'add' }, { action: 'add_black', phone: unlisted.join(','), type: options.mapping.blacklistType ?? 0 });
+      const { blacklistType } = options.mapping;
+      return execute({ ...base, action: 'add' }, { action: 'add_black', phone: unlisted.join(','), type: result.blacklistType ?? (typeof blacklistType === 'number' ? blacklistType : 0) });
     }
 
     const desired = resolveGroups(decision.fields, groups);
@@ -366,8 +374,6 @@ async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Prom
   };
 }
 
-/** The errorCode of report lines the run did not get to because it was interrupted. */
-const INTERRUPTED = 'INTERRUPTED';
 
 function countWriteCalls(calls: Partial<Record<Command, number>>): number {
   return Object.entries(calls).reduce((sum, [command, count]) => sum + (WRITE_COMMANDS.has(command as Command) ? count : 0), 0);
@@ -406,7 +412,9 @@ async function readAccount(
   // Also loaded when empty group cells clear memberships: the report names the groups removed.
   const clearsGroups = target === 'contacts' && options.mapping.fields.grp !== undefined && options.mapping.emptyCells === 'clear';
   const groups = facts.groupNames.size > 0 || facts.groupIds || clearsGroups ? await loadGroupDirectory(client, options.mapping.groups === 'id') : undefined;
-  const groupsCreated = groups ? await groups.ensure(facts.groupNames, { create: options.createGroups ?? false, dryRun }) : 0;
+  // E-mail contacts belong to e-mail groups (type 1, through mails.php).
+  const type = options.mapping.contactKind === 'mail' ? GROUP_TYPE.mails : undefined;
+  const groupsCreated = groups ? await groups.ensure(facts.groupNames, { create: options.createGroups ?? false, dryRun, type }) : 0;
   return { account, accountRead: contacts?.read, blacklist, groups, groupsCreated };
 }
 
@@ -507,17 +515,4 @@ function* missingFromFile(
     const key = phones[0] !== undefined ? { phone: phones[0] } : { mail: mails[0] ?? '' };
     yield { candidate: { label: phones[0] ?? mails[0] ?? '', smscId: contact.intId }, operation: { action: 'delete', key } };
   }
-}
-
-function zeroes<Key extends string>(keys: readonly Key[]): Record<Key, number> {
-  return Object.fromEntries(keys.map((key) => [key, 0])) as Record<Key, number>;
-}
-
-function errorCode(error: unknown): string {
-  if (isSmscError(error)) return error.apiCode === undefined ? error.code : String(error.apiCode);
-  return error instanceof EtlError ? error.code : 'ERR_INTERNAL';
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

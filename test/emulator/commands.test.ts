@@ -362,3 +362,29 @@ describe('blacklist', () => {
 test('a request naming no command is a parameters error', async () => {
   expect(await smscJson(emulator, { add: 0, name: 'x' })).toEqual({ error: 'parameters error', error_code: 1 });
 });
+
+describe('mails.php', () => {
+  const mails = { script: 'mails.php' } as const;
+
+  test('runs the same commands on the same account, e-mail groups by default, and counts calls per script', async () => {
+    const { id: groupId } = await smscJson<{ id: number }>(emulator, { add_group: 1, name: 'Письма' }, mails);
+    const { id } = await smscJson<{ id: number }>(emulator, { add: 1, mail: 'anna@example.com', name: 'Анна', grp: groupId }, mails);
+    expect((await smsc(emulator, { chg: 1, mail: 'anna@example.com', name: 'Анна К.' }, mails)).text).toBe('OK');
+    expect((await smsc(emulator, { move_group: 3, mail: 'anna@example.com', grp: groupId }, mails)).text).toBe('OK');
+
+    expect(emulator.state().groups).toEqual([{ id: groupId, name: 'Письма', type: 1 }]);
+    expect(await contacts()).toEqual([expect.objectContaining({ int_id: String(id), mail: 'anna@example.com', name: 'Анна К.', group: '' })]);
+    expect(await smscJson(emulator, { get: 1 }, mails)).toEqual(await contacts());
+    expect((await smsc(emulator, { del: 1, mail: 'anna@example.com' }, mails)).text).toBe('OK');
+    expect(emulator.state().contacts).toEqual([]);
+
+    const { calls, scripts } = emulator.stats();
+    expect(scripts['mails.php']).toEqual({ add_group: 1, add: 1, chg: 1, move_group: 1, get: 1, del: 1 });
+    expect(scripts['phones.php']).toEqual({ get: 2 });
+    expect(calls).toEqual({ add_group: 1, add: 1, chg: 1, move_group: 1, get: 3, del: 1 });
+  });
+
+  test('answers 404 for other scripts', async () => {
+    expect((await fetch(`${emulator.url}/sys/mail.php`, { method: 'POST' })).status).toBe(404);
+  });
+});

@@ -1,6 +1,6 @@
 /** HTTP-level helpers for the emulator tests: real requests to a started emulator. */
 import iconv from 'iconv-lite';
-import { PHONES_PATH, type Charset } from '../../src/smsc/protocol.js';
+import { SCRIPTS, type Charset, type Script } from '../../src/smsc/protocol.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 
 export const DEMO_AUTH = { login: 'demo', psw: 'demo-password' } as const;
@@ -31,17 +31,17 @@ export function encodeMultipart(params: Record<string, string | number>, charset
 }
 
 /**
- * Calls phones.php with `params` (plus demo credentials unless `auth` is given) over the chosen
+ * Calls phones.php (or `script`) with `params` (plus demo credentials unless `auth` is given) over the chosen
  * transport. `charset` is sent as a parameter unless it is the service default and `sendCharset` is false.
  */
 export async function smsc(
   emulator: RunningEmulator,
   params: Record<string, string | number>,
-  options: { transport?: Transport; charset?: Charset; auth?: Record<string, string> } = {},
+  options: { transport?: Transport; charset?: Charset; auth?: Record<string, string>; script?: Script } = {},
 ): Promise<SmscReply> {
-  const { transport = 'post', charset = 'utf-8', auth = DEMO_AUTH } = options;
+  const { transport = 'post', charset = 'utf-8', auth = DEMO_AUTH, script = 'phones.php' } = options;
   const all = { ...auth, charset, ...params };
-  const url = `${emulator.url}${PHONES_PATH}`;
+  const url = `${emulator.url}${SCRIPTS[script]}`;
   let response: Response;
   if (transport === 'get') {
     response = await fetch(`${url}?${encodeForm(all, charset)}`);

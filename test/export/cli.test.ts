@@ -27,6 +27,13 @@ describe('smsc-etl export (built CLI)', () => {
     expect(result.stderr).toMatch(/CSV written: stdout/);
   });
 
+  it('--fio selects contacts by name parts and says so in the summary', async () => {
+    const result = await exportCli(['--out', '-', '--fio', 'Иван Иванович']);
+    expect(result.code, result.stderr).toBe(EXIT.ok);
+    expect(result.stdout.trimEnd().split('\r\n').slice(1).map((line) => line.split(',').at(-1))).toEqual(['101']);
+    expect(result.stderr).toMatch(/exported contacts 1; filter: fio "Иван Иванович"/);
+  });
+
   it('writes JSONL of several kinds to stdout', async () => {
     const result = await exportCli(['--out', '-', '--format', 'jsonl', '--what', 'groups,blacklist']);
     expect(result.code).toBe(EXIT.ok);
@@ -67,6 +74,7 @@ describe('smsc-etl export (built CLI)', () => {
     [['--out', 'x.txt'], /cannot tell the format/],
     [['--out', '-', '--json'], /would both write to stdout/],
     [['--out', 'x.csv', '--group', 'Нет такой'], /no group «Нет такой»/],
+    [['--out', 'x.csv', '--fio', ' '], /--fio needs a surname, first or middle name/],
   ])('exits 2 on bad options %j', async (args, message) => {
     const result = await exportCli(args);
     expect(result.code).toBe(EXIT.badInput);

@@ -106,6 +106,18 @@ describe('CSV', () => {
     expect((parse(await readFile(join(world.dir, 'search.csv'), 'utf8'), { columns: true }) as Record<string, string>[]).map((row) => row.int_id)).toEqual(['101']);
   });
 
+  it('filters by --fio (surname, first or middle name, sent to the service as fio), also beside --group', async () => {
+    const ids = async (name: string) => (parse(await readFile(join(world.dir, name), 'utf8'), { columns: true }) as Record<string, string>[]).map((row) => row.int_id);
+    const summary = await runExport({ client: world.client(), out: join(world.dir, 'fio.csv'), fio: 'Иванович' });
+    expect(summary.fio).toBe('Иванович');
+    expect(await ids('fio.csv')).toEqual(['101']);
+    await runExport({ client: world.client(), out: join(world.dir, 'fio-surname.csv'), fio: 'щукина' });
+    expect(await ids('fio-surname.csv')).toEqual(['103']);
+    await runExport({ client: world.client(), out: join(world.dir, 'fio-vip.csv'), fio: 'Щукина', group: 'VIP' });
+    expect(await ids('fio-vip.csv')).toEqual([]);
+    await expect(runExport({ client: world.client(), out: join(world.dir, 'fio-groups.csv'), what: ['groups'], fio: 'Иван' })).rejects.toThrow('--fio filters contacts: add contacts to --what');
+  });
+
   it('expands {date} and {datetime} in the output name', async () => {
     const now = new Date(2026, 10, 5, 7, 3);
     const summary = await runExport({ client: world.client(), out: join(world.dir, 'contacts-{date}.csv'), now });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll } from 'vitest';
 import { startEmulator, type Contact, type EmulatorOptions, type EmulatorState, type EmulatorStats, type Group, type RunningEmulator } from '../../src/emulator/index.js';
-import { loadMapping } from '../../src/map/load.js';
+import { loadGroupsMapping, loadMapping } from '../../src/map/load.js';
 import type { Mapping } from '../../src/map/schema.js';
 import { createSmscClient, type SmscClientOptions } from '../../src/smsc/client.js';
 import { WRITE_COMMANDS, type Command } from '../../src/smsc/protocol.js';
@@ -20,6 +20,7 @@ import { createPacedThrottle } from '../../src/write/pace.js';
 export const REPO = new URL('../../', import.meta.url).pathname;
 export const CONTACTS_MAPPING = join(REPO, 'mappings/samples-utf8.json');
 export const BLACKLIST_MAPPING = join(REPO, 'mappings/blacklist.json');
+export const GROUPS_MAPPING = join(REPO, 'mappings/smsc-groups.json');
 export const DEMO = { login: 'demo', password: 'demo-password' } as const;
 export const REPORT_HEADER = 'row,phone,action,outcome,smsc_id,error_code,error,attempts,changes';
 
@@ -133,9 +134,10 @@ export function useImportWorld(options: EmulatorOptions = {}): ImportWorld {
   };
 }
 
-export interface ImportRunOptions extends Partial<Omit<ImportOptions, 'client' | 'meter' | 'mapping'>> {
+export interface ImportRunOptions extends Partial<Omit<ImportOptions, 'client' | 'meter' | 'mapping' | 'target'>> {
   input: string;
-  /** A mapping file (default: mappings/samples-utf8.json). */
+  target?: ImportOptions['target'] | 'groups';
+  /** A mapping file (default: mappings/samples-utf8.json; a groups mapping for target groups). */
   mappingFile?: string;
   /**
    * The emulator's clockScale: the client's clock, sleeps and retry pauses run that much faster too,
@@ -150,9 +152,9 @@ const mappings = new Map<string, Promise<Mapping>>();
 
 /** `runImport` in-process against `emulator`, the way the CLI wires it (meter hooks, paced throttle). */
 export async function importInto(emulator: RunningEmulator, options: ImportRunOptions): Promise<{ summary: ImportSummary; report: ReportRow[] }> {
-  const { mappingFile = CONTACTS_MAPPING, clockScale = 1, client: clientOptions, hooks, ...importOptions } = options;
+  const { mappingFile = CONTACTS_MAPPING, clockScale = 1, client: clientOptions, hooks, target, ...importOptions } = options;
   let mapping = mappings.get(mappingFile);
-  if (mapping === undefined) mappings.set(mappingFile, (mapping = loadMapping(mappingFile)));
+  if (mapping === undefined && target !== 'groups') mappings.set(mappingFile, (mapping = loadMapping(mappingFile)));
   const clock = () => performance.now() * clockScale;
   const sleep = (ms: number) => realSleep(ms / clockScale);
   const meter = createCallMeter();
@@ -167,6 +169,7 @@ export async function importInto(emulator: RunningEmulator, options: ImportRunOp
     ...clientOptions,
   });
   const report = importOptions.report ?? `${options.input}.report.csv`;
-  const summary = await runImport({ mapping: await mapping, client, meter, report, ...importOptions }, hooks);
+  const targetMapping = target === 'groups' ? { target, mapping: await loadGroupsMapping(mappingFile) } : { target, mapping: await (mapping as Promise<Mapping>) };
+  const summary = await runImport({ ...targetMapping, client, meter, report, ...importOptions }, hooks);
   return { summary, report: (await readReport(report)).rows };
 }

@@ -1,6 +1,8 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importExitCode } from '../../src/write/import.js';
-import { BLACKLIST_MAPPING, contact, contactsByPhone, group, importInto, mobile, seed, writeCallCount, writeInput, type ReportRow, startTestEmulator, useImportWorld } from '../helpers/import-run.js';
+import { BLACKLIST_MAPPING, REPO, contact, contactsByPhone, group, importInto, mobile, seed, writeCallCount, writeInput, type ReportRow, startTestEmulator, useImportWorld } from '../helpers/import-run.js';
 
 const world = useImportWorld();
 let input: string;
@@ -110,6 +112,24 @@ describe('import --target blacklist', () => {
     ]);
     expect(summary.target).toBe('blacklist');
     expect(world.emulator.state().contacts).toEqual([]);
+  });
+});
+
+describe('import --target blacklist with the block type from a column (mappings/smsc-blacklist.json)', () => {
+  it('blocks each phone with its own type, and rejects a row whose type is not 0, 1 or 2 naming it', async () => {
+    seed(world.emulator, {});
+    const stopList = join(world.dir, 'blacklist-export.csv');
+    await writeFile(stopList, `id,phone,type\n7,${mobile(1)},2\n8,${mobile(2)},1\n9,${mobile(3)},\n10,${mobile(4)},3\n`, 'utf8');
+
+    const { report } = await importInto(world.emulator, { input: stopList, target: 'blacklist', mappingFile: join(REPO, 'mappings/smsc-blacklist.json') });
+
+    expect(report.map(({ action, outcome }) => `${action}/${outcome}`)).toEqual(['add/done', 'add/done', 'add/done', 'reject/rejected']);
+    expect(report[3]).toMatchObject({ row: '5', error_code: 'BLACKLIST_TYPE_INVALID', error: 'blacklistType: not a block type: expected 0 (all messages), 1 (mass mailings) or 2 (single messages)' });
+    expect(world.emulator.state().blacklist.map(({ phone, type }) => ({ phone, type }))).toEqual([
+      { phone: mobile(1), type: 2 },
+      { phone: mobile(2), type: 1 },
+      { phone: mobile(3), type: 0 },
+    ]);
   });
 });
 

@@ -52,7 +52,7 @@ describe('the VIP/Promo case: "add these people to the Promo group"', () => {
 
     const dry = await importInto(world.emulator, { input, mode: 'sync', createGroups: true, dryRun: true, report: `${input}.dry.csv` });
     expect(dry.report.map(({ changes }) => changes)).toEqual([`phone: −${PHONE_2}; grp: +Promo, −VIP`]);
-    expect(dry.summary.lists.grp).toBe('replace');
+    expect(dry.summary.lists?.grp).toBe('replace');
     expect(dry.summary.listItemsRemoved).toBe(2);
     expect(writeCallCount(world.emulator.stats())).toBe(0);
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MappingError } from '../../src/map/errors.js';
-import { loadMapping, parseMapping } from '../../src/map/load.js';
+import { loadGroupsMapping, loadMapping, parseMapping } from '../../src/map/load.js';
 
 const fixtures = join(import.meta.dirname, '../fixtures/mappings');
 
@@ -86,5 +86,13 @@ describe('loadMapping', () => {
     const mapping = await loadMapping(join(fixtures, 'bom-mail.json'));
     expect(mapping.contactKind).toBe('mail');
     expect(mapping.fields.mail).toBe('Почта');
+  });
+
+  it('says when a groups mapping is used for contacts, and a contacts mapping for groups', async () => {
+    const groups = join(import.meta.dirname, '../../mappings/smsc-groups.json');
+    const contacts = join(import.meta.dirname, '../../mappings/smsc-export.json');
+    expect((await loadError(groups)).message).toBe(`${groups}: a groups mapping ("target": "groups"): import it with --target groups`);
+    await expect(loadGroupsMapping(contacts)).rejects.toThrow(`${contacts}: a contacts mapping; --target groups needs a groups mapping ("target": "groups"), such as mappings/smsc-groups.json`);
+    await expect(loadGroupsMapping(groups)).resolves.toMatchObject({ target: 'groups', fields: { name: 'name', id: 'id' } });
   });
 });

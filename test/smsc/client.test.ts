@@ -96,6 +96,35 @@ describe('request shape', () => {
   });
 });
 
+describe('script', () => {
+  it('sends e-mail contacts and e-mail groups to /sys/mails.php with the same parameters, everything else to phones.php', async () => {
+    const server = await serve((index) => ({ body: index === 9 ? '[]' : '{"id": 7}' }));
+    const scripts: string[] = [];
+    const client = clientFor(server, { onRequest: (context) => scripts.push(context.script) });
+    await client.add({ mail: 'a@example.com', name: 'Анна' });
+    await client.addGroup({ name: 'Рассылка', type: 1 });
+    await client.chg({ mail: 'a@example.com', name: 'Анна К.' });
+    await client.moveGroup('add', { grp: 7, mail: 'a@example.com' });
+    await client.del({ mail: 'a@example.com' });
+    await client.chgGroup({ grp: 7, name: 'Письма', num: 12, type: 1 });
+    await client.delGroup({ grp: 7, type: 1 });
+    await client.add({ phone: '79991234567', mail: 'b@example.com' });
+    await client.chgGroup({ grp: 8, name: 'SMS' });
+    await client.get({ search: 'a@example.com' });
+
+    expect(server.requests.map((request) => request.url)).toEqual([...Array<string>(7).fill('/sys/mails.php'), ...Array<string>(3).fill('/sys/phones.php')]);
+    expect(scripts).toEqual([...Array<string>(7).fill('mails.php'), ...Array<string>(3).fill('phones.php')]);
+    expect(Object.fromEntries(server.requests[0]?.form ?? [])).toEqual({ add: '1', mail: 'a@example.com', name: 'Анна', fmt: '3', charset: 'utf-8', login: 'alex', psw: PASSWORD });
+    expect(Object.fromEntries(server.requests[5]?.form ?? [])).toMatchObject({ chg_group: '1', grp: '7', name: 'Письма', num: '12' });
+  });
+
+  it('sends e-mail contacts to phones.php with mailScript phones.php (the fallback)', async () => {
+    const server = await serve([{ body: '{"id": 7}' }]);
+    await clientFor(server, { mailScript: 'phones.php' }).add({ mail: 'a@example.com' });
+    expect(server.requests[0]?.url).toBe('/sys/phones.php');
+  });
+});
+
 describe('replies', () => {
   it('parses get rows (string or number values) into ContactReply with request field names', async () => {
     const server = await serve([{ body: JSON.stringify([{ int_id: 17, phone: '79221113340', name: 'Анна', group: '5922', first_name: 'T', birthday: '01.01.1960', id: 4321, phone_other: '+79112223351' }]) }]);
@@ -307,6 +336,7 @@ describe('options', () => {
     [{ apikey: 'k', retry: { maxAttempts: 0 } }, /`retry.maxAttempts`/],
     [{ apikey: 'k', onRetry: 'x' as unknown as () => void }, /`onRetry`/],
     [{ apikey: 'k', signal: {} as AbortSignal }, /`signal`/],
+    [{ apikey: 'k', mailScript: 'mail.php' as 'mails.php' }, /`mailScript` to be one of phones.php, mails.php/],
   ])('rejects %o', (options, message) => {
     const attempt = () => createSmscClient(options);
     expect(attempt).toThrow(TypeError);

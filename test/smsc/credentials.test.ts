@@ -25,13 +25,26 @@ function failure(run: () => unknown): SmscConfigError {
 describe('loadCredentials', () => {
   it('reads login and password from the environment with the default URL', () => {
     const credentials = loadCredentials({ env: { SMSC_LOGIN: 'alex', SMSC_PASSWORD: 'Pa55-word' }, cwd: dir });
-    expect({ ...credentials }).toEqual({ baseUrl: 'https://smsc.ru', mirrors: [], login: 'alex', password: 'Pa55-word' });
+    expect({ ...credentials }).toEqual({ baseUrl: 'https://smsc.ru', mirrors: [], mailScript: 'mails.php', login: 'alex', password: 'Pa55-word' });
   });
 
   it('reads a .env file, the environment winning per variable', () => {
     writeFileSync(join(dir, '.env'), '# settings\nexport SMSC_URL=http://127.0.0.1:9999/\nSMSC_APIKEY="key from file"\nSMSC_MIRRORS=https://www2.smsc.ru, https://www3.smsc.ru\n');
-    expect({ ...loadCredentials({ env: {}, cwd: dir }) }).toEqual({ baseUrl: 'http://127.0.0.1:9999', mirrors: ['https://www2.smsc.ru', 'https://www3.smsc.ru'], apikey: 'key from file' });
+    expect({ ...loadCredentials({ env: {}, cwd: dir }) }).toEqual({
+      baseUrl: 'http://127.0.0.1:9999',
+      mirrors: ['https://www2.smsc.ru', 'https://www3.smsc.ru'],
+      mailScript: 'mails.php',
+      apikey: 'key from file',
+    });
     expect(loadCredentials({ env: { SMSC_APIKEY: 'key from env' }, cwd: dir }).apikey).toBe('key from env');
+  });
+
+  it('reads SMSC_MAIL_SCRIPT (the phones.php fallback for e-mail contacts) and refuses other values', () => {
+    writeFileSync(join(dir, '.env'), 'SMSC_APIKEY=k\nSMSC_MAIL_SCRIPT=phones.php\n');
+    expect(loadCredentials({ env: {}, cwd: dir }).mailScript).toBe('phones.php');
+    expect(loadCredentials({ env: { SMSC_MAIL_SCRIPT: 'mails.php' }, cwd: dir }).mailScript).toBe('mails.php');
+    const error = failure(() => loadCredentials({ env: { SMSC_MAIL_SCRIPT: 'mail.php' }, cwd: dir }));
+    expect(error.message).toBe('SMSC_MAIL_SCRIPT must be one of phones.php, mails.php, got "mail.php"');
   });
 
   it('says which variables to set when credentials are missing or half-set', () => {

@@ -6,7 +6,7 @@ import { parsePositiveInteger } from '../read-options.js';
 
 export function emulatorCommand(output: Output): Command {
   return new Command('emulator')
-    .description('run a local SMSC emulator (phones.php) to rehearse an import or export')
+    .description('run a local SMSC emulator (phones.php, mails.php) to rehearse an import or export')
     .option('--port <n>', 'port on 127.0.0.1 (0 = any free port)', parsePort, 8080)
     .option('--state <file>', 'load the account from this JSON file and save every change back to it')
     .option('--page-size <n>', 'rows per list page when the request has no cnt (default 100)', parsePositiveInteger)

@@ -15,6 +15,7 @@ export function exportCommand(output: Output): Command {
     .option('--format <format>', `${EXPORT_FORMATS.join(' | ')} (default: from the --out extension; csv for stdout)`, parseFormat)
     .option('--group <id|name>', 'only contacts of this group')
     .option('--search <text>', 'only contacts matching this name, phone or e-mail (SMSC search)')
+    .option('--fio <names>', 'only contacts with this surname, first and/or middle name (SMSC fio)')
     .option('--delimiter <char>', 'CSV delimiter (default ","; ";" for Russian Excel; "tab")', parseDelimiter)
     .option('--bom', 'start CSV files with a UTF-8 BOM (for Excel)', false)
     .option('--page-size <n>', PAGE_SIZE_HELP, parsePageSize)
@@ -51,6 +52,7 @@ export function exportCommand(output: Output): Command {
             format: options.format as ExportFormat | undefined,
             group: typeof options.group === 'string' ? options.group : undefined,
             search: typeof options.search === 'string' ? options.search : undefined,
+            fio: typeof options.fio === 'string' ? options.fio : undefined,
             delimiter: typeof options.delimiter === 'string' ? options.delimiter : undefined,
             bom: options.bom === true,
             pageHint: typeof options.pageSize === 'number' ? options.pageSize : undefined,
@@ -72,7 +74,11 @@ export function exportCommand(output: Output): Command {
 export function formatExportSummary(summary: ExportSummary): string {
   const kinds = Object.entries(summary.rows).map(([kind, rows]) => `${kind} ${rows}`);
   const pages = Object.entries(summary.pages).map(([kind, count]) => `${kind} ${count}`);
-  const filters = [summary.group ? `group «${summary.group.name}» (${summary.group.id})` : '', summary.search !== undefined ? `search ${JSON.stringify(summary.search)}` : ''].filter(Boolean);
+  const filters = [
+    summary.group ? `group «${summary.group.name}» (${summary.group.id})` : '',
+    summary.search !== undefined ? `search ${JSON.stringify(summary.search)}` : '',
+    summary.fio !== undefined ? `fio ${JSON.stringify(summary.fio)}` : '',
+  ].filter(Boolean);
   return [
     `exported ${kinds.join(', ')}${filters.length > 0 ? `; filter: ${filters.join(', ')}` : ''} in ${(summary.durationMs / 1000).toFixed(1)} s`,
     `pages fetched: ${pages.join(', ') || 'none'}`,

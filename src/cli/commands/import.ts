@@ -1,5 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { EtlError } from '../../errors.js';
+import { loadGroupsMapping } from '../../map/load.js';
+import type { GroupsMapping } from '../../map/schema.js';
 import { createSmscClient } from '../../smsc/client.js';
 import { loadCredentials } from '../../smsc/credentials.js';
 import { createDeleteGuard, DEFAULT_MAX_DELETES } from '../../write/delete-guard.js';
@@ -10,7 +12,7 @@ import { IMPORT_MODES, type ImportMode } from '../../write/plan.js';
 import { terminalQuestion } from '../confirm.js';
 import { describeTable, siblingPath } from '../describe.js';
 import { mappingForRun } from '../guess.js';
-import { handleInterrupts } from '../interrupt.js';
+import { handleWriteInterrupts } from '../interrupt.js';
 import type { Output } from '../output.js';
 import { PAGE_SIZE_HELP, parsePageSize } from '../page-size.js';
 import { createProgressBar, createWaitNotice } from '../progress.js';
@@ -24,7 +26,7 @@ export function importCommand(output: Output): Command {
     .option('--accept-guess', 'without --mapping: import with the guessed mapping without asking', false)
     .option('--save-mapping <file>', 'write the guessed mapping to <file> (to review, edit and pass as --mapping)')
     .option('--mode <mode>', `upsert | add | update | sync`, parseMode, 'upsert' as ImportMode)
-    .option('--delete-missing', 'with --mode sync: delete account contacts that are not in the file (lists them; asks on a terminal, else needs --yes)', false)
+    .option('--delete-missing', 'with --mode sync: delete what the account has and the file lacks (contacts, blacklist entries or groups; lists them; asks on a terminal, else needs --yes)', false)
     .option('--yes', 'confirm the deletions of --delete-missing without asking (needed when there is no terminal)', false)
     .option('--max-deletes <n>', `refuse a run that would delete more than n records (default ${DEFAULT_MAX_DELETES})`, parsePositiveInteger, DEFAULT_MAX_DELETES)
     .option('--dry-run', 'read and plan only: write the report, make no write call', false)
@@ -34,7 +36,8 @@ export function importCommand(output: Output): Command {
     .option('--resume', 'continue an interrupted import of the same file (skips rows its journal records as done)', false)
     .option('--restart', 'start over although the journal holds an unfinished import (replaces the journal)', false)
     .option('--create-groups', 'create groups named in the file that the account lacks', false)
-    .option('--target <what>', 'contacts | blacklist', parseTarget, 'contacts')
+    .option('--target <what>', 'contacts | blacklist | groups', parseTarget, 'contacts')
+    .option('--force', 'with --target groups --mode sync --delete-missing: also delete groups that still have contacts', false)
     .option('--page-size <n>', PAGE_SIZE_HELP, parsePageSize)
     .option('--strict', 'reject a row whose optional field is invalid instead of dropping the field', false)
     .option('--json', 'print the summary as JSON on stdout', false)
@@ -42,19 +45,13 @@ export function importCommand(output: Output): Command {
   addReadOptions(command);
   return command.action(async (input: string, options: Record<string, unknown>) => {
     if (options.resume === true && options.restart === true) throw new EtlError('ERR_IMPORT_RESUME_RESTART', '--resume and --restart contradict each other: choose one');
-    const mapping = await mappingForRun(input, options, output, { confirm: true });
+    const target = options.target as ImportTarget;
+    if (options.force === true && target !== 'groups') throw new EtlError('ERR_IMPORT_FORCE', '--force is for --target groups (deleting groups that still have contacts)');
+    const targetMapping = target === 'groups' ? { target, mapping: await groupsMappingFor(options) } : { target, mapping: await mappingForRun(input, options, output, { confirm: true }) };
     const credentials = loadCredentials();
     const meter = createCallMeter();
     const progress = createProgressBar(output.isTerminal && options.json !== true);
-    let writing = false;
-    const interrupt = handleInterrupts({
-      onStop: () => {
-        // Before the writes there is nothing to settle: stop reading at once.
-        if (!writing) interrupt.abandonNow();
-        else output.info('\ninterrupting: no new requests; waiting for the ones in flight (interrupt again to abandon them)');
-      },
-      onAbandon: () => output.info('abandoning the requests in flight'),
-    });
+    const interrupt = handleWriteInterrupts(output.info);
     const waits = createWaitNotice(output.isTerminal);
     const throttle = createPacedThrottle({ rate: options.rate as number | undefined, onWait: waits.show });
     const client = createSmscClient({ ...credentials, ...meter.hooks, throttle, onWait: waits.show, signal: interrupt.abandon });
@@ -63,14 +60,14 @@ export function importCommand(output: Output): Command {
     try {
       summary = await runImport(
         {
+          ...targetMapping,
           input,
-          mapping,
           client,
           meter,
           report,
           ...readOptionsFrom(options),
           mode: options.mode as ImportMode,
-          target: options.target as 'contacts' | 'blacklist',
+          force: options.force === true,
           dryRun: options.dryRun === true,
           concurrency: options.concurrency as number,
           resume: options.resume === true,
@@ -84,7 +81,7 @@ export function importCommand(output: Output): Command {
         },
         {
           onPhase: (phase, detail) => {
-            writing = phase === 'write';
+            interrupt.onPhase(phase);
             if (output.isTerminal && options.json !== true) output.info(`${phase}: ${detail}`);
           },
           onProgress: ({ done, total, retries }) => progress.update(done, total, retries),
@@ -121,7 +118,8 @@ export function formatImportSummary(summary: ImportSummary): string {
   if (summary.groupsMissing.length > 0) lines.push(`groups missing (use --create-groups): ${summary.groupsMissing.join(', ')}`);
   if (summary.actions.delete > 0) {
     const verb = summary.dryRun ? 'planned for DELETION' : 'in delete lines';
-    lines.push(`WARNING: ${summary.actions.delete} account contacts ${verb}; see the report's delete lines (withheld ones say why)`);
+    const what = { contacts: 'account contacts', blacklist: 'blacklist entries', groups: 'groups' }[summary.target];
+    lines.push(`WARNING: ${summary.actions.delete} ${what} ${verb}; see the report's delete lines (withheld ones say why)`);
   }
   if (summary.aborted) lines.push(`ABORTED: ${summary.aborted.message}`);
   lines.push(`report: ${summary.report} (${(summary.durationMs / 1000).toFixed(1)} s)`);
@@ -130,7 +128,7 @@ export function formatImportSummary(summary: ImportSummary): string {
 
 /** What happens to phones, e-mails, groups, tags and other phones of existing contacts, and how many items go. */
 function describeLists(summary: ImportSummary): string {
-  const policies = Object.entries(summary.lists);
+  const policies = Object.entries(summary.lists ?? {});
   const fieldsWith = (policy: string) => policies.filter(([, each]) => each === policy).map(([field]) => field);
   const replaced = fieldsWith('replace');
   const how =
@@ -154,9 +152,19 @@ function parseMode(value: string): ImportMode {
   return value as ImportMode;
 }
 
-function parseTarget(value: string): 'contacts' | 'blacklist' {
-  if (value !== 'contacts' && value !== 'blacklist') throw new InvalidArgumentError(`expected contacts or blacklist, got "${value}"`);
-  return value;
+/** Groups mappings are not guessed: a groups file comes from `export --what groups` (mappings/smsc-groups.json). */
+async function groupsMappingFor(options: Record<string, unknown>): Promise<GroupsMapping> {
+  if (typeof options.mapping !== 'string') throw new EtlError('ERR_OPTION', '--target groups needs --mapping (mappings/smsc-groups.json reads a file of export --what groups)');
+  if (typeof options.saveMapping === 'string') throw new EtlError('ERR_OPTION', '--save-mapping saves a guessed mapping: use it without --mapping');
+  return loadGroupsMapping(options.mapping);
+}
+
+const IMPORT_TARGETS = ['contacts', 'blacklist', 'groups'] as const;
+type ImportTarget = (typeof IMPORT_TARGETS)[number];
+
+function parseTarget(value: string): ImportTarget {
+  if (!(IMPORT_TARGETS as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected ${IMPORT_TARGETS.join(', ')}, got "${value}"`);
+  return value as ImportTarget;
 }
 
 function parseConcurrency(value: string): number {

@@ -1,0 +1,240 @@
+/**
+ * `import --target groups`: make the account's groups match a file of groups (name, num, type,
+ * optional id) — `add_group` for missing ones, `chg_group` to rename by id or change `num`, and with
+ * `--mode sync --delete-missing` `del_group` for groups the file does not list. A group that still
+ * has contacts is only deleted with `--force` (its contacts stay, without the group).
+ *
+ * A group list is small (the exporter holds it too), so the whole file is read and planned before
+ * the first write: the dry run and the delete guard see every operation, and writes go one at a time.
+ */
+import { EtlError } from '../../errors.js';
+import { compileFields, referencedHeadersOf } from '../../map/compile.js';
+import { openTableForColumns } from '../../pipeline.js';
+import type { SmscClient } from '../../smsc/client.js';
+import { isSmscError } from '../../smsc/errors.js';
+import { pageContacts, pageGroups } from '../../smsc/paging.js';
+import { WRITE_COMMANDS, type Command } from '../../smsc/protocol.js';
+import { openCsvWriter } from '../../report/csv-writer.js';
+import { listItems } from '../account-index.js';
+import { unaskedDeleteGuard } from '../delete-guard.js';
+import type { GroupsImportOptions, ImportHooks, ImportSummary } from '../import.js';
+import { ABANDONED, errorCode, errorText, INTERRUPTED, zeroes } from '../outcome.js';
+import { sendSettled } from '../settle.js';
+import { OUTCOMES, REPORT_ACTIONS, REPORT_COLUMNS, reportRecord, type ReportLine } from '../report.js';
+import { createGroupPlanner, parseGroupRow, type AccountGroup, type DesiredGroup, type GroupOperation } from './groups-plan.js';
+
+type GroupWrite = { action: 'add'; group: DesiredGroup } | { action: 'chg'; grp: number; name: string; num?: number; type?: number } | { action: 'del'; group: AccountGroup };
+
+/** One planned report line, and the write it needs (none for unchanged, skip, reject). */
+interface Planned {
+  line: Omit<ReportLine, 'outcome' | 'attempts'>;
+  write?: GroupWrite;
+}
+
+/** The report names the group where contact reports name the phone. */
+const GROUP_REPORT_COLUMNS = REPORT_COLUMNS.map((column) => (column === 'phone' ? 'group' : column));
+
+export async function runGroupsImport(options: GroupsImportOptions, hooks: ImportHooks = {}): Promise<ImportSummary> {
+  const started = performance.now();
+  const mode = options.mode ?? 'upsert';
+  const dryRun = options.dryRun ?? false;
+  const { client, meter } = options;
+  if (options.deleteMissing && mode !== 'sync') throw new EtlError('ERR_IMPORT_DELETE_MISSING', '--delete-missing needs --mode sync');
+  if (options.force && !options.deleteMissing) throw new EtlError('ERR_IMPORT_FORCE', '--force only matters with --mode sync --delete-missing (it lets groups with contacts be deleted)');
+
+  hooks.onPhase?.('validate', options.input);
+  const rows = await readGroupRows(options);
+
+  hooks.onPhase?.('plan', 'reading the account');
+  const interrupted = () => options.signal?.aborted === true;
+  const account: AccountGroup[] = [];
+  const planned = await planGroups(options, rows, account).catch((error: unknown) => {
+    // Interrupted while reading: nothing was written, every row is reported as not run.
+    if (!interrupted()) throw error;
+    return rows.map(({ row, parsed }): Planned => ({ line: { row, phone: parsed.ok ? parsed.group.name : parsed.name, action: 'skip', errorCode: INTERRUPTED, error: 'interrupted' } }));
+  });
+
+  // The guard `import` uses for contacts: the list, --max-deletes, and a yes (terminal or --yes).
+  const doomed = planned.flatMap(({ line, write }) => (write?.action === 'del' ? [{ label: `«${line.phone}»`, smscId: line.smscId }] : []));
+  await (options.guardDeletes ?? unaskedDeleteGuard())('groups', dryRun || interrupted() ? [] : doomed);
+
+  hooks.onPhase?.('write', `${rows.length} rows, ${account.length} groups in the account`);
+  const report = openCsvWriter(options.report, { columns: GROUP_REPORT_COLUMNS, rawColumns: new Set(['row', 'smsc_id', 'attempts']) });
+  const tally = { actions: zeroes(REPORT_ACTIONS), outcomes: zeroes(OUTCOMES), readBacks: 0, created: 0, notRun: 0 };
+  let aborted: EtlError | undefined;
+  try {
+    for (const [index, { line, write }] of planned.entries()) {
+      const done = await settle(line, write);
+      if (done.errorCode === INTERRUPTED && done.outcome === 'skipped' && done.row !== undefined) tally.notRun++;
+      tally.actions[done.action]++;
+      tally.outcomes[done.outcome]++;
+      const { phone, ...record } = reportRecord(done);
+      await report.write({ ...record, group: phone });
+      hooks.onProgress?.({ done: index + 1, total: planned.length, retries: meter.retries });
+    }
+    await report.commit();
+  } catch (error) {
+    await report.abort();
+    throw error;
+  }
+
+  async function settle(line: Planned['line'], write: GroupWrite | undefined): Promise<ReportLine> {
+    const quiet = line.action === 'unchanged' ? 'done' : line.action === 'reject' ? 'rejected' : 'skipped';
+    if (write === undefined) return { ...line, outcome: dryRun && line.action === 'unchanged' ? 'dry-run' : quiet, attempts: 0 };
+    if (dryRun) return { ...line, outcome: 'dry-run', attempts: 0 };
+    if (aborted) return { ...line, outcome: 'skipped', errorCode: aborted.code, error: `not attempted: ${aborted.message}`, attempts: 0 };
+    if (interrupted()) return { ...line, outcome: 'skipped', errorCode: INTERRUPTED, error: 'interrupted', attempts: 0 };
+    const result = await meter.attempts(() => applyGroupWrite(client, write));
+    if ('value' in result) {
+      tally.readBacks += result.value.readBacks;
+      if (write.action === 'add') tally.created++;
+      return { ...line, outcome: 'done', smscId: result.value.id ?? line.smscId, attempts: result.attempts };
+    }
+    if (interrupted() && result.error instanceof Error && result.error.name === 'AbortError') {
+      return { ...line, outcome: 'failed', errorCode: INTERRUPTED, error: ABANDONED, attempts: result.attempts };
+    }
+    if (isSmscError(result.error) && result.error.fatal) aborted ??= result.error;
+    return { ...line, outcome: 'failed', errorCode: errorCode(result.error), error: errorText(result.error), attempts: result.attempts };
+  }
+
+  return {
+    input: options.input,
+    report: options.report,
+    journal: undefined,
+    target: 'groups',
+    mode,
+    dryRun,
+    rows: rows.length,
+    accountContacts: account.length,
+    actions: tally.actions,
+    outcomes: tally.outcomes,
+    groupsCreated: tally.created,
+    groupsMissing: [],
+    listItemsRemoved: 0,
+    calls: { ...meter.calls },
+    writeCalls: Object.entries(meter.calls).reduce((sum, [command, count]) => sum + (WRITE_COMMANDS.has(command as Command) ? count : 0), 0),
+    retries: meter.retries,
+    readBacks: tally.readBacks,
+    resumedRows: 0,
+    durationMs: Math.round(performance.now() - started),
+    ...(aborted ? { aborted: { code: aborted.code, message: aborted.message } } : {}),
+    ...(interrupted() ? { interrupted: { after: rows.length - tally.notRun } } : {}),
+  };
+}
+
+/** Every row planned against the account's groups (read into `account`), then the deletions of `sync --delete-missing`. */
+async function planGroups(options: GroupsImportOptions, rows: Awaited<ReturnType<typeof readGroupRows>>, account: AccountGroup[]): Promise<Planned[]> {
+  for await (const group of pageGroups(options.client)) account.push(group);
+  const planner = createGroupPlanner(options.mode ?? 'upsert', account);
+  const planned: Planned[] = rows.map(({ row, parsed }) => {
+    if (!parsed.ok) return { line: { row, phone: parsed.name, action: 'reject', errorCode: parsed.code, error: `${parsed.field}: ${parsed.reason}` } };
+    return plannedLine(row, parsed.group.name, planner.plan(parsed.group));
+  });
+  if (options.deleteMissing) {
+    const unkeyed = rows.filter(({ parsed }) => !parsed.ok).length;
+    planned.push(...(await deletions(options.client, planner.unmatched(), { force: options.force ?? false, rejected: unkeyed, pageHint: options.pageSize })));
+  }
+  return planned;
+}
+
+function plannedLine(row: number, name: string, operation: GroupOperation): Planned {
+  const base = { row, phone: name };
+  switch (operation.action) {
+    case 'add':
+      return { line: { ...base, action: 'add' }, write: { action: 'add', group: operation.group } };
+    case 'chg':
+      return { line: { ...base, action: 'chg', smscId: operation.grp, changes: operation.changes }, write: { action: 'chg', grp: operation.grp, name: operation.name, num: operation.num, type: operation.type } };
+    case 'unchanged':
+      return { line: { ...base, action: 'unchanged', smscId: operation.id } };
+    case 'skip':
+    case 'reject':
+      return { line: { ...base, action: operation.action, smscId: operation.id, errorCode: operation.code, error: operation.reason } };
+  }
+}
+
+/** Every row of the file, checked, before anything is read from the account. */
+async function readGroupRows(options: GroupsImportOptions): Promise<{ row: number; parsed: ReturnType<typeof parseGroupRow> }[]> {
+  const { fields } = options.mapping;
+  const table = await openTableForColumns(options.input, { headers: referencedHeadersOf(fields), check: (info) => void compileFields(fields, info) }, options);
+  const pick = compileFields(fields, table.info);
+  const rows = [];
+  for await (const source of table.rows) {
+    const { row, values } = pick(source);
+    rows.push({ row, parsed: parseGroupRow(values) });
+  }
+  return rows;
+}
+
+/**
+ * `sync --delete-missing`: the account's groups the file does not list. While the file has a
+ * rejected row, that row may be any of them, so none is deleted. A group with contacts (counted
+ * from one paged `get`, only when there is something to delete) needs `--force`.
+ */
+async function deletions(
+  client: Pick<SmscClient, 'get'>,
+  unmatched: readonly AccountGroup[],
+  { force, rejected, pageHint }: { force: boolean; rejected: number; pageHint: number | undefined },
+): Promise<Planned[]> {
+  if (unmatched.length === 0) return [];
+  const line = (group: AccountGroup) => ({ row: undefined, phone: group.name, action: 'delete' as const, smscId: group.id });
+  if (rejected > 0) {
+    const withheld = `not deleted: ${rejected === 1 ? '1 row of the file was' : `${rejected} rows of the file were`} rejected and may be this group; fix the rejected rows and run again`;
+    return unmatched.map((group) => ({ line: { ...line(group), errorCode: 'DELETE_WITHHELD', error: withheld } }));
+  }
+  const members = await memberCounts(client, new Set(unmatched.map((group) => group.id)), pageHint);
+  return unmatched.map((group) => {
+    const count = members.get(group.id) ?? 0;
+    if (count === 0) return { line: line(group), write: { action: 'del', group } };
+    const contacts = count === 1 ? '1 contact is' : `${count} contacts are`;
+    if (!force) return { line: { ...line(group), errorCode: 'GROUP_HAS_CONTACTS', error: `not deleted: ${contacts} in this group; --force deletes it anyway (the contacts stay, without this group)` } };
+    return { line: { ...line(group), errorCode: 'GROUP_HAS_CONTACTS', error: `deleted with --force: ${contacts} in this group; they stay, without it` }, write: { action: 'del', group } };
+  });
+}
+
+/** Members per group, from full `get` pages (`cnt` 1000 unless --page-size says otherwise). */
+async function memberCounts(client: Pick<SmscClient, 'get'>, groups: ReadonlySet<number>, pageHint: number | undefined): Promise<Map<number, number>> {
+  const counts = new Map<number, number>();
+  for await (const contact of pageContacts(client, { pageHint })) {
+    for (const id of listItems(contact.fields.grp).map(Number)) if (groups.has(id)) counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return counts;
+}
+
+type GroupClient = Pick<SmscClient, 'addGroup' | 'chgGroup' | 'delGroup' | 'getGroup'>;
+
+/** One group write, at most once: a lost reply is settled by reading the groups back (as for contacts). */
+async function applyGroupWrite(client: GroupClient, write: GroupWrite): Promise<{ id?: number; readBacks: number }> {
+  const settled = await sendSettled(() => sendGroupWrite(client, write), () => readBackGroup(client, write));
+  return { id: settled.value, readBacks: settled.readBacks };
+}
+
+async function sendGroupWrite(client: GroupClient, write: GroupWrite): Promise<number | undefined> {
+  switch (write.action) {
+    case 'add':
+      return (await client.addGroup({ name: write.group.name, num: write.group.num, type: write.group.type })).id;
+    case 'chg':
+      await client.chgGroup({ grp: write.grp, name: write.name, num: write.num, type: write.type });
+      return undefined;
+    case 'del':
+      await client.delGroup({ grp: write.group.id, type: write.group.type });
+      return undefined;
+  }
+}
+
+/** Did the lost write take effect, and under which id (for `add_group`)? */
+async function readBackGroup(client: GroupClient, write: GroupWrite): Promise<{ applied: boolean; value?: number }> {
+  const groups: AccountGroup[] = [];
+  for await (const group of pageGroups(client)) groups.push(group);
+  switch (write.action) {
+    case 'add': {
+      const found = groups.find((group) => group.name.trim() === write.group.name && (write.group.num === undefined || group.num === write.group.num));
+      return { applied: found !== undefined, value: found?.id };
+    }
+    case 'chg': {
+      const found = groups.find((group) => group.id === write.grp);
+      return { applied: found !== undefined && found.name.trim() === write.name && (write.num === undefined || found.num === write.num) };
+    }
+    case 'del':
+      return { applied: !groups.some((group) => group.id === write.group.id) };
+  }
+}
