@@ -24,6 +24,7 @@ export interface CsvWriter<Column extends string> {
 const FLUSH_CHARS = 64 * 1024;
 const BOM = '\uFEFF';
 const RECORD_DELIMITER = '\r\n';
+const LINE_BREAK = /[\r\n]/;
 
 /**
  * True when `delimiter` written after `value` could be found starting inside `value`: the value
@@ -34,20 +35,19 @@ function emitsDelimiter(value: string, delimiter: string): boolean {
 }
 
 /**
- * One CSV record, byte for byte what csv-stringify wrote here before (`"` quoting and escaping,
- * `record_delimiter: 'windows'`): a field is quoted when it holds a quote, the delimiter or CRLF
- * (or ends in CR), and its quotes are doubled. csv-stringify does not quote a lone LF or CR once
- * the record delimiter is set; neither does this, so files stay the same. Done here because
- * csv-stringify's per-field option handling cost as much as normalizing the row.
+ * One CSV record as csv-stringify writes it with `record_delimiter: 'windows'` and
+ * `quoted_match: /[\r\n]/`: a field is quoted when it holds a quote, the delimiter or a line break,
+ * and its quotes are doubled. (Without `quoted_match` csv-stringify leaves a lone LF or CR unquoted,
+ * and every reader then splits the record there: a multi-line cell would break its row.) Done here
+ * because csv-stringify's per-field option handling cost as much as normalizing the row.
  */
 export function csvRecord(values: readonly string[], delimiter: string): string {
   let record = '';
   for (let index = 0; index < values.length; index++) {
     if (index > 0) record += delimiter;
     const value = values[index] ?? '';
-    const quote = value.includes('"');
-    if (quote) record += `"${value.replaceAll('"', '""')}"`;
-    else if (emitsDelimiter(value, delimiter) || emitsDelimiter(value, RECORD_DELIMITER)) record += `"${value}"`;
+    if (value.includes('"')) record += `"${value.replaceAll('"', '""')}"`;
+    else if (emitsDelimiter(value, delimiter) || LINE_BREAK.test(value)) record += `"${value}"`;
     else record += value;
   }
   return record + RECORD_DELIMITER;

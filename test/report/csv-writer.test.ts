@@ -1,6 +1,7 @@
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { afterAll, describe, expect, it } from 'vitest';
 import { csvRecord, openCsvWriter } from '../../src/report/csv-writer.js';
@@ -11,8 +12,14 @@ describe('csvRecord', () => {
   it.each([',', ';', '\t', '|', '::'])('writes what csv-stringify writes, delimiter %j', (delimiter) => {
     // Every tricky value in every position, next to every other.
     const records = TRICKY.map((value, index) => [value, TRICKY[(index + 1) % TRICKY.length] ?? '', TRICKY[(index * 7) % TRICKY.length] ?? '']);
-    const expected = stringify(records, { delimiter, record_delimiter: 'windows' });
+    const expected = stringify(records, { delimiter, record_delimiter: 'windows', quoted_match: /[\r\n]/ });
     expect(records.map((record) => csvRecord(record, delimiter)).join('')).toBe(expected);
+  });
+
+  it('keeps a multi-line cell in its record: csv-parse reads back every value', () => {
+    const text = TRICKY.map((value) => csvRecord([value, 'next'], ',')).join('');
+    expect(parse(text, { record_delimiter: '\r\n' })).toEqual(TRICKY.map((value) => [value, 'next']));
+    expect(parse(text)).toEqual(TRICKY.map((value) => [value, 'next']));
   });
 });
 
@@ -30,7 +37,7 @@ describe('openCsvWriter', () => {
     await writer.commit();
     const expected = stringify(
       rows.map((row) => [String(row.row), row.name?.startsWith('\'') || row.name?.startsWith('=') ? row.name : (row.name ?? ''), row.note === undefined ? '' : `'${row.note}`]),
-      { header: true, columns: ['row', 'name', 'note'], bom: true, record_delimiter: 'windows' },
+      { header: true, columns: ['row', 'name', 'note'], bom: true, record_delimiter: 'windows', quoted_match: /[\r\n]/ },
     );
     expect(await readFile(path, 'utf8')).toBe(expected);
   });

@@ -1,10 +1,10 @@
 import { Command } from 'commander';
-import { stringify } from 'csv-stringify/sync';
 import { guessFile, sampleFile, type FileGuess } from '../../map/guess/file.js';
 import { cleanText } from '../../normalize/text.js';
 import type { SourceReadOptions } from '../../pipeline.js';
 import { HEADER_SEARCH_ROWS } from '../../read/header.js';
 import { openTable, ReadError } from '../../read/index.js';
+import { csvRecord } from '../../report/csv-writer.js';
 import { describeGuess } from '../guess.js';
 import type { Output } from '../output.js';
 import { addReadOptions, parsePositiveInteger, readOptionsFrom } from '../read-options.js';
@@ -104,7 +104,7 @@ export function inspectCommand(output: Output): Command {
     if (options.json === true) output.json(limit === 0 ? data : { ...data, rows });
     else {
       output.info(describe(data, guess));
-      if (rows.length > 0) process.stdout.write(stringify(rows));
+      if (rows.length > 0) process.stdout.write(rows.map((row) => csvRecord(row, ',')).join(''));
     }
   });
 }
