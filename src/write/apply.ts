@@ -31,8 +31,8 @@ type Client = Pick<SmscClient, 'add' | 'chg' | 'del' | 'get' | 'moveGroup' | 'ad
 export async function applyOperation(client: Client, operation: WriteOperation): Promise<Applied> {
   const sendOnce = () =>
     send(client, operation).catch((error: unknown) => {
-      // A contact already gone is what a delete wants.
-      if (isSmscError(error) && error.code === 'ERR_SMSC_NOT_FOUND' && operation.action === 'delete') return undefined;
+      // A record already gone is what a delete wants.
+      if (isSmscError(error) && error.code === 'ERR_SMSC_NOT_FOUND' && (operation.action === 'delete' || operation.action === 'delete_black')) return undefined;
       throw error;
     });
   const settled = await sendSettled(sendOnce, async () => {
