@@ -36,6 +36,7 @@ import { listPolicies, type ListPolicies } from './lists.js';
 import { acquireRunLock, lockPathFor } from './lock.js';
 import { ABANDONED, errorCode, errorText, INTERRUPTED, zeroes } from './outcome.js';
 import { blacklistDeletePlanner, contactDeleteKey, contactDeletePlanner, type RowDeletePlanner } from './row-deletes.js';
+import { planBlacklistRow } from './targets/blacklist-plan.js';
 import { runGroupsImport } from './targets/groups.js';
 import { planRow, type ImportMode, type Operation } from './plan.js';
 import { OUTCOMES, REPORT_ACTIONS, REPORT_COLUMNS, removedItems, reportRecord, type Outcome, type ReportAction, type ReportLine } from './report.js';
@@ -297,13 +298,13 @@ async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Prom
       return dryRun ? { ...line, outcome: 'dry-run', attempts: 0 } : execute(line, planned.operation);
     }
     if (target === 'blacklist') {
-      // Every number of the row is blocked; only those not listed yet are sent.
-      const phones = listItems(phone);
-      const unlisted = phones.filter((number) => !blacklist.has(number));
-      if (unlisted.length === 0) return { ...base, action: 'unchanged', outcome: dryRun ? 'dry-run' : 'done', smscId: blacklist.get(phones[0] ?? '')?.id, attempts: 0 };
-      if (dryRun) return { ...base, action: 'add', outcome: 'dry-run', attempts: 0 };
+      // Every number of the row is blocked; only those not listed yet (or listed with another type) are sent.
       const { blacklistType } = options.mapping;
-      return execute({ ...base, action: 'add' }, { action: 'add_black', phone: unlisted.join(','), type: result.blacklistType ?? (typeof blacklistType === 'number' ? blacklistType : 0) });
+      const type = { value: result.blacklistType ?? (typeof blacklistType === 'number' ? blacklistType : 0), stated: result.blacklistType !== undefined };
+      const planned = planBlacklistRow(mode, listItems(phone), type, blacklist);
+      if (planned.action === 'unchanged') return { ...base, action: 'unchanged', outcome: dryRun ? 'dry-run' : 'done', smscId: planned.smscId, attempts: 0 };
+      const line = planned.action === 'add' ? { ...base, action: 'add' as const } : { ...base, action: 'chg' as const, smscId: planned.smscId, changes: planned.changes };
+      return dryRun ? { ...line, outcome: 'dry-run', attempts: 0 } : execute(line, planned.operation);
     }
 
     const desired = resolveGroups(decision.fields, groups);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CLI } from '../helpers/cli.js';
 import { runCli, smscEnv } from '../helpers/cli-run.js';
-import { BLACKLIST_MAPPING, CONTACTS_MAPPING, contact, importInto, mobile, seed, startTestEmulator, useImportWorld, writeCallCount, writeInput } from '../helpers/import-run.js';
+import { BLACKLIST_MAPPING, CONTACTS_MAPPING, REPO, contact, importInto, mobile, seed, startTestEmulator, useImportWorld, writeCallCount, writeInput } from '../helpers/import-run.js';
 
 const world = useImportWorld();
 
@@ -229,5 +229,57 @@ describe('the delete guard on --mode delete (built CLI, no terminal)', () => {
     const done = await cli(['--yes'], 'blacklist');
     expect(done.code, done.stderr).toBe(0);
     expect(world.emulator.state().blacklist).toEqual([]);
+  });
+});
+
+describe('import --target blacklist: an entry listed with another type than the file states', () => {
+  const TYPED = join(REPO, 'mappings/smsc-blacklist.json');
+  const typedFile = async (name: string, rows: readonly [number, number | ''][]) => {
+    const path = join(world.dir, name);
+    await writeFile(path, `id,phone,type\n${rows.map(([n, type], index) => `${index + 1},${mobile(n)},${type}`).join('\n')}\n`, 'utf8');
+    return path;
+  };
+  const types = (state = world.emulator.state()) => Object.fromEntries(state.blacklist.map(({ phone, type }) => [phone, type]));
+
+  it('is changed by del_black + add_black with the new type; an empty type cell leaves it alone', async () => {
+    seed(world.emulator, { blacklist: [{ id: 101, phone: mobile(1), type: 0 }, { id: 102, phone: mobile(2), type: 1 }, { id: 103, phone: mobile(3), type: 2 }] });
+    const input = await typedFile('retype.csv', [[1, 2], [2, 1], [3, ''], [4, 1]]);
+
+    const dry = await importInto(world.emulator, { input, target: 'blacklist', mappingFile: TYPED, dryRun: true });
+    expect(dry.report.map(({ action, outcome, changes }) => `${action}/${outcome} ${changes}`.trim())).toEqual(['chg/dry-run type: "0" → "2"', 'unchanged/dry-run', 'unchanged/dry-run', 'add/dry-run']);
+    expect(writeCallCount(world.emulator.stats())).toBe(0);
+
+    const { report } = await importInto(world.emulator, { input, target: 'blacklist', mappingFile: TYPED });
+
+    expect(report.map(({ action, outcome, changes }) => `${action}/${outcome} ${changes}`.trim())).toEqual(['chg/done type: "0" → "2"', 'unchanged/done', 'unchanged/done', 'add/done']);
+    expect(world.emulator.stats().calls).toEqual({ get_black: expect.any(Number), del_black: 1, add_black: 2 });
+    expect(types()).toEqual({ [mobile(1)]: 2, [mobile(2)]: 1, [mobile(3)]: 2, [mobile(4)]: 1 });
+  });
+
+  it('a type only the mapping gives (a constant) applies to new entries and retypes nothing', async () => {
+    seed(world.emulator, { blacklist: [{ id: 101, phone: mobile(1), type: 2 }] });
+    const input = await writeInput(world.dir, 'constant-type.csv', [{ phone: mobile(1) }]);
+
+    const { report } = await importInto(world.emulator, { input, target: 'blacklist', mappingFile: BLACKLIST_MAPPING });
+
+    expect(report.map(({ action }) => action)).toEqual(['unchanged']);
+    expect(writeCallCount(world.emulator.stats())).toBe(0);
+  });
+
+  it('lost replies of either call are settled by reading the blacklist back', async () => {
+    const fast = await startTestEmulator({ clockScale: 600, faults: { seed: 11, lostReplyRate: 0.4 } });
+    try {
+      seed(fast, { blacklist: Array.from({ length: 10 }, (_, index) => ({ id: 200 + index, phone: mobile(20 + index), type: 0 })) });
+      const input = await typedFile('retype-lost.csv', Array.from({ length: 10 }, (_, index) => [20 + index, 1] as [number, number]));
+
+      const { summary, report } = await importInto(fast, { input, target: 'blacklist', mappingFile: TYPED, clockScale: 600 });
+
+      expect(fast.stats().faults.lostReply).toBeGreaterThan(0);
+      expect(summary.readBacks).toBeGreaterThan(0);
+      expect(report.filter(({ action, outcome }) => `${action}/${outcome}` !== 'chg/done')).toEqual([]);
+      expect(Object.values(types(fast.state()))).toEqual(Array(10).fill(1));
+    } finally {
+      await fast.close();
+    }
   });
 });
