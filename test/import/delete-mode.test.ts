@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CLI } from '../helpers/cli.js';
 import { runCli, smscEnv } from '../helpers/cli-run.js';
-import { BLACKLIST_MAPPING, CONTACTS_MAPPING, REPO, contact, importInto, mobile, seed, startTestEmulator, useImportWorld, writeCallCount, writeInput } from '../helpers/import-run.js';
+import { BLACKLIST_MAPPING, CONTACTS_MAPPING, GROUPS_MAPPING, REPO, contact, importInto, mobile, seed, startTestEmulator, useImportWorld, writeCallCount, writeInput } from '../helpers/import-run.js';
 
 const world = useImportWorld();
 
@@ -175,6 +175,17 @@ describe('import --target blacklist --mode sync --delete-missing', () => {
     expect(lines(report)).toEqual([`${mobile(1)} unchanged/done 101`, `${mobile(4)} add/done 104`, `${mobile(2)} delete/done 102`, `${mobile(3)} delete/done 103`]);
     expect(world.emulator.stats().calls).toEqual({ get_black: expect.any(Number), add_black: 1, del_black: 2 });
     expect(world.emulator.state().blacklist.map(({ phone }) => phone)).toEqual([mobile(1), mobile(4)]);
+  });
+});
+
+describe('import --target groups --mode delete', () => {
+  it('is refused before any request: groups are deleted by --mode sync --delete-missing', async () => {
+    seed(world.emulator, {});
+    const input = join(world.dir, 'groups.csv');
+    await writeFile(input, 'id,name,num,type\n5901,VIP,,0\n', 'utf8');
+
+    await expect(importInto(world.emulator, { input, target: 'groups', mappingFile: GROUPS_MAPPING, mode: 'delete' })).rejects.toMatchObject({ code: 'ERR_IMPORT_MODE' });
+    expect(world.emulator.stats().calls).toEqual({});
   });
 });
 
