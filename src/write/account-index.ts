@@ -52,9 +52,11 @@ export function buildAccountIndex(contacts: Iterable<ExistingContact>): AccountI
   };
 }
 
-/** The blacklist as stop-list imports see it: phone → entry id. */
-export async function readBlacklist(client: Pick<SmscClient, 'getBlack'>, pageHint?: number): Promise<Map<string, number>> {
-  const entries = new Map<string, number>();
-  for await (const entry of pageBlacklist(client, {}, pageHint)) entries.set(phoneKey(entry.phone), entry.id);
+/** The blacklist as stop-list imports see it: phone digits → entry id and block type. */
+export type BlacklistEntries = ReadonlyMap<string, { id: number; type: number }>;
+
+export async function readBlacklist(client: Pick<SmscClient, 'getBlack'>, pageHint?: number): Promise<BlacklistEntries> {
+  const entries = new Map<string, { id: number; type: number }>();
+  for await (const entry of pageBlacklist(client, {}, pageHint)) entries.set(phoneKey(entry.phone), { id: entry.id, type: entry.type });
   return entries;
 }

@@ -5,9 +5,11 @@
  */
 import type { ContactFields } from '../contact.js';
 import type { ContactKey, SmscClient } from '../smsc/client.js';
+import { EtlError } from '../errors.js';
 import { isSmscError } from '../smsc/errors.js';
 import { pageBlacklist } from '../smsc/paging.js';
 import { listItems } from './account-index.js';
+import { errorText } from './outcome.js';
 import { holds, type ChangeParams, type MoveGroupMode } from './plan.js';
 import { sendSettled } from './settle.js';
 
@@ -18,7 +20,9 @@ export type WriteOperation =
   | { action: 'move_group'; mode: MoveGroupMode; grp: string; key: ContactKey; desired: ContactFields }
   | { action: 'delete'; key: { phone: string } | { mail: string } }
   | { action: 'add_black'; phone: string; type: 0 | 1 | 2 }
-  | { action: 'delete_black'; phone: string };
+  | { action: 'delete_black'; phone: string }
+  /** A type change: `remove` is deleted, then `phone` (the same numbers and any new ones) added with `type`. */
+  | { action: 'retype_black'; remove: string; phone: string; type: 0 | 1 | 2 };
 
 export interface Applied {
   smscId?: number;
@@ -31,8 +35,8 @@ type Client = Pick<SmscClient, 'add' | 'chg' | 'del' | 'get' | 'moveGroup' | 'ad
 export async function applyOperation(client: Client, operation: WriteOperation): Promise<Applied> {
   const sendOnce = () =>
     send(client, operation).catch((error: unknown) => {
-      // A contact already gone is what a delete wants.
-      if (isSmscError(error) && error.code === 'ERR_SMSC_NOT_FOUND' && operation.action === 'delete') return undefined;
+      // A record already gone is what a delete wants.
+      if (isSmscError(error) && error.code === 'ERR_SMSC_NOT_FOUND' && (operation.action === 'delete' || operation.action === 'delete_black')) return undefined;
       throw error;
     });
   const settled = await sendSettled(sendOnce, async () => {
@@ -60,6 +64,28 @@ async function send(client: Client, operation: WriteOperation): Promise<number |
     case 'delete_black':
       await client.delBlack({ phone: operation.phone });
       return undefined;
+    case 'retype_black':
+      return retypeBlack(client, operation);
+  }
+}
+
+/**
+ * `del_black` then `add_black` (the table has no command that changes an entry). Sent again after a
+ * lost reply, the `del_black` may find nothing to delete: that is where it should be.
+ */
+async function retypeBlack(client: Client, operation: Extract<WriteOperation, { action: 'retype_black' }>): Promise<number> {
+  await client.delBlack({ phone: operation.remove }).catch((error: unknown) => {
+    if (!(isSmscError(error) && error.code === 'ERR_SMSC_NOT_FOUND')) throw error;
+  });
+  try {
+    return (await client.addBlack({ phone: operation.phone, type: operation.type })).id;
+  } catch (error) {
+    // A lost reply is settled by reading back; a fatal error stops the run as it is. Any other
+    // failure leaves the numbers unblocked, which the report must say.
+    if (!isSmscError(error) || error.fatal || error.code === 'ERR_SMSC_UNKNOWN_OUTCOME') throw error;
+    throw new EtlError('ERR_BLACKLIST_RETYPE', `${operation.remove} removed to change the block type, but add_black failed (${errorText(error)}): not blocked now; run the import again to block it`, {
+      cause: error,
+    });
   }
 }
 
@@ -82,10 +108,13 @@ async function readBack(client: Client, operation: WriteOperation): Promise<{ ap
       return { applied: found === undefined };
     }
     case 'add_black':
+    case 'retype_black':
     case 'delete_black': {
       const phones = listItems(operation.phone);
       const listed = await findBlacklisted(client, phones);
-      return operation.action === 'add_black' ? { applied: listed.size === phones.length, smscId: listed.get(phones[0] ?? '') } : { applied: listed.size === 0 };
+      if (operation.action === 'delete_black') return { applied: listed.size === 0 };
+      const typed = operation.action === 'add_black' || [...listed.values()].every((entry) => entry.type === operation.type);
+      return { applied: listed.size === phones.length && typed, smscId: listed.get(phones[0] ?? '')?.id };
     }
   }
 }
@@ -100,12 +129,12 @@ async function findContact(client: Client, fields: ContactFields): Promise<{ int
   return rows.find((row) => (phone !== undefined ? wanted(row.fields.phone, phone) : wanted(row.fields.mail, search)));
 }
 
-/** The blacklist entry ids of those of `phones` (digits) that are listed. */
-async function findBlacklisted(client: Client, phones: readonly string[]): Promise<Map<string, number>> {
-  const listed = new Map<string, number>();
+/** The blacklist entries (id, type) of those of `phones` (digits) that are listed. */
+async function findBlacklisted(client: Client, phones: readonly string[]): Promise<Map<string, { id: number; type: number }>> {
+  const listed = new Map<string, { id: number; type: number }>();
   for await (const entry of pageBlacklist(client)) {
     const phone = entry.phone.replace(/\D/g, '');
-    if (phones.includes(phone)) listed.set(phone, entry.id);
+    if (phones.includes(phone)) listed.set(phone, { id: entry.id, type: entry.type });
     if (listed.size === phones.length) break;
   }
   return listed;

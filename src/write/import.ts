@@ -25,7 +25,7 @@ import { checkOutputPaths } from '../report/preflight.js';
 import type { SmscClient } from '../smsc/client.js';
 import { isSmscError } from '../smsc/errors.js';
 import { GROUP_TYPE, LIMITS, WRITE_COMMANDS, type Command } from '../smsc/protocol.js';
-import { buildAccountIndex, listItems, readBlacklist, type AccountIndex } from './account-index.js';
+import { buildAccountIndex, listItems, readBlacklist, type AccountIndex, type BlacklistEntries } from './account-index.js';
 import { createKeyCollector, readContacts, type AccountRead } from './account/strategy.js';
 import { applyOperation, type WriteOperation } from './apply.js';
 import { createContactRowMerger, sameContactReason } from './contact-rows.js';
@@ -35,6 +35,8 @@ import { hashFile, openJournal, type Journal } from './journal.js';
 import { listPolicies, type ListPolicies } from './lists.js';
 import { acquireRunLock, lockPathFor } from './lock.js';
 import { ABANDONED, errorCode, errorText, INTERRUPTED, zeroes } from './outcome.js';
+import { blacklistDeletePlanner, contactDeleteKey, contactDeletePlanner, type RowDeletePlanner } from './row-deletes.js';
+import { planBlacklistRow } from './targets/blacklist-plan.js';
 import { runGroupsImport } from './targets/groups.js';
 import { planRow, type ImportMode, type Operation } from './plan.js';
 import { OUTCOMES, REPORT_ACTIONS, REPORT_COLUMNS, removedItems, reportRecord, type Outcome, type ReportAction, type ReportLine } from './report.js';
@@ -191,8 +193,13 @@ async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Prom
   const journal: Journal | undefined = journalPath ? await openJournal(journalPath, { inputHash, resume: options.resume ?? false, restart: options.restart ?? false }) : undefined;
   const interrupted = () => options.signal?.aborted === true;
   const guardDeletes = options.guardDeletes ?? unaskedDeleteGuard();
-  const beforeWrites = async (account: AccountIndex, blacklist: Map<string, number>) => {
-    const doomed = dryRun || interrupted() ? [] : deleteCandidates(options, target, account, blacklist, facts).map(({ candidate }) => candidate);
+  // `--mode delete`: a row names what it deletes; the same planner, run over the file first, lists it for the guard.
+  const rowDeletePlanner = (account: AccountIndex, blacklist: BlacklistEntries): RowDeletePlanner | undefined =>
+    mode !== 'delete' ? undefined : target === 'blacklist' ? blacklistDeletePlanner(blacklist) : contactDeletePlanner(account);
+  const beforeWrites = async (account: AccountIndex, blacklist: BlacklistEntries) => {
+    const planner = rowDeletePlanner(account, blacklist);
+    const doomed =
+      dryRun || interrupted() ? [] : planner ? await rowDeleteCandidates(options, planner, journal) : deleteCandidates(options, target, account, blacklist, facts).map(({ candidate }) => candidate);
     await guardDeletes(target === 'blacklist' ? 'blacklist entries' : 'contacts', doomed);
   };
 
@@ -201,15 +208,16 @@ async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Prom
   const limit = pLimit(concurrency);
   const { account, accountRead, blacklist, groups, groupsCreated } = await readAccount(client, options, facts, target, dryRun, limit, beforeWrites).catch(async (error: unknown) => {
     // Interrupted while reading: nothing was written, every row is reported as not run.
-    if (interrupted()) return { account: buildAccountIndex([]), accountRead: undefined, blacklist: new Map<string, number>(), groups: undefined, groupsCreated: 0 };
+    if (interrupted()) return { account: buildAccountIndex([]), accountRead: undefined, blacklist: new Map() as BlacklistEntries, groups: undefined, groupsCreated: 0 };
     await journal?.close();
     throw error;
   });
 
   const lists = listPolicies(options.mapping.lists, mode);
   if (target === 'contacts' && (options.mapping.duplicates ?? 'first') !== 'first') hooks.onPhase?.('plan', 'reading the file again for rows of the same contact');
+  const deletePlanner = rowDeletePlanner(account, blacklist);
   const merger =
-    target === 'contacts'
+    target === 'contacts' && deletePlanner === undefined
       ? await createContactRowMerger(options.mapping.duplicates ?? 'first', account, async function* () {
           yield* (await openContactSource(options.input, options.mapping, options)).rows;
         })
@@ -283,14 +291,20 @@ async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Prom
     if (aborted) return { ...base, action: 'skip', outcome: 'skipped', errorCode: aborted.code, error: `not attempted: ${aborted.message}`, attempts: 0 };
     if (interrupted()) return interruptedLine({ ...base, action: 'skip' });
 
+    if (deletePlanner) {
+      const planned = deletePlanner(result.row, result.fields);
+      if (planned.action === 'skip') return { ...base, action: 'skip', outcome: 'skipped', smscId: planned.smscId, errorCode: planned.code, error: planned.reason, attempts: 0 };
+      const line = { ...base, action: 'delete' as const, smscId: planned.smscId };
+      return dryRun ? { ...line, outcome: 'dry-run', attempts: 0 } : execute(line, planned.operation);
+    }
     if (target === 'blacklist') {
-      // Every number of the row is blocked; only those not listed yet are sent.
-      const phones = listItems(phone);
-      const unlisted = phones.filter((number) => !blacklist.has(number));
-      if (unlisted.length === 0) return { ...base, action: 'unchanged', outcome: dryRun ? 'dry-run' : 'done', smscId: blacklist.get(phones[0] ?? ''), attempts: 0 };
-      if (dryRun) return { ...base, action: 'add', outcome: 'dry-run', attempts: 0 };
+      // Every number of the row is blocked; only those not listed yet (or listed with another type) are sent.
       const { blacklistType } = options.mapping;
-      return execute({ ...base, action: 'add' }, { action: 'add_black', phone: unlisted.join(','), type: result.blacklistType ?? (typeof blacklistType === 'number' ? blacklistType : 0) });
+      const type = { value: result.blacklistType ?? (typeof blacklistType === 'number' ? blacklistType : 0), stated: result.blacklistType !== undefined };
+      const planned = planBlacklistRow(mode, listItems(phone), type, blacklist);
+      if (planned.action === 'unchanged') return { ...base, action: 'unchanged', outcome: dryRun ? 'dry-run' : 'done', smscId: planned.smscId, attempts: 0 };
+      const line = planned.action === 'add' ? { ...base, action: 'add' as const } : { ...base, action: 'chg' as const, smscId: planned.smscId, changes: planned.changes };
+      return dryRun ? { ...line, outcome: 'dry-run', attempts: 0 } : execute(line, planned.operation);
     }
 
     const desired = resolveGroups(decision.fields, groups);
@@ -402,15 +416,15 @@ async function readAccount(
   target: 'contacts' | 'blacklist',
   dryRun: boolean,
   limit: <T>(work: () => Promise<T>) => Promise<T>,
-  beforeWrites: (account: AccountIndex, blacklist: Map<string, number>) => Promise<void>,
+  beforeWrites: (account: AccountIndex, blacklist: BlacklistEntries) => Promise<void>,
 ) {
   const contacts = target === 'contacts' ? await readContacts(client, { keys: facts.lookupKeys, pageHint: options.pageSize, limit }) : undefined;
   const account = contacts?.index ?? buildAccountIndex([]);
-  const blacklist = target === 'blacklist' ? await readBlacklist(client, options.pageSize) : new Map<string, number>();
+  const blacklist: BlacklistEntries = target === 'blacklist' ? await readBlacklist(client, options.pageSize) : new Map();
   // `add_group` below is already a write.
   await beforeWrites(account, blacklist);
   // Also loaded when empty group cells clear memberships: the report names the groups removed.
-  const clearsGroups = target === 'contacts' && options.mapping.fields.grp !== undefined && options.mapping.emptyCells === 'clear';
+  const clearsGroups = target === 'contacts' && options.mode !== 'delete' && options.mapping.fields.grp !== undefined && options.mapping.emptyCells === 'clear';
   const groups = facts.groupNames.size > 0 || facts.groupIds || clearsGroups ? await loadGroupDirectory(client, options.mapping.groups === 'id') : undefined;
   // E-mail contacts belong to e-mail groups (type 1, through mails.php).
   const type = options.mapping.contactKind === 'mail' ? GROUP_TYPE.mails : undefined;
@@ -438,7 +452,8 @@ async function surveyFile(options: ImportOptions, collectGroupNames: boolean, on
   for await (const result of source.rows) {
     facts.rows++;
     if (result.fields) lookupKeys?.add(result.fields);
-    const grp = result.fields?.grp;
+    // A row of `--mode delete` only names its contact: its groups are neither resolved nor created.
+    const grp = options.mode === 'delete' ? undefined : result.fields?.grp;
     if (grp) {
       if (collectGroupNames) for (const name of listItems(grp)) facts.groupNames.add(name);
       else facts.groupIds = true;
@@ -468,7 +483,7 @@ function* deletions(
   options: ImportOptions,
   target: 'contacts' | 'blacklist',
   account: AccountIndex,
-  blacklist: Map<string, number>,
+  blacklist: BlacklistEntries,
   { keys, unkeyedRows }: Pick<FileFacts, 'keys' | 'unkeyedRows'>,
   dryRun: boolean,
   execute: (base: Omit<ReportLine, 'outcome' | 'attempts'>, operation: WriteOperation) => Promise<ReportLine>,
@@ -490,7 +505,7 @@ function deleteCandidates(
   options: ImportOptions,
   target: 'contacts' | 'blacklist',
   account: AccountIndex,
-  blacklist: Map<string, number>,
+  blacklist: BlacklistEntries,
   { keys, unkeyedRows }: Pick<FileFacts, 'keys' | 'unkeyedRows'>,
 ): { candidate: DeleteCandidate; operation: WriteOperation }[] {
   return options.deleteMissing && unkeyedRows === 0 ? [...missingFromFile(target, account, blacklist, keys)] : [];
@@ -500,11 +515,11 @@ function deleteCandidates(
 function* missingFromFile(
   target: 'contacts' | 'blacklist',
   account: AccountIndex,
-  blacklist: Map<string, number>,
+  blacklist: BlacklistEntries,
   keys: ReadonlySet<string>,
 ): Generator<{ candidate: DeleteCandidate; operation: WriteOperation }> {
   if (target === 'blacklist') {
-    for (const [phone, id] of blacklist) if (!keys.has(phone)) yield { candidate: { label: phone, smscId: id }, operation: { action: 'delete_black', phone } };
+    for (const [phone, { id }] of blacklist) if (!keys.has(phone)) yield { candidate: { label: phone, smscId: id }, operation: { action: 'delete_black', phone } };
     return;
   }
   for (const contact of account.contacts()) {
@@ -512,7 +527,18 @@ function* missingFromFile(
     const mails = listItems(contact.fields.mail);
     const inFile = phones.some((phone) => keys.has(phone.replace(/\D/g, ''))) || mails.some((mail) => keys.has(`@${mail.toLowerCase()}`));
     if (inFile) continue;
-    const key = phones[0] !== undefined ? { phone: phones[0] } : { mail: mails[0] ?? '' };
-    yield { candidate: { label: phones[0] ?? mails[0] ?? '', smscId: contact.intId }, operation: { action: 'delete', key } };
+    const { label, key } = contactDeleteKey(contact);
+    yield { candidate: { label, smscId: contact.intId }, operation: { action: 'delete', key } };
   }
+}
+
+/** What the rows of `--mode delete` will delete (rows an earlier run did are left out): a pass over the file. */
+async function rowDeleteCandidates(options: ImportOptions, planner: RowDeletePlanner, journal: Journal | undefined): Promise<DeleteCandidate[]> {
+  const candidates: DeleteCandidate[] = [];
+  for await (const result of (await openContactSource(options.input, options.mapping, options)).rows) {
+    if (result.fields === undefined || journal?.done.has(result.row)) continue;
+    const planned = planner(result.row, result.fields);
+    if (planned.action === 'delete') candidates.push(...planned.candidates);
+  }
+  return candidates;
 }

@@ -8,7 +8,8 @@ import type { ContactChange, ContactKey } from '../smsc/client.js';
 import { MOVE_GROUP } from '../smsc/protocol.js';
 import { changeList, isListField, sameList, splitItems, type ListField, type ListPolicies } from './lists.js';
 
-export const IMPORT_MODES = ['upsert', 'add', 'update', 'sync'] as const;
+/** `delete` removes what the rows name (row-deletes.ts); the others are planned here. */
+export const IMPORT_MODES = ['upsert', 'add', 'update', 'sync', 'delete'] as const;
 export type ImportMode = (typeof IMPORT_MODES)[number];
 
 export interface ExistingContact {

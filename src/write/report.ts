@@ -1,4 +1,5 @@
 import type { FieldChange } from './plan.js';
+import type { BlacklistChange } from './targets/blacklist-plan.js';
 import type { GroupChange } from './targets/groups-plan.js';
 
 export const REPORT_COLUMNS = ['row', 'phone', 'action', 'outcome', 'smsc_id', 'error_code', 'error', 'attempts', 'changes'] as const;
@@ -20,8 +21,8 @@ export interface ReportLine {
   errorCode?: string;
   error?: string;
   attempts: number;
-  /** What a `chg` changes (contact fields, or a group's name and num). */
-  changes?: readonly (FieldChange | GroupChange)[];
+  /** What a `chg` changes (contact fields, a group's name and num, or a blacklist entry's type). */
+  changes?: readonly (FieldChange | GroupChange | BlacklistChange)[];
 }
 
 /** How the `changes` column names a list item: group ids by their names. */
@@ -42,7 +43,7 @@ export function reportRecord(line: ReportLine, label: ItemLabel = (_field, item)
 }
 
 /** `name: "Old" → "New"`, `name: "New"` (on `add`), `grp: +Promo, −VIP` (− is U+2212, unlike a phone's digits). */
-function describeChange(change: FieldChange | GroupChange, label: ItemLabel): string {
+function describeChange(change: FieldChange | GroupChange | BlacklistChange, label: ItemLabel): string {
   if (!('added' in change)) return `${change.field}: ${change.from === undefined ? '' : `${JSON.stringify(change.from)} → `}${JSON.stringify(change.to)}`;
   const items = [...change.added.map((item) => `+${label(change.field, item)}`), ...change.removed.map((item) => `−${label(change.field, item)}`)];
   return `${change.field}: ${items.join(', ')}`;

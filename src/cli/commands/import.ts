@@ -25,9 +25,9 @@ export function importCommand(output: Output): Command {
     .option('-m, --mapping <file>', 'column mapping (mappings/*.json); without it the mapping is guessed and must be accepted')
     .option('--accept-guess', 'without --mapping: import with the guessed mapping without asking', false)
     .option('--save-mapping <file>', 'write the guessed mapping to <file> (to review, edit and pass as --mapping)')
-    .option('--mode <mode>', `upsert | add | update | sync`, parseMode, 'upsert' as ImportMode)
+    .option('--mode <mode>', `upsert | add | update | sync | delete (delete the contacts or blacklist numbers the file lists; guarded like --delete-missing)`, parseMode, 'upsert' as ImportMode)
     .option('--delete-missing', 'with --mode sync: delete what the account has and the file lacks (contacts, blacklist entries or groups; lists them; asks on a terminal, else needs --yes)', false)
-    .option('--yes', 'confirm the deletions of --delete-missing without asking (needed when there is no terminal)', false)
+    .option('--yes', 'confirm the deletions of --delete-missing or --mode delete without asking (needed when there is no terminal)', false)
     .option('--max-deletes <n>', `refuse a run that would delete more than n records (default ${DEFAULT_MAX_DELETES})`, parsePositiveInteger, DEFAULT_MAX_DELETES)
     .option('--dry-run', 'read and plan only: write the report, make no write call', false)
     .option('--report <file>', 'report CSV, one line per input row (default: <input>.report.csv)')
@@ -113,7 +113,7 @@ export function formatImportSummary(summary: ImportSummary): string {
     ...(summary.accountRead ? [`account read: ${describeAccountRead(summary.accountRead)}`] : []),
     `calls: ${counts(summary.calls)}; write calls ${summary.writeCalls}, retries ${summary.retries}, read-backs ${summary.readBacks}${summary.resumedRows ? `, resumed rows ${summary.resumedRows}` : ''}`,
   ];
-  if (summary.target === 'contacts') lines.push(describeLists(summary));
+  if (summary.target === 'contacts' && summary.mode !== 'delete') lines.push(describeLists(summary));
   if (summary.groupsCreated > 0) lines.push(`groups created: ${summary.groupsCreated}`);
   if (summary.groupsMissing.length > 0) lines.push(`groups missing (use --create-groups): ${summary.groupsMissing.join(', ')}`);
   if (summary.actions.delete > 0) {

@@ -40,6 +40,7 @@ export async function runGroupsImport(options: GroupsImportOptions, hooks: Impor
   const dryRun = options.dryRun ?? false;
   const { client, meter } = options;
   if (options.deleteMissing && mode !== 'sync') throw new EtlError('ERR_IMPORT_DELETE_MISSING', '--delete-missing needs --mode sync');
+  if (mode === 'delete') throw new EtlError('ERR_IMPORT_MODE', '--mode delete is for contacts and the blacklist; groups absent from the file are deleted with --mode sync --delete-missing');
   if (options.force && !options.deleteMissing) throw new EtlError('ERR_IMPORT_FORCE', '--force only matters with --mode sync --delete-missing (it lets groups with contacts be deleted)');
 
   hooks.onPhase?.('validate', options.input);
