@@ -36,7 +36,8 @@ import { listPolicies, type ListPolicies } from './lists.js';
 import { acquireRunLock, lockPathFor } from './lock.js';
 import { ABANDONED, errorCode, errorText, INTERRUPTED, zeroes } from './outcome.js';
 import { runGroupsImport } from './targets/groups.js';
-import { planRow, type ImportMode, type Operation } from './plan.js';
+import { planRow, type ExistingContact, type ImportMode, type Operation } from './plan.js';
+import { changeRecord, type UndoRecord } from './undo/record.js';
 import { OUTCOMES, REPORT_ACTIONS, REPORT_COLUMNS, removedItems, reportRecord, type Outcome, type ReportAction, type ReportLine } from './report.js';
 
 /** SMSC refuses 15 requests in flight per login; we stay clearly below. */
@@ -205,6 +206,7 @@ async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Prom
     await journal?.close();
     throw error;
   });
+  for (const { id, name, type } of groups?.created ?? []) journal?.append({ createdGroup: id, name, ...(type === undefined ? {} : { type }) });
 
   const lists = listPolicies(options.mapping.lists, mode);
   if (target === 'contacts' && (options.mapping.duplicates ?? 'first') !== 'first') hooks.onPhase?.('plan', 'reading the file again for rows of the same contact');
@@ -237,7 +239,7 @@ async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Prom
     if ((done & 0x3f) === 0) hooks.onProgress?.({ done, total: facts.rows, retries: meter.retries });
   };
 
-  const execute = (base: Omit<ReportLine, 'outcome' | 'attempts'>, operation: WriteOperation): Promise<ReportLine> =>
+  const execute = (base: Omit<ReportLine, 'outcome' | 'attempts'>, operation: WriteOperation, undo?: UndoRecord): Promise<ReportLine> =>
     limit(async () => {
       if (aborted) return { ...base, outcome: 'skipped', errorCode: aborted.code, error: `not attempted: ${aborted.message}`, attempts: 0 };
       if (interrupted()) return interruptedLine(base);
@@ -245,7 +247,7 @@ async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Prom
       if ('value' in result) {
         consecutiveFailures = 0;
         tally.readBacks += result.value.readBacks;
-        if (base.row !== undefined) journal?.append({ row: base.row, action: base.action, smscId: result.value.smscId ?? base.smscId });
+        if (base.row !== undefined) journal?.append({ row: base.row, action: base.action, smscId: result.value.smscId ?? base.smscId, ...(undo ? { undo } : {}) });
         return { ...base, outcome: 'done', smscId: result.value.smscId ?? base.smscId, attempts: result.attempts };
       }
       const { error } = result;
@@ -290,16 +292,16 @@ async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Prom
       if (unlisted.length === 0) return { ...base, action: 'unchanged', outcome: dryRun ? 'dry-run' : 'done', smscId: blacklist.get(phones[0] ?? ''), attempts: 0 };
       if (dryRun) return { ...base, action: 'add', outcome: 'dry-run', attempts: 0 };
       const { blacklistType } = options.mapping;
-      return execute({ ...base, action: 'add' }, { action: 'add_black', phone: unlisted.join(','), type: result.blacklistType ?? (typeof blacklistType === 'number' ? blacklistType : 0) });
+      return execute({ ...base, action: 'add' }, { action: 'add_black', phone: unlisted.join(','), type: result.blacklistType ?? (typeof blacklistType === 'number' ? blacklistType : 0) }, { kind: 'black', phones: unlisted });
     }
 
     const desired = resolveGroups(decision.fields, groups);
     if (!desired.ok) return { ...base, action: 'reject', outcome: 'rejected', errorCode: 'GROUP_MISSING', error: desired.reason, attempts: 0 };
-    const operation = planRow(mode, desired.fields, account.find(desired.fields), lists);
-    return lineForOperation(base, operation);
+    const existing = account.find(desired.fields);
+    return lineForOperation(base, planRow(mode, desired.fields, existing, lists), existing);
   };
 
-  const lineForOperation = (base: { row: number; phone: string }, operation: Operation): ReportLine | Promise<ReportLine> => {
+  const lineForOperation = (base: { row: number; phone: string }, operation: Operation, existing: ExistingContact | undefined): ReportLine | Promise<ReportLine> => {
     switch (operation.action) {
       case 'unchanged':
         return { ...base, action: 'unchanged', outcome: dryRun ? 'dry-run' : 'done', smscId: operation.intId, attempts: 0 };
@@ -308,7 +310,7 @@ async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Prom
       case 'add': {
         const line = { ...base, action: 'add' as const, changes: operation.changes };
         if (dryRun) return { ...line, outcome: 'dry-run', attempts: 0 };
-        return execute(line, { action: 'add', params: operation.params });
+        return execute(line, { action: 'add', params: operation.params }, { kind: 'add', wrote: operation.params });
       }
       case 'chg':
       case 'move_group': {
@@ -319,6 +321,7 @@ async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Prom
           operation.action === 'chg'
             ? { action: 'chg', params: operation.params, desired: operation.target }
             : { action: 'move_group', mode: operation.mode, grp: operation.grp, key: operation.key, desired: operation.target },
+          existing && changeRecord(existing, operation.target),
         );
       }
     }
@@ -389,7 +392,7 @@ function withWritesMade(error: unknown, writeCalls: number): unknown {
 }
 
 /** The exit code an import summary calls for (README "Exit codes"). */
-export function importExitCode(summary: ImportSummary): number {
+export function importExitCode(summary: Pick<ImportSummary, 'interrupted' | 'aborted' | 'outcomes'>): number {
   if (summary.interrupted) return EXIT.interrupted;
   if (summary.aborted) return EXIT.aborted;
   return summary.outcomes.failed > 0 || summary.outcomes.rejected > 0 ? EXIT.someRowsFailed : EXIT.ok;

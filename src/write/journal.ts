@@ -9,16 +9,28 @@ import { createHash } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { EtlError } from '../errors.js';
 import { asOutputError } from '../report/output-error.js';
+import type { UndoRecord } from './undo/record.js';
 
 export interface JournalEntry {
   row: number;
   action: string;
   smscId?: number;
+  /** What `smsc-etl undo` needs to take the write back (see undo/record.ts); older journals lack it. */
+  undo?: UndoRecord;
 }
 
-interface JournalHeader {
+/** A group `--create-groups` created: a line without `row`, which `--resume` passes over. */
+export interface CreatedGroupEntry {
+  createdGroup: number;
+  name: string;
+  type?: 0 | 1;
+}
+
+export interface JournalHeader {
   journal: 1;
   input: string;
+  /** Set by versions whose entries carry `undo` records and created groups. */
+  undo?: 1;
 }
 
 /** The last line of a journal whose run went through every row. */
@@ -28,7 +40,7 @@ export interface Journal {
   /** Rows the journal already records as done (empty unless resuming). */
   readonly done: ReadonlyMap<number, JournalEntry>;
   /** Throws an OutputWriteError naming the journal when an earlier write of it failed. */
-  append(entry: JournalEntry): void;
+  append(entry: JournalEntry | CreatedGroupEntry): void;
   /** Marks the run as complete: a later run over this journal needs neither --resume nor --restart. */
   finish(): void;
   close(): Promise<void>;
@@ -54,7 +66,7 @@ export async function openJournal(path: string, options: JournalOptions): Promis
   const done = options.resume ? await loadDone(path, options.inputHash) : new Map<number, JournalEntry>();
   const handle: FileHandle = await open(path, options.resume ? 'a' : 'w').catch((error: unknown) => Promise.reject(asOutputError(path, error)));
   if (!options.resume || done.size === 0) {
-    const header: JournalHeader = { journal: 1, input: options.inputHash };
+    const header: JournalHeader = { journal: 1, input: options.inputHash, undo: 1 };
     if (!options.resume || (await handle.stat()).size === 0) await handle.write(`${JSON.stringify(header)}\n`);
   }
   const batchSize = options.batchSize ?? 32;
@@ -129,6 +141,21 @@ async function loadDone(path: string, inputHash: string): Promise<Map<number, Jo
     if (entry && typeof entry.row === 'number' && typeof entry.action === 'string') done.set(entry.row, entry as JournalEntry);
   }
   return done;
+}
+
+/** Every parsed line of a journal, header first (a torn or unparsable line is passed over); nothing when it does not exist. */
+export async function* readJournalLines(path: string): AsyncGenerator<unknown> {
+  const stream = createReadStream(path, 'utf8');
+  try {
+    await new Promise<void>((resolve, reject) => stream.once('open', () => resolve()).once('error', reject));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new EtlError('ERR_JOURNAL_UNREADABLE', `${path}: cannot read the journal: ${(error as Error).message}`);
+  }
+  for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
+    const parsed = parseLine(line);
+    if (parsed !== undefined) yield parsed;
+  }
 }
 
 /** A journal whose last line is not the finished mark: its run crashed, was interrupted or aborted. */
