@@ -95,7 +95,7 @@ export async function runUndo(options: UndoOptions, hooks: UndoHooks = {}): Prom
   }
   const undoReport = options.undoReport ?? `${options.report}.undo.csv`;
   const importJournal = `${options.report}.journal`;
-  const { client, meter } = options;
+  const { meter } = options;
   const counts = { actions: zeroes(REPORT_ACTIONS), outcomes: zeroes(OUTCOMES) };
   const summaryOf = (extra: Partial<UndoSummary>): UndoSummary => ({
     report: options.report,
@@ -137,17 +137,21 @@ interface JournalSurvey {
   items: number;
   keys: ReadonlySet<string> | undefined;
   groups: boolean;
+  /** Some change touched group memberships: the report names the groups. */
+  memberships: boolean;
   blacklist: boolean;
 }
 
 async function surveyJournal(path: string): Promise<JournalSurvey> {
   const keys = createKeyCollector();
-  const survey = { items: 0, groups: false, blacklist: false };
+  const survey = { items: 0, groups: false, memberships: false, blacklist: false };
   for await (const item of journalItems(path)) {
     survey.items++;
     if (item.kind === 'group') survey.groups = true;
     if (item.kind === 'black') survey.blacklist = true;
-    if (item.kind === 'contact') keys.add(item.undo.kind === 'add' ? item.undo.wrote : item.undo.find);
+    if (item.kind !== 'contact') continue;
+    keys.add(item.undo.kind === 'add' ? item.undo.wrote : item.undo.find);
+    if (item.undo.kind === 'chg' && item.undo.wrote.grp !== undefined) survey.memberships = true;
   }
   return { ...survey, keys: keys.keys };
 }
@@ -234,7 +238,7 @@ async function undoUnderLock(options: UndoOptions, hooks: UndoHooks, context: Un
   try {
     if (survey.keys === undefined || survey.keys.size > 0) account = (await readContacts(client, { keys: survey.keys, pageHint: options.pageSize, limit })).index;
     if (survey.blacklist) blacklist = await readBlacklist(client, options.pageSize);
-    if (survey.groups) for await (const group of pageGroups(client)) groups.set(group.id, group);
+    if (survey.groups || survey.memberships) for await (const group of pageGroups(client)) groups.set(group.id, group);
   } catch (error) {
     // Interrupted while reading: nothing was written; every item is reported as not run.
     if (!interrupted()) {
@@ -291,7 +295,7 @@ async function undoUnderLock(options: UndoOptions, hooks: UndoHooks, context: Un
         return { ...base, action: 'skip', outcome: 'skipped', smscId: decision.intId, errorCode: decision.code, error: decision.reason, attempts: 0 };
       default: {
         const line: LineBase = { ...base, action: decision.action, smscId: decision.intId, ...('changes' in decision && decision.changes ? { changes: decision.changes } : {}) };
-        if (dryRun) return { ...line, outcome: 'dry-run', attempts: 0 };
+        if (dryRun) return { ...line, outcome: 'dry-run', attempts: 0, ...(item.kind === 'group' ? { error: 'deleted only if no contact is in it once the contacts are undone' } : {}) };
         return executor.stopped(line) ?? executor.run(line, send, (applied) => journal?.append({ row: item.seq, action: decision.action, smscId: applied.smscId ?? decision.intId }));
       }
     }
@@ -301,7 +305,7 @@ async function undoUnderLock(options: UndoOptions, hooks: UndoHooks, context: Un
     if (line.errorCode === INTERRUPTED && line.outcome === 'skipped') tally.notRun++;
     tally.actions[line.action]++;
     tally.outcomes[line.outcome]++;
-    await report.write({ ...reportRecord(line), undoes: item.kind === 'group' ? 'add_group' : item.kind === 'black' ? 'add_black' : item.action });
+    await report.write({ ...reportRecord(line, (field, id) => (field === 'grp' ? (groups.get(Number(id))?.name ?? id) : id)), undoes: item.kind === 'group' ? 'add_group' : item.kind === 'black' ? 'add_black' : item.action });
     if ((++tally.done & 0x3f) === 0) hooks.onProgress?.({ done: tally.done, total: survey.items, retries: meter.retries });
   };
 
@@ -326,7 +330,7 @@ async function undoUnderLock(options: UndoOptions, hooks: UndoHooks, context: Un
     // Groups last, once their members are undone: deleted only when no contact is in them any more.
     const candidates = createdGroups.map((item) => ({ item, decision: interrupted() ? undefined : decideGroup(item.group) }));
     const toDelete = new Set(candidates.flatMap(({ decision, item }) => (decision?.action === 'delete' ? [item.group.id] : [])));
-    const members = toDelete.size > 0 && !executor.aborted && !interrupted() ? await memberCounts(client, toDelete, options.pageSize) : new Map<number, number>();
+    const members = toDelete.size > 0 && !dryRun && !executor.aborted && !interrupted() ? await memberCounts(client, toDelete, options.pageSize) : new Map<number, number>();
     for (const { item, decision } of candidates) {
       const count = members.get(item.group.id) ?? 0;
       const kept: Decided | undefined =
