@@ -243,11 +243,12 @@ async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Prom
     limit(async () => {
       if (aborted) return { ...base, outcome: 'skipped', errorCode: aborted.code, error: `not attempted: ${aborted.message}`, attempts: 0 };
       if (interrupted()) return interruptedLine(base);
+      if (base.row !== undefined && undo) await journal?.intend({ intent: base.row, undo });
       const result = await meter.attempts(() => applyOperation(client, operation));
       if ('value' in result) {
         consecutiveFailures = 0;
         tally.readBacks += result.value.readBacks;
-        if (base.row !== undefined) journal?.append({ row: base.row, action: base.action, smscId: result.value.smscId ?? base.smscId, ...(undo ? { undo } : {}) });
+        if (base.row !== undefined) journal?.append({ row: base.row, action: base.action, smscId: result.value.smscId ?? base.smscId });
         return { ...base, outcome: 'done', smscId: result.value.smscId ?? base.smscId, attempts: result.attempts };
       }
       const { error } = result;

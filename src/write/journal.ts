@@ -15,8 +15,15 @@ export interface JournalEntry {
   row: number;
   action: string;
   smscId?: number;
-  /** What `smsc-etl undo` needs to take the write back (see undo/record.ts); older journals lack it. */
-  undo?: UndoRecord;
+}
+
+/**
+ * Written (and synced) before a write is sent, with what `smsc-etl undo` needs to take it back: a
+ * write whose entry a kill lost is still known to undo. A line without `row`, which `--resume` passes over.
+ */
+export interface IntentEntry {
+  intent: number;
+  undo: UndoRecord;
 }
 
 /** A group `--create-groups` created: a line without `row`, which `--resume` passes over. */
@@ -29,7 +36,7 @@ export interface CreatedGroupEntry {
 export interface JournalHeader {
   journal: 1;
   input: string;
-  /** Set by versions whose entries carry `undo` records and created groups. */
+  /** Set by versions that journal intents (with undo records) and created groups. */
   undo?: 1;
 }
 
@@ -41,6 +48,8 @@ export interface Journal {
   readonly done: ReadonlyMap<number, JournalEntry>;
   /** Throws an OutputWriteError naming the journal when an earlier write of it failed. */
   append(entry: JournalEntry | CreatedGroupEntry): void;
+  /** Appends `entry` and resolves once it is on disk (with whatever else is buffered): call it before sending the write. */
+  intend(entry: IntentEntry): Promise<void>;
   /** Marks the run as complete: a later run over this journal needs neither --resume nor --restart. */
   finish(): void;
   close(): Promise<void>;
@@ -103,6 +112,12 @@ export async function openJournal(path: string, options: JournalOptions): Promis
       buffer.push(`${JSON.stringify(entry)}\n`);
       if (buffer.length >= batchSize) void flush();
       else timer ??= setTimeout(() => void flush(), options.flushIntervalMs ?? 200);
+    },
+    async intend(entry) {
+      check();
+      buffer.push(`${JSON.stringify(entry)}\n`);
+      await flush();
+      check();
     },
     finish() {
       buffer.push(`${FINISHED}\n`);

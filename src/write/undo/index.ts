@@ -30,7 +30,7 @@ import { OUTCOMES, REPORT_ACTIONS, reportRecord, type Outcome, type ReportAction
 import { applyGroupWrite, memberCounts } from '../targets/groups.js';
 import type { AccountGroup } from '../targets/groups-plan.js';
 import { planBlacklistUndo, planContactUndo, type UndoDecision } from './plan.js';
-import { createdGroupSchema, journalEntrySchema, type UndoRecord } from './record.js';
+import { createdGroupSchema, intentSchema, journalEntrySchema, type UndoRecord } from './record.js';
 
 /** `undoes`: what the import did that the line takes back (the import's action, or `add_group`). */
 export const UNDO_REPORT_COLUMNS = ['row', 'phone', 'undoes', 'action', 'outcome', 'smsc_id', 'error_code', 'error', 'attempts', 'changes'] as const;
@@ -156,8 +156,17 @@ async function surveyJournal(path: string): Promise<JournalSurvey> {
   return { ...survey, keys: keys.keys };
 }
 
-/** The journal's writes in order, checked: a journal of an older version (no undo records) is refused. */
+/**
+ * The journal's writes, each as its intent joined with its done entry (in the order they were
+ * done), then the intents a kill left without one: those writes may or may not have been applied,
+ * which the plan tells from the account. A journal of an older version (no intents) is refused.
+ */
 async function* journalItems(path: string): AsyncGenerator<Item> {
+  const pending = new Map<number, { seq: number; undo: UndoRecord }>();
+  const itemOf = (seq: number, row: number, action: string, smscId: number | undefined, undo: UndoRecord): Item => {
+    const base = { seq, row, action, ...(smscId === undefined ? {} : { smscId }) };
+    return undo.kind === 'black' ? { ...base, kind: 'black', phones: undo.phones } : { ...base, kind: 'contact', undo };
+  };
   let seq = 0;
   for await (const line of readJournalLines(path)) {
     seq++;
@@ -168,6 +177,12 @@ async function* journalItems(path: string): AsyncGenerator<Item> {
       continue;
     }
     if (typeof line === 'object' && line !== null && 'finished' in line) continue;
+    const intent = intentSchema.safeParse(line);
+    if (intent.success) {
+      // A row planned again by `import --resume` after a kill: its later intent is the one done.
+      pending.set(intent.data.intent, { seq, undo: intent.data.undo });
+      continue;
+    }
     const group = createdGroupSchema.safeParse(line);
     if (group.success) {
       const { createdGroup, name, type } = group.data;
@@ -176,15 +191,15 @@ async function* journalItems(path: string): AsyncGenerator<Item> {
     }
     const entry = journalEntrySchema.safeParse(line);
     if (!entry.success) throw new EtlError('ERR_UNDO_JOURNAL', `${path}: line ${seq} is not a journal entry: ${entry.error.issues[0]?.message ?? ''}`);
-    const { row, action, smscId, undo } = entry.data;
-    const base = { seq, row, action, ...(smscId === undefined ? {} : { smscId }) };
-    if (undo === undefined) {
-      // Deletions are journaled without what undo would need to re-create the record.
-      if (action === 'delete') yield { ...base, kind: 'none' };
-      else throw oldJournal(path);
-    } else if (undo.kind === 'black') yield { ...base, kind: 'black', phones: undo.phones };
-    else yield { ...base, kind: 'contact', undo };
+    const { row, action, smscId } = entry.data;
+    const intended = pending.get(row);
+    pending.delete(row);
+    if (intended !== undefined) yield itemOf(intended.seq, row, action, smscId, intended.undo);
+    // Deletions are journaled without what undo would need to re-create the record.
+    else if (action === 'delete') yield { seq, row, action, ...(smscId === undefined ? {} : { smscId }), kind: 'none' };
+    else throw oldJournal(path);
   }
+  for (const [row, { seq: at, undo }] of pending) yield itemOf(at, row, undo.kind === 'chg' ? 'chg' : 'add', undefined, undo);
 }
 
 const oldJournal = (path: string) =>

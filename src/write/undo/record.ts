@@ -18,7 +18,8 @@ export const undoRecordSchema = z.discriminatedUnion('kind', [
 ]);
 export type UndoRecord = z.infer<typeof undoRecordSchema>;
 
-export const journalEntrySchema = z.object({ row: z.number().int(), action: z.string(), smscId: z.number().int().optional(), undo: undoRecordSchema.optional() });
+export const journalEntrySchema = z.object({ row: z.number().int(), action: z.string(), smscId: z.number().int().optional() });
+export const intentSchema = z.object({ intent: z.number().int(), undo: undoRecordSchema });
 export const createdGroupSchema = z.object({ createdGroup: z.number().int(), name: z.string(), type: z.union([z.literal(0), z.literal(1)]).optional() });
 
 /** The undo record of a `chg` / `move_group` that makes `existing` hold `wrote`. */
