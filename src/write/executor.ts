@@ -68,3 +68,13 @@ export function createExecutor(options: { meter: CallMeter; limit: <T>(work: () 
       }),
   };
 }
+
+/**
+ * A report line waiting its turn in the window: its failure (e.g. the journal's disk filling up) is
+ * raised when the line is awaited in input order, not as an unhandled rejection before that.
+ */
+export function queued<T>(line: T | Promise<T>): Promise<T> {
+  const promise = Promise.resolve(line);
+  promise.catch(() => undefined);
+  return promise;
+}

@@ -28,6 +28,7 @@ import { GROUP_TYPE, LIMITS, WRITE_COMMANDS, type Command } from '../smsc/protoc
 import { buildAccountIndex, listItems, readBlacklist, type AccountIndex } from './account-index.js';
 import { createKeyCollector, readContacts, type AccountRead } from './account/strategy.js';
 import { applyOperation, type WriteOperation } from './apply.js';
+import { queued } from './executor.js';
 import { createContactRowMerger, sameContactReason } from './contact-rows.js';
 import { unaskedDeleteGuard, type DeleteCandidate, type DeleteGuard } from './delete-guard.js';
 import { loadGroupDirectory, type GroupDirectory } from './groups.js';
@@ -332,10 +333,10 @@ async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Prom
     const source = await openContactSource(options.input, options.mapping, options);
     hooks.onPhase?.('write', `${facts.rows} rows, ${accountRead?.method === 'lookup' ? 'at least ' : ''}${accountRead?.contactsSeen ?? account.size} contacts in the account`);
     for await (const result of source.rows) {
-      window.push(Promise.resolve(lineFor(result)));
+      window.push(queued(lineFor(result)));
       while (window.length >= windowSize) await emit(await (window.shift() as Promise<ReportLine>));
     }
-    for (const line of deletions(options, target, account, blacklist, facts, dryRun, execute)) window.push(Promise.resolve(line));
+    for (const line of deletions(options, target, account, blacklist, facts, dryRun, execute)) window.push(queued(line));
     while (window.length > 0) await emit(await (window.shift() as Promise<ReportLine>));
     await report.commit();
     if (!aborted && !interrupted()) journal?.finish();

@@ -81,13 +81,15 @@ export async function openJournal(path: string, options: JournalOptions): Promis
   const batchSize = options.batchSize ?? 32;
   let buffer: string[] = [];
   let writing: Promise<void> = Promise.resolve();
+  // Syncs run beside the writes: an intent waits for its write() (which a kill does not undo), not for the disk.
+  let syncing: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
   let failure: unknown;
   const check = () => {
     if (failure !== undefined) throw failure;
   };
 
-  const flush = () => {
+  const flush = (sync = true) => {
     if (timer) clearTimeout(timer);
     timer = undefined;
     if (buffer.length === 0) return writing;
@@ -97,10 +99,11 @@ export async function openJournal(path: string, options: JournalOptions): Promis
       if (failure !== undefined) return;
       try {
         await handle.write(lines);
-        await handle.datasync();
       } catch (error) {
         failure = asOutputError(path, error);
+        return;
       }
+      if (sync) syncing = syncing.then(() => handle.datasync().catch((error: unknown) => void (failure ??= asOutputError(path, error))));
     });
     return writing;
   };
@@ -116,7 +119,7 @@ export async function openJournal(path: string, options: JournalOptions): Promis
     async intend(entry) {
       check();
       buffer.push(`${JSON.stringify(entry)}\n`);
-      await flush();
+      await flush(false);
       check();
     },
     finish() {
@@ -124,6 +127,7 @@ export async function openJournal(path: string, options: JournalOptions): Promis
     },
     async close() {
       await flush();
+      await syncing;
       await handle.close();
       check();
     },

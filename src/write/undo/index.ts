@@ -21,7 +21,7 @@ import { buildAccountIndex, listItems, readBlacklist, type AccountIndex } from '
 import { createKeyCollector, readContacts } from '../account/strategy.js';
 import { applyOperation } from '../apply.js';
 import { unaskedDeleteGuard, type DeleteCandidate, type DeleteGuard } from '../delete-guard.js';
-import { createExecutor, type LineBase } from '../executor.js';
+import { createExecutor, queued, type LineBase } from '../executor.js';
 import { MAX_CONCURRENCY, type CallMeter } from '../import.js';
 import { hashFile, openJournal, readJournalLines, type Journal } from '../journal.js';
 import { acquireRunLock, lockPathFor } from '../lock.js';
@@ -334,7 +334,7 @@ async function undoUnderLock(options: UndoOptions, hooks: UndoHooks, context: Un
       }
       const decision = interrupted() ? undefined : decide(item);
       const send = () => applyOperation(client, (decision as Extract<UndoDecision, { operation: unknown }>).operation);
-      window.push({ item, line: Promise.resolve(lineFor(item, decision, send)) });
+      window.push({ item, line: queued(lineFor(item, decision, send)) });
       while (window.length >= windowSize) {
         const next = window.shift() as (typeof window)[number];
         await emit(next.item, await next.line);
