@@ -244,7 +244,7 @@ async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Prom
     limit(async () => {
       if (aborted) return { ...base, outcome: 'skipped', errorCode: aborted.code, error: `not attempted: ${aborted.message}`, attempts: 0 };
       if (interrupted()) return interruptedLine(base);
-      if (base.row !== undefined && undo) await journal?.intend({ intent: base.row, undo });
+      if (base.row !== undefined && undo) journal?.intend({ intent: base.row, undo });
       const result = await meter.attempts(() => applyOperation(client, operation));
       if ('value' in result) {
         consecutiveFailures = 0;

@@ -3,7 +3,7 @@
  * in small batches, so `--resume` after a crash or `kill -9` knows which rows of *this* input file
  * (identified by its content hash) are done. A torn last line (killed mid-write) is ignored.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, writeSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { createInterface } from 'node:readline';
@@ -48,8 +48,11 @@ export interface Journal {
   readonly done: ReadonlyMap<number, JournalEntry>;
   /** Throws an OutputWriteError naming the journal when an earlier write of it failed. */
   append(entry: JournalEntry | CreatedGroupEntry): void;
-  /** Appends `entry` and resolves once it is on disk (with whatever else is buffered): call it before sending the write. */
-  intend(entry: IntentEntry): Promise<void>;
+  /**
+   * Writes `entry` at once (to the file, not yet synced: a kill does not undo a write()), before the
+   * write it announces is sent. Synchronous, so the writes still leave in the order they were planned.
+   */
+  intend(entry: IntentEntry): void;
   /** Marks the run as complete: a later run over this journal needs neither --resume nor --restart. */
   finish(): void;
   close(): Promise<void>;
@@ -81,7 +84,7 @@ export async function openJournal(path: string, options: JournalOptions): Promis
   const batchSize = options.batchSize ?? 32;
   let buffer: string[] = [];
   let writing: Promise<void> = Promise.resolve();
-  // Syncs run beside the writes: an intent waits for its write() (which a kill does not undo), not for the disk.
+  // Syncs run beside the writes, which they need not hold up.
   let syncing: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
   let failure: unknown;
@@ -89,7 +92,7 @@ export async function openJournal(path: string, options: JournalOptions): Promis
     if (failure !== undefined) throw failure;
   };
 
-  const flush = (sync = true) => {
+  const flush = () => {
     if (timer) clearTimeout(timer);
     timer = undefined;
     if (buffer.length === 0) return writing;
@@ -103,7 +106,7 @@ export async function openJournal(path: string, options: JournalOptions): Promis
         failure = asOutputError(path, error);
         return;
       }
-      if (sync) syncing = syncing.then(() => handle.datasync().catch((error: unknown) => void (failure ??= asOutputError(path, error))));
+      syncing = syncing.then(() => handle.datasync().catch((error: unknown) => void (failure ??= asOutputError(path, error))));
     });
     return writing;
   };
@@ -116,11 +119,13 @@ export async function openJournal(path: string, options: JournalOptions): Promis
       if (buffer.length >= batchSize) void flush();
       else timer ??= setTimeout(() => void flush(), options.flushIntervalMs ?? 200);
     },
-    async intend(entry) {
+    intend(entry) {
       check();
-      buffer.push(`${JSON.stringify(entry)}\n`);
-      await flush(false);
-      check();
+      try {
+        writeSync(handle.fd, `${JSON.stringify(entry)}\n`);
+      } catch (error) {
+        throw (failure ??= asOutputError(path, error));
+      }
     },
     finish() {
       buffer.push(`${FINISHED}\n`);
