@@ -211,11 +211,14 @@ async function withoutJournal(report: string): Promise<string> {
   let lines = 0;
   let dryRun = 0;
   let writes = 0;
+  let groups = false;
   for await (const line of createReadStream(report).pipe(parse({ columns: true, bom: true })) as AsyncIterable<Record<string, string>>) {
     lines++;
+    groups ||= 'group' in line;
     if (line.outcome === 'dry-run') dryRun++;
     if (line.outcome === 'done' && ['add', 'chg', 'delete'].includes(line.action ?? '')) writes++;
   }
+  if (writes > 0 && groups) throw new EtlError('ERR_UNDO_GROUPS', `${report}: an import --target groups keeps no journal, so undo cannot take it back`);
   if (writes > 0) throw new EtlError('ERR_UNDO_NO_JOURNAL', `${report}: its journal ${report}.journal is missing, and undo needs it to know what the import changed`);
   return lines > 0 && dryRun === lines ? 'the import was a dry run: it wrote nothing' : 'the import wrote nothing';
 }
