@@ -1,5 +1,5 @@
 /**
- * What an import journals beside each applied write so that `smsc-etl undo` can take it back: the
+ * What an import journals before each write (an intent line) so that `smsc-etl undo` can take it back: the
  * fields an `add` wrote, the old and new values of the fields a `chg` / `move_group` wrote, the
  * numbers an `add_black` listed. Group ids are kept as ids (the report shows names, which need not
  * be unique). One zod schema is the type and the check of a journal line.
