@@ -23,7 +23,7 @@ export const intentSchema = z.object({ intent: z.number().int(), undo: undoRecor
 export const createdGroupSchema = z.object({ createdGroup: z.number().int(), name: z.string(), type: z.union([z.literal(0), z.literal(1)]).optional() });
 
 /** The undo record of a `chg` / `move_group` that makes `existing` hold `wrote`. */
-export function changeRecord(existing: ExistingContact, wrote: ContactFields): UndoRecord {
+export function changeRecord(existing: ExistingContact, wrote: ContactFields): Extract<UndoRecord, { kind: 'chg' }> {
   const before: ContactFields = {};
   for (const field of Object.keys(wrote) as (keyof ContactFields)[]) before[field] = existing.fields[field] ?? '';
   const after = { ...existing.fields, ...wrote };
