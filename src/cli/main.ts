@@ -7,6 +7,7 @@ import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
 import { inspectCommand } from './commands/inspect.js';
 import { restoreCommand } from './commands/restore.js';
+import { undoCommand } from './commands/undo.js';
 import { consoleOutput, failAndExit } from './output.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -24,6 +25,7 @@ const program = new Command('smsc-etl')
   .addCommand(exportCommand(consoleOutput))
   .addCommand(inspectCommand(consoleOutput))
   .addCommand(restoreCommand(consoleOutput))
+  .addCommand(undoCommand(consoleOutput))
   .addCommand(emulatorCommand(consoleOutput));
 
 for (const command of program.commands) command.exitOverride();

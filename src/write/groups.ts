@@ -14,6 +14,8 @@ export interface GroupDirectory {
   nameOf(id: string): string;
   /** Names that do not exist yet (filled by `ensure`). */
   readonly missing: readonly string[];
+  /** The groups `ensure` created (journaled, so that `undo` can delete them). */
+  readonly created: readonly { id: number; name: string; type?: 0 | 1 }[];
   /** Creates the missing groups (unless dry-run), of `type` (e-mail groups for e-mail contacts); returns how many were created. */
   ensure(names: Iterable<string>, options: { create: boolean; dryRun: boolean; type?: 0 | 1 }): Promise<number>;
 }
@@ -31,6 +33,7 @@ export async function loadGroupDirectory(client: Pick<SmscClient, 'getGroup' | '
     if (!ids.has(nameKey(group.name))) ids.set(nameKey(group.name), group.id);
   }
   const missing: string[] = [];
+  const created: { id: number; name: string; type?: 0 | 1 }[] = [];
   const planned = new Set<string>();
 
   return {
@@ -51,9 +54,10 @@ export async function loadGroupDirectory(client: Pick<SmscClient, 'getGroup' | '
     },
     nameOf: (id) => (id.startsWith(PLANNED) ? id.slice(PLANNED.length) : (nameById.get(Number(id)) ?? id)),
     missing,
+    created,
     async ensure(names, { create, dryRun, type }) {
       if (byId) return 0;
-      let created = 0;
+      let count = 0;
       for (const name of names) {
         const key = nameKey(name);
         if (ids.has(key) || planned.has(key) || missing.includes(name)) continue;
@@ -66,9 +70,10 @@ export async function loadGroupDirectory(client: Pick<SmscClient, 'getGroup' | '
         const { id } = await client.addGroup({ name: name.trim(), type });
         ids.set(key, id);
         nameById.set(id, name.trim());
-        created++;
+        created.push({ id, name: name.trim(), ...(type === undefined ? {} : { type }) });
+        count++;
       }
-      return created;
+      return count;
     },
   };
 }

@@ -28,6 +28,7 @@ import { GROUP_TYPE, LIMITS, WRITE_COMMANDS, type Command } from '../smsc/protoc
 import { buildAccountIndex, listItems, readBlacklist, type AccountIndex, type BlacklistEntries } from './account-index.js';
 import { createKeyCollector, readContacts, type AccountRead } from './account/strategy.js';
 import { applyOperation, type WriteOperation } from './apply.js';
+import { queued } from './executor.js';
 import { createContactRowMerger, sameContactReason } from './contact-rows.js';
 import { unaskedDeleteGuard, type DeleteCandidate, type DeleteGuard } from './delete-guard.js';
 import { loadGroupDirectory, type GroupDirectory } from './groups.js';
@@ -38,7 +39,8 @@ import { ABANDONED, errorCode, errorText, INTERRUPTED, zeroes } from './outcome.
 import { blacklistDeletePlanner, contactDeleteKey, contactDeletePlanner, type RowDeletePlanner } from './row-deletes.js';
 import { planBlacklistRow } from './targets/blacklist-plan.js';
 import { runGroupsImport } from './targets/groups.js';
-import { planRow, type ImportMode, type Operation } from './plan.js';
+import { planRow, type ExistingContact, type ImportMode, type Operation } from './plan.js';
+import { changeRecord, type UndoRecord } from './undo/record.js';
 import { OUTCOMES, REPORT_ACTIONS, REPORT_COLUMNS, removedItems, reportRecord, type Outcome, type ReportAction, type ReportLine } from './report.js';
 
 /** SMSC refuses 15 requests in flight per login; we stay clearly below. */
@@ -212,6 +214,7 @@ async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Prom
     await journal?.close();
     throw error;
   });
+  for (const { id, name, type } of groups?.created ?? []) journal?.append({ createdGroup: id, name, ...(type === undefined ? {} : { type }) });
 
   const lists = listPolicies(options.mapping.lists, mode);
   if (target === 'contacts' && (options.mapping.duplicates ?? 'first') !== 'first') hooks.onPhase?.('plan', 'reading the file again for rows of the same contact');
@@ -245,10 +248,11 @@ async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Prom
     if ((done & 0x3f) === 0) hooks.onProgress?.({ done, total: facts.rows, retries: meter.retries });
   };
 
-  const execute = (base: Omit<ReportLine, 'outcome' | 'attempts'>, operation: WriteOperation): Promise<ReportLine> =>
+  const execute = (base: Omit<ReportLine, 'outcome' | 'attempts'>, operation: WriteOperation, undo?: UndoRecord): Promise<ReportLine> =>
     limit(async () => {
       if (aborted) return { ...base, outcome: 'skipped', errorCode: aborted.code, error: `not attempted: ${aborted.message}`, attempts: 0 };
       if (interrupted()) return interruptedLine(base);
+      if (base.row !== undefined && undo) journal?.intend({ intent: base.row, undo });
       const result = await meter.attempts(() => applyOperation(client, operation));
       if ('value' in result) {
         consecutiveFailures = 0;
@@ -301,19 +305,23 @@ async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Prom
       // Every number of the row is blocked; only those not listed yet (or listed with another type) are sent.
       const { blacklistType } = options.mapping;
       const type = { value: result.blacklistType ?? (typeof blacklistType === 'number' ? blacklistType : 0), stated: result.blacklistType !== undefined };
-      const planned = planBlacklistRow(mode, listItems(phone), type, blacklist);
+      const phones = listItems(phone);
+      const planned = planBlacklistRow(mode, phones, type, blacklist);
       if (planned.action === 'unchanged') return { ...base, action: 'unchanged', outcome: dryRun ? 'dry-run' : 'done', smscId: planned.smscId, attempts: 0 };
       const line = planned.action === 'add' ? { ...base, action: 'add' as const } : { ...base, action: 'chg' as const, smscId: planned.smscId, changes: planned.changes };
-      return dryRun ? { ...line, outcome: 'dry-run', attempts: 0 } : execute(line, planned.operation);
+      if (dryRun) return { ...line, outcome: 'dry-run', attempts: 0 };
+      // Undo removes the entries this row added; a type change is not taken back (see the README's undo section).
+      const added = planned.action === 'add' ? phones.filter((number) => !blacklist.has(number)) : [];
+      return execute(line, planned.operation, added.length > 0 ? { kind: 'black', phones: added } : undefined);
     }
 
     const desired = resolveGroups(decision.fields, groups);
     if (!desired.ok) return { ...base, action: 'reject', outcome: 'rejected', errorCode: 'GROUP_MISSING', error: desired.reason, attempts: 0 };
-    const operation = planRow(mode, desired.fields, account.find(desired.fields), lists);
-    return lineForOperation(base, operation);
+    const existing = account.find(desired.fields);
+    return lineForOperation(base, planRow(mode, desired.fields, existing, lists), existing);
   };
 
-  const lineForOperation = (base: { row: number; phone: string }, operation: Operation): ReportLine | Promise<ReportLine> => {
+  const lineForOperation = (base: { row: number; phone: string }, operation: Operation, existing: ExistingContact | undefined): ReportLine | Promise<ReportLine> => {
     switch (operation.action) {
       case 'unchanged':
         return { ...base, action: 'unchanged', outcome: dryRun ? 'dry-run' : 'done', smscId: operation.intId, attempts: 0 };
@@ -322,7 +330,7 @@ async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Prom
       case 'add': {
         const line = { ...base, action: 'add' as const, changes: operation.changes };
         if (dryRun) return { ...line, outcome: 'dry-run', attempts: 0 };
-        return execute(line, { action: 'add', params: operation.params });
+        return execute(line, { action: 'add', params: operation.params }, { kind: 'add', wrote: operation.params });
       }
       case 'chg':
       case 'move_group': {
@@ -333,6 +341,7 @@ async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Prom
           operation.action === 'chg'
             ? { action: 'chg', params: operation.params, desired: operation.target }
             : { action: 'move_group', mode: operation.mode, grp: operation.grp, key: operation.key, desired: operation.target },
+          existing && changeRecord(existing, operation.target),
         );
       }
     }
@@ -342,10 +351,10 @@ async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Prom
     const source = await openContactSource(options.input, options.mapping, options);
     hooks.onPhase?.('write', `${facts.rows} rows, ${accountRead?.method === 'lookup' ? 'at least ' : ''}${accountRead?.contactsSeen ?? account.size} contacts in the account`);
     for await (const result of source.rows) {
-      window.push(Promise.resolve(lineFor(result)));
+      window.push(queued(lineFor(result)));
       while (window.length >= windowSize) await emit(await (window.shift() as Promise<ReportLine>));
     }
-    for (const line of deletions(options, target, account, blacklist, facts, dryRun, execute)) window.push(Promise.resolve(line));
+    for (const line of deletions(options, target, account, blacklist, facts, dryRun, execute)) window.push(queued(line));
     while (window.length > 0) await emit(await (window.shift() as Promise<ReportLine>));
     await report.commit();
     if (!aborted && !interrupted()) journal?.finish();
@@ -403,7 +412,7 @@ function withWritesMade(error: unknown, writeCalls: number): unknown {
 }
 
 /** The exit code an import summary calls for (README "Exit codes"). */
-export function importExitCode(summary: ImportSummary): number {
+export function importExitCode(summary: Pick<ImportSummary, 'interrupted' | 'aborted' | 'outcomes'>): number {
   if (summary.interrupted) return EXIT.interrupted;
   if (summary.aborted) return EXIT.aborted;
   return summary.outcomes.failed > 0 || summary.outcomes.rejected > 0 ? EXIT.someRowsFailed : EXIT.ok;

@@ -3,12 +3,13 @@
  * in small batches, so `--resume` after a crash or `kill -9` knows which rows of *this* input file
  * (identified by its content hash) are done. A torn last line (killed mid-write) is ignored.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, writeSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { EtlError } from '../errors.js';
 import { asOutputError } from '../report/output-error.js';
+import type { UndoRecord } from './undo/record.js';
 
 export interface JournalEntry {
   row: number;
@@ -16,9 +17,27 @@ export interface JournalEntry {
   smscId?: number;
 }
 
-interface JournalHeader {
+/**
+ * Written (and synced) before a write is sent, with what `smsc-etl undo` needs to take it back: a
+ * write whose entry a kill lost is still known to undo. A line without `row`, which `--resume` passes over.
+ */
+export interface IntentEntry {
+  intent: number;
+  undo: UndoRecord;
+}
+
+/** A group `--create-groups` created: a line without `row`, which `--resume` passes over. */
+export interface CreatedGroupEntry {
+  createdGroup: number;
+  name: string;
+  type?: 0 | 1;
+}
+
+export interface JournalHeader {
   journal: 1;
   input: string;
+  /** Set by versions that journal intents (with undo records) and created groups. */
+  undo?: 1;
 }
 
 /** The last line of a journal whose run went through every row. */
@@ -28,7 +47,12 @@ export interface Journal {
   /** Rows the journal already records as done (empty unless resuming). */
   readonly done: ReadonlyMap<number, JournalEntry>;
   /** Throws an OutputWriteError naming the journal when an earlier write of it failed. */
-  append(entry: JournalEntry): void;
+  append(entry: JournalEntry | CreatedGroupEntry): void;
+  /**
+   * Writes `entry` at once (to the file, not yet synced: a kill does not undo a write()), before the
+   * write it announces is sent. Synchronous, so the writes still leave in the order they were planned.
+   */
+  intend(entry: IntentEntry): void;
   /** Marks the run as complete: a later run over this journal needs neither --resume nor --restart. */
   finish(): void;
   close(): Promise<void>;
@@ -54,12 +78,14 @@ export async function openJournal(path: string, options: JournalOptions): Promis
   const done = options.resume ? await loadDone(path, options.inputHash) : new Map<number, JournalEntry>();
   const handle: FileHandle = await open(path, options.resume ? 'a' : 'w').catch((error: unknown) => Promise.reject(asOutputError(path, error)));
   if (!options.resume || done.size === 0) {
-    const header: JournalHeader = { journal: 1, input: options.inputHash };
+    const header: JournalHeader = { journal: 1, input: options.inputHash, undo: 1 };
     if (!options.resume || (await handle.stat()).size === 0) await handle.write(`${JSON.stringify(header)}\n`);
   }
   const batchSize = options.batchSize ?? 32;
   let buffer: string[] = [];
   let writing: Promise<void> = Promise.resolve();
+  // Syncs run beside the writes, which they need not hold up.
+  let syncing: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
   let failure: unknown;
   const check = () => {
@@ -76,10 +102,11 @@ export async function openJournal(path: string, options: JournalOptions): Promis
       if (failure !== undefined) return;
       try {
         await handle.write(lines);
-        await handle.datasync();
       } catch (error) {
         failure = asOutputError(path, error);
+        return;
       }
+      syncing = syncing.then(() => handle.datasync().catch((error: unknown) => void (failure ??= asOutputError(path, error))));
     });
     return writing;
   };
@@ -92,11 +119,20 @@ export async function openJournal(path: string, options: JournalOptions): Promis
       if (buffer.length >= batchSize) void flush();
       else timer ??= setTimeout(() => void flush(), options.flushIntervalMs ?? 200);
     },
+    intend(entry) {
+      check();
+      try {
+        writeSync(handle.fd, `${JSON.stringify(entry)}\n`);
+      } catch (error) {
+        throw (failure ??= asOutputError(path, error));
+      }
+    },
     finish() {
       buffer.push(`${FINISHED}\n`);
     },
     async close() {
       await flush();
+      await syncing;
       await handle.close();
       check();
     },
@@ -129,6 +165,21 @@ async function loadDone(path: string, inputHash: string): Promise<Map<number, Jo
     if (entry && typeof entry.row === 'number' && typeof entry.action === 'string') done.set(entry.row, entry as JournalEntry);
   }
   return done;
+}
+
+/** Every parsed line of a journal, header first (a torn or unparsable line is passed over); nothing when it does not exist. */
+export async function* readJournalLines(path: string): AsyncGenerator<unknown> {
+  const stream = createReadStream(path, 'utf8');
+  try {
+    await new Promise<void>((resolve, reject) => stream.once('open', () => resolve()).once('error', reject));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new EtlError('ERR_JOURNAL_UNREADABLE', `${path}: cannot read the journal: ${(error as Error).message}`);
+  }
+  for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
+    const parsed = parseLine(line);
+    if (parsed !== undefined) yield parsed;
+  }
 }
 
 /** A journal whose last line is not the finished mark: its run crashed, was interrupted or aborted. */

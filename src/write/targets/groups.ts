@@ -23,7 +23,7 @@ import { sendSettled } from '../settle.js';
 import { OUTCOMES, REPORT_ACTIONS, REPORT_COLUMNS, reportRecord, type ReportLine } from '../report.js';
 import { createGroupPlanner, parseGroupRow, type AccountGroup, type DesiredGroup, type GroupOperation } from './groups-plan.js';
 
-type GroupWrite = { action: 'add'; group: DesiredGroup } | { action: 'chg'; grp: number; name: string; num?: number; type?: number } | { action: 'del'; group: AccountGroup };
+export type GroupWrite = { action: 'add'; group: DesiredGroup } | { action: 'chg'; grp: number; name: string; num?: number; type?: number } | { action: 'del'; group: AccountGroup };
 
 /** One planned report line, and the write it needs (none for unchanged, skip, reject). */
 interface Planned {
@@ -193,7 +193,7 @@ async function deletions(
 }
 
 /** Members per group, from full `get` pages (`cnt` 1000 unless --page-size says otherwise). */
-async function memberCounts(client: Pick<SmscClient, 'get'>, groups: ReadonlySet<number>, pageHint: number | undefined): Promise<Map<number, number>> {
+export async function memberCounts(client: Pick<SmscClient, 'get'>, groups: ReadonlySet<number>, pageHint: number | undefined): Promise<Map<number, number>> {
   const counts = new Map<number, number>();
   for await (const contact of pageContacts(client, { pageHint })) {
     for (const id of listItems(contact.fields.grp).map(Number)) if (groups.has(id)) counts.set(id, (counts.get(id) ?? 0) + 1);
@@ -204,7 +204,7 @@ async function memberCounts(client: Pick<SmscClient, 'get'>, groups: ReadonlySet
 type GroupClient = Pick<SmscClient, 'addGroup' | 'chgGroup' | 'delGroup' | 'getGroup'>;
 
 /** One group write, at most once: a lost reply is settled by reading the groups back (as for contacts). */
-async function applyGroupWrite(client: GroupClient, write: GroupWrite): Promise<{ id?: number; readBacks: number }> {
+export async function applyGroupWrite(client: GroupClient, write: GroupWrite): Promise<{ id?: number; readBacks: number }> {
   const settled = await sendSettled(() => sendGroupWrite(client, write), () => readBackGroup(client, write));
   return { id: settled.value, readBacks: settled.readBacks };
 }

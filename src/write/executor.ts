@@ -1,0 +1,80 @@
+/**
+ * Sending planned writes the way `import` does: under the run's concurrency limit, each settled at
+ * most once (apply.ts), counted per line by the call meter, a fatal SMSC error (or too many failures
+ * in a row) stops what is not sent yet, an interrupt lets what is in flight settle.
+ */
+import { EtlError, EXIT } from '../errors.js';
+import { isSmscError } from '../smsc/errors.js';
+import { type Applied } from './apply.js';
+import type { CallMeter } from './import.js';
+import { ABANDONED, errorCode, errorText, INTERRUPTED } from './outcome.js';
+import type { ReportLine } from './report.js';
+
+/** Rows in a row whose write failed for a reason other than the row itself: the account or the network is broken. */
+const MAX_CONSECUTIVE_FAILURES = 20;
+
+export type LineBase = Omit<ReportLine, 'outcome' | 'attempts'>;
+
+export interface Executor {
+  /** Sends `write` for `base` and tells `onApplied` (the journal) when it took effect. */
+  run(base: LineBase, write: () => Promise<Applied>, onApplied?: (applied: Applied) => void): Promise<ReportLine>;
+  /** The line of work not attempted because the run stopped (interrupt or abort), else undefined. */
+  stopped(base: LineBase): ReportLine | undefined;
+  readonly aborted: EtlError | undefined;
+  readonly readBacks: number;
+}
+
+export function createExecutor(options: { meter: CallMeter; limit: <T>(work: () => Promise<T>) => Promise<T>; signal?: AbortSignal }): Executor {
+  const { meter, limit } = options;
+  const interrupted = () => options.signal?.aborted === true;
+  let aborted: EtlError | undefined;
+  let consecutiveFailures = 0;
+  let readBacks = 0;
+  const stopped = (base: LineBase): ReportLine | undefined => {
+    if (aborted) return { ...base, outcome: 'skipped', errorCode: aborted.code, error: `not attempted: ${aborted.message}`, attempts: 0 };
+    if (interrupted()) return { ...base, outcome: 'skipped', errorCode: INTERRUPTED, error: 'interrupted', attempts: 0 };
+    return undefined;
+  };
+  return {
+    stopped,
+    get aborted() {
+      return aborted;
+    },
+    get readBacks() {
+      return readBacks;
+    },
+    run: (base, write, onApplied) =>
+      limit(async () => {
+        const notRun = stopped(base);
+        if (notRun) return notRun;
+        const result = await meter.attempts(write);
+        if ('value' in result) {
+          consecutiveFailures = 0;
+          readBacks += result.value.readBacks;
+          onApplied?.(result.value);
+          return { ...base, outcome: 'done', smscId: result.value.smscId ?? base.smscId, attempts: result.attempts };
+        }
+        const { error } = result;
+        if (interrupted() && error instanceof Error && error.name === 'AbortError') {
+          return { ...base, outcome: 'failed', errorCode: INTERRUPTED, error: ABANDONED, attempts: result.attempts };
+        }
+        if (isSmscError(error) && error.fatal) aborted ??= error;
+        else if (!isSmscError(error) || error.retryable || error.code === 'ERR_SMSC_UNKNOWN_OUTCOME') {
+          if (++consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
+            aborted ??= new EtlError('ERR_IMPORT_TOO_MANY_FAILURES', `${MAX_CONSECUTIVE_FAILURES} writes in a row failed; the last: ${errorText(error)}`, { exitCode: EXIT.aborted });
+          }
+        }
+        return { ...base, outcome: 'failed', errorCode: errorCode(error), error: errorText(error), attempts: result.attempts };
+      }),
+  };
+}
+
+/**
+ * A report line waiting its turn in the window: its failure (e.g. the journal's disk filling up) is
+ * raised when the line is awaited in input order, not as an unhandled rejection before that.
+ */
+export function queued<T>(line: T | Promise<T>): Promise<T> {
+  const promise = Promise.resolve(line);
+  promise.catch(() => undefined);
+  return promise;
+}
