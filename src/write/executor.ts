@@ -15,11 +15,20 @@ const MAX_CONSECUTIVE_FAILURES = 20;
 
 export type LineBase = Omit<ReportLine, 'outcome' | 'attempts'>;
 
+export interface SendHooks {
+  /** Just before the write is sent (the journal's intent); a throw stops the run instead of failing the line. */
+  beforeSend?: () => void;
+  /** When the write took effect (the journal's done entry). */
+  onApplied?: (applied: Applied) => void;
+}
+
 export interface Executor {
-  /** Sends `write` for `base` and tells `onApplied` (the journal) when it took effect. */
-  run(base: LineBase, write: () => Promise<Applied>, onApplied?: (applied: Applied) => void): Promise<ReportLine>;
+  /** Sends `write` for `base` unless the run has stopped. */
+  run(base: LineBase, write: () => Promise<Applied>, hooks?: SendHooks): Promise<ReportLine>;
   /** The line of work not attempted because the run stopped (interrupt or abort), else undefined. */
   stopped(base: LineBase): ReportLine | undefined;
+  /** Stops what is not sent yet (the first reason wins). */
+  abort(reason: EtlError): void;
   readonly aborted: EtlError | undefined;
   readonly readBacks: number;
 }
@@ -37,21 +46,25 @@ export function createExecutor(options: { meter: CallMeter; limit: <T>(work: () 
   };
   return {
     stopped,
+    abort: (reason) => {
+      aborted ??= reason;
+    },
     get aborted() {
       return aborted;
     },
     get readBacks() {
       return readBacks;
     },
-    run: (base, write, onApplied) =>
+    run: (base, write, hooks = {}) =>
       limit(async () => {
         const notRun = stopped(base);
         if (notRun) return notRun;
+        hooks.beforeSend?.();
         const result = await meter.attempts(write);
         if ('value' in result) {
           consecutiveFailures = 0;
           readBacks += result.value.readBacks;
-          onApplied?.(result.value);
+          hooks.onApplied?.(result.value);
           return { ...base, outcome: 'done', smscId: result.value.smscId ?? base.smscId, attempts: result.attempts };
         }
         const { error } = result;

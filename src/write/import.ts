@@ -23,19 +23,18 @@ import { openCsvWriter } from '../report/csv-writer.js';
 import { OutputWriteError } from '../report/output-error.js';
 import { checkOutputPaths } from '../report/preflight.js';
 import type { SmscClient } from '../smsc/client.js';
-import { isSmscError } from '../smsc/errors.js';
 import { GROUP_TYPE, LIMITS, WRITE_COMMANDS, type Command } from '../smsc/protocol.js';
 import { buildAccountIndex, listItems, readBlacklist, type AccountIndex, type BlacklistEntries } from './account-index.js';
 import { createKeyCollector, readContacts, type AccountRead } from './account/strategy.js';
 import { applyOperation, type WriteOperation } from './apply.js';
-import { queued } from './executor.js';
+import { createExecutor, queued, type LineBase } from './executor.js';
 import { createContactRowMerger, sameContactReason } from './contact-rows.js';
 import { unaskedDeleteGuard, type DeleteCandidate, type DeleteGuard } from './delete-guard.js';
 import { loadGroupDirectory, type GroupDirectory } from './groups.js';
 import { hashFile, openJournal, type Journal } from './journal.js';
 import { listPolicies, type ListPolicies } from './lists.js';
 import { acquireRunLock, lockPathFor } from './lock.js';
-import { ABANDONED, errorCode, errorText, INTERRUPTED, zeroes } from './outcome.js';
+import { errorText, INTERRUPTED, zeroes } from './outcome.js';
 import { blacklistDeletePlanner, contactDeleteKey, contactDeletePlanner, type RowDeletePlanner } from './row-deletes.js';
 import { planBlacklistRow } from './targets/blacklist-plan.js';
 import { runGroupsImport } from './targets/groups.js';
@@ -45,8 +44,6 @@ import { OUTCOMES, REPORT_ACTIONS, REPORT_COLUMNS, removedItems, reportRecord, t
 
 /** SMSC refuses 15 requests in flight per login; we stay clearly below. */
 export const MAX_CONCURRENCY = 14;
-/** Rows in a row whose write failed for a reason other than the row itself: the account or the network is broken. */
-const MAX_CONSECUTIVE_FAILURES = 20;
 
 export interface ImportOptions extends ContactSourceOptions {
   input: string;
@@ -228,15 +225,12 @@ async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Prom
 
   // 3 + 4. Plan and write row by row, reporting in input order.
   const report = openCsvWriter(options.report, { columns: REPORT_COLUMNS, rawColumns: new Set(['row', 'phone', 'smsc_id', 'attempts']) });
-  const tally = { actions: zeroes(REPORT_ACTIONS), outcomes: zeroes(OUTCOMES), readBacks: 0, resumedRows: 0, listItemsRemoved: 0 };
+  const tally = { actions: zeroes(REPORT_ACTIONS), outcomes: zeroes(OUTCOMES), resumedRows: 0, listItemsRemoved: 0 };
   const itemLabel = (field: string, item: string) => (field === 'grp' && groups ? groups.nameOf(item) : item);
   const window: Promise<ReportLine>[] = [];
   const windowSize = concurrency * 64;
-  let aborted: EtlError | undefined;
-  let consecutiveFailures = 0;
   let done = 0;
   let notRun = 0;
-  const interruptedLine = (base: Omit<ReportLine, 'outcome' | 'attempts'>): ReportLine => ({ ...base, outcome: 'skipped', errorCode: INTERRUPTED, error: 'interrupted', attempts: 0 });
 
   const emit = async (line: ReportLine) => {
     if (line.errorCode === INTERRUPTED && line.outcome === 'skipped' && line.row !== undefined) notRun++;
@@ -248,29 +242,15 @@ async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Prom
     if ((done & 0x3f) === 0) hooks.onProgress?.({ done, total: facts.rows, retries: meter.retries });
   };
 
-  const execute = (base: Omit<ReportLine, 'outcome' | 'attempts'>, operation: WriteOperation, undo?: UndoRecord): Promise<ReportLine> =>
-    limit(async () => {
-      if (aborted) return { ...base, outcome: 'skipped', errorCode: aborted.code, error: `not attempted: ${aborted.message}`, attempts: 0 };
-      if (interrupted()) return interruptedLine(base);
-      if (base.row !== undefined && undo) journal?.intend({ intent: base.row, undo });
-      const result = await meter.attempts(() => applyOperation(client, operation));
-      if ('value' in result) {
-        consecutiveFailures = 0;
-        tally.readBacks += result.value.readBacks;
-        if (base.row !== undefined) journal?.append({ row: base.row, action: base.action, smscId: result.value.smscId ?? base.smscId });
-        return { ...base, outcome: 'done', smscId: result.value.smscId ?? base.smscId, attempts: result.attempts };
-      }
-      const { error } = result;
-      if (interrupted() && error instanceof Error && error.name === 'AbortError') {
-        return { ...base, outcome: 'failed', errorCode: INTERRUPTED, error: ABANDONED, attempts: result.attempts };
-      }
-      if (isSmscError(error) && error.fatal) aborted ??= error;
-      else if (!isSmscError(error) || error.retryable || error.code === 'ERR_SMSC_UNKNOWN_OUTCOME') {
-        if (++consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
-          aborted ??= new EtlError('ERR_IMPORT_TOO_MANY_FAILURES', `${MAX_CONSECUTIVE_FAILURES} writes in a row failed; the last: ${errorText(error)}`, { exitCode: EXIT.aborted });
-        }
-      }
-      return { ...base, outcome: 'failed', errorCode: errorCode(error), error: errorText(error), attempts: result.attempts };
+  const executor = createExecutor({ meter, limit, signal: options.signal });
+  const execute = (base: LineBase, operation: WriteOperation, undo?: UndoRecord): Promise<ReportLine> =>
+    executor.run(base, () => applyOperation(client, operation), {
+      beforeSend: () => {
+        if (base.row !== undefined && undo) journal?.intend({ intent: base.row, undo });
+      },
+      onApplied: (applied) => {
+        if (base.row !== undefined) journal?.append({ row: base.row, action: base.action, smscId: applied.smscId ?? base.smscId });
+      },
     });
 
   const lineFor = (result: NormalizedRow): ReportLine | Promise<ReportLine> => {
@@ -292,8 +272,8 @@ async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Prom
       tally.resumedRows++;
       return { ...base, action: resumed.action as ReportAction, outcome: 'done', smscId: resumed.smscId, error: 'done in an earlier run (journal)', attempts: 0 };
     }
-    if (aborted) return { ...base, action: 'skip', outcome: 'skipped', errorCode: aborted.code, error: `not attempted: ${aborted.message}`, attempts: 0 };
-    if (interrupted()) return interruptedLine({ ...base, action: 'skip' });
+    const notRun = executor.stopped({ ...base, action: 'skip' });
+    if (notRun) return notRun;
 
     if (deletePlanner) {
       const planned = deletePlanner(result.row, result.fields);
@@ -357,11 +337,11 @@ async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Prom
     for (const line of deletions(options, target, account, blacklist, facts, dryRun, execute)) window.push(queued(line));
     while (window.length > 0) await emit(await (window.shift() as Promise<ReportLine>));
     await report.commit();
-    if (!aborted && !interrupted()) journal?.finish();
+    if (!executor.aborted && !interrupted()) journal?.finish();
     await journal?.close();
   } catch (error) {
     // Nothing queued is sent any more: the run cannot account for it.
-    aborted ??= error instanceof EtlError ? error : new EtlError('ERR_INTERNAL', errorText(error));
+    executor.abort(error instanceof EtlError ? error : new EtlError('ERR_INTERNAL', errorText(error)));
     await Promise.allSettled(window);
     await report.abort();
     await journal?.close().catch(() => undefined);
@@ -389,10 +369,10 @@ async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Prom
     calls: { ...meter.calls },
     writeCalls,
     retries: meter.retries,
-    readBacks: tally.readBacks,
+    readBacks: executor.readBacks,
     resumedRows: tally.resumedRows,
     durationMs: Math.round(performance.now() - started),
-    ...(aborted ? { aborted: { code: aborted.code, message: aborted.message } } : {}),
+    ...(executor.aborted ? { aborted: { code: executor.aborted.code, message: executor.aborted.message } } : {}),
     ...(interrupted() ? { interrupted: { after: facts.rows - notRun } } : {}),
   };
 }

@@ -314,7 +314,7 @@ async function undoUnderLock(options: UndoOptions, hooks: UndoHooks, context: Un
       default: {
         const line: LineBase = { ...base, action: decision.action, smscId: decision.intId, ...('changes' in decision && decision.changes ? { changes: decision.changes } : {}) };
         if (dryRun) return { ...line, outcome: 'dry-run', attempts: 0, ...(item.kind === 'group' ? { error: 'deleted only if no contact is in it once the contacts are undone' } : {}) };
-        return executor.stopped(line) ?? executor.run(line, send, (applied) => journal?.append({ row: item.seq, action: decision.action, smscId: applied.smscId ?? decision.intId }));
+        return executor.stopped(line) ?? executor.run(line, send, { onApplied: (applied) => journal?.append({ row: item.seq, action: decision.action, smscId: applied.smscId ?? decision.intId }) });
       }
     }
   };
