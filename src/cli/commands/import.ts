@@ -2,21 +2,17 @@ import { Command, InvalidArgumentError } from 'commander';
 import { EtlError } from '../../errors.js';
 import { loadGroupsMapping } from '../../map/load.js';
 import type { GroupsMapping } from '../../map/schema.js';
-import { createSmscClient } from '../../smsc/client.js';
-import { loadCredentials } from '../../smsc/credentials.js';
 import { createDeleteGuard, DEFAULT_MAX_DELETES } from '../../write/delete-guard.js';
 import { createCallMeter, importExitCode, MAX_CONCURRENCY, runImport, type ImportSummary } from '../../write/import.js';
-import { createPacedThrottle } from '../../write/pace.js';
 import type { AccountRead } from '../../write/account/strategy.js';
 import { IMPORT_MODES, type ImportMode } from '../../write/plan.js';
 import { terminalQuestion } from '../confirm.js';
 import { describeTable, siblingPath } from '../describe.js';
 import { mappingForRun } from '../guess.js';
-import { handleWriteInterrupts } from '../interrupt.js';
 import type { Output } from '../output.js';
 import { PAGE_SIZE_HELP, parsePageSize } from '../page-size.js';
-import { createProgressBar, createWaitNotice } from '../progress.js';
 import { addReadOptions, parsePositiveInteger, readOptionsFrom } from '../read-options.js';
+import { openWriteSession } from '../write-session.js';
 
 export function importCommand(output: Output): Command {
   const command = new Command('import')
@@ -48,13 +44,9 @@ export function importCommand(output: Output): Command {
     const target = options.target as ImportTarget;
     if (options.force === true && target !== 'groups') throw new EtlError('ERR_IMPORT_FORCE', '--force is for --target groups (deleting groups that still have contacts)');
     const targetMapping = target === 'groups' ? { target, mapping: await groupsMappingFor(options) } : { target, mapping: await mappingForRun(input, options, output, { confirm: true }) };
-    const credentials = loadCredentials();
     const meter = createCallMeter();
-    const progress = createProgressBar(output.isTerminal && options.json !== true);
-    const interrupt = handleWriteInterrupts(output.info);
-    const waits = createWaitNotice(output.isTerminal);
-    const throttle = createPacedThrottle({ rate: options.rate as number | undefined, onWait: waits.show });
-    const client = createSmscClient({ ...credentials, ...meter.hooks, throttle, onWait: waits.show, signal: interrupt.abandon });
+    const session = openWriteSession(output, { talk: output.isTerminal && options.json !== true, rate: options.rate as number | undefined });
+    const client = session.clientFor(meter);
     const report = typeof options.report === 'string' ? options.report : siblingPath(input, 'report.csv');
     let summary: ImportSummary;
     try {
@@ -73,25 +65,16 @@ export function importCommand(output: Output): Command {
           resume: options.resume === true,
           restart: options.restart === true,
           guardDeletes: createDeleteGuard({ yes: options.yes === true, maxDeletes: options.maxDeletes as number, ask: terminalQuestion(), print: output.info }),
-          signal: interrupt.stop,
+          signal: session.signal,
           createGroups: options.createGroups === true,
           deleteMissing: options.deleteMissing === true,
           pageSize: options.pageSize as number | undefined,
           strict: options.strict === true,
         },
-        {
-          onPhase: (phase, detail) => {
-            interrupt.onPhase(phase);
-            if (output.isTerminal && options.json !== true) output.info(`${phase}: ${detail}`);
-          },
-          onProgress: ({ done, total, retries }) => progress.update(done, total, retries),
-          onOpened: (info) => output.info(describeTable(info)),
-        },
+        { ...session.hooks, onOpened: (info) => output.info(describeTable(info)) },
       );
     } finally {
-      waits.stop();
-      progress.stop();
-      interrupt.dispose();
+      session.close();
     }
     if (options.json === true) output.json(summary);
     else output.info(formatImportSummary(summary));

@@ -1,12 +1,8 @@
 import { Command } from 'commander';
 import { basename, dirname, extname, join } from 'node:path';
 import { restoreExitCode, runRestore } from '../../restore/index.js';
-import { createSmscClient } from '../../smsc/client.js';
-import { loadCredentials } from '../../smsc/credentials.js';
-import { createPacedThrottle } from '../../write/pace.js';
 import type { Output } from '../output.js';
-import { handleWriteInterrupts } from '../interrupt.js';
-import { createProgressBar, createWaitNotice } from '../progress.js';
+import { openWriteSession } from '../write-session.js';
 import { formatImportSummary } from './import.js';
 
 export function restoreCommand(output: Output): Command {
@@ -18,33 +14,18 @@ export function restoreCommand(output: Output): Command {
     .option('--json', 'print the summary as JSON on stdout', false)
     .addHelpText('after', '\nThree imports in turn: groups (mappings/smsc-groups.json), contacts with groups by name (smsc-restore.json), blacklist with types (smsc-blacklist.json). Nothing is deleted.')
     .action(async (backup: string, options: Record<string, unknown>) => {
-      const credentials = loadCredentials();
-      const waits = createWaitNotice(output.isTerminal);
-      const throttle = createPacedThrottle({ onWait: waits.show });
       const talk = output.isTerminal && options.json !== true;
-      const progress = createProgressBar(talk);
-      const interrupt = handleWriteInterrupts(output.info);
+      const session = openWriteSession(output, { talk });
       const summary = await runRestore(
         {
           input: backup,
-          clientFor: (meter) => createSmscClient({ ...credentials, ...meter.hooks, throttle, onWait: waits.show, signal: interrupt.abandon }),
+          clientFor: session.clientFor,
           reportPrefix: typeof options.report === 'string' ? options.report : join(dirname(backup), basename(backup, extname(backup))),
           dryRun: options.dryRun === true,
-          signal: interrupt.stop,
+          signal: session.signal,
         },
-        {
-          onStep: (target) => (talk ? output.info(`restoring ${target}`) : undefined),
-          onPhase: (phase, detail) => {
-            interrupt.onPhase(phase);
-            if (talk) output.info(`${phase}: ${detail}`);
-          },
-          onProgress: ({ done, total, retries }) => progress.update(done, total, retries),
-        },
-      ).finally(() => {
-        waits.stop();
-        progress.stop();
-        interrupt.dispose();
-      });
+        { ...session.hooks, onStep: (target) => (talk ? output.info(`restoring ${target}`) : undefined) },
+      ).finally(session.close);
       if (options.json === true) output.json(summary);
       else output.info(summary.steps.map((step) => `${step.target}: ${formatImportSummary(step)}`).join('\n\n'));
       process.exitCode = restoreExitCode(summary);

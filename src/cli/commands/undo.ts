@@ -1,17 +1,13 @@
 import { Command } from 'commander';
 import { EtlError } from '../../errors.js';
-import { createSmscClient } from '../../smsc/client.js';
-import { loadCredentials } from '../../smsc/credentials.js';
 import { createDeleteGuard, DEFAULT_MAX_DELETES } from '../../write/delete-guard.js';
 import { createCallMeter, importExitCode, MAX_CONCURRENCY } from '../../write/import.js';
-import { createPacedThrottle } from '../../write/pace.js';
 import { runUndo, type UndoSummary } from '../../write/undo/index.js';
 import { terminalQuestion } from '../confirm.js';
-import { handleWriteInterrupts } from '../interrupt.js';
 import type { Output } from '../output.js';
 import { PAGE_SIZE_HELP, parsePageSize } from '../page-size.js';
-import { createProgressBar, createWaitNotice } from '../progress.js';
 import { parsePositiveInteger } from '../read-options.js';
+import { openWriteSession } from '../write-session.js';
 
 export function undoCommand(output: Output): Command {
   return new Command('undo')
@@ -28,14 +24,9 @@ export function undoCommand(output: Output): Command {
     .option('--json', 'print the summary as JSON on stdout', false)
     .action(async (report: string, options: Record<string, unknown>) => {
       if (options.resume === true && options.restart === true) throw new EtlError('ERR_IMPORT_RESUME_RESTART', '--resume and --restart contradict each other: choose one');
-      const credentials = loadCredentials();
       const meter = createCallMeter();
-      const talk = output.isTerminal && options.json !== true;
-      const progress = createProgressBar(talk);
-      const interrupt = handleWriteInterrupts(output.info);
-      const waits = createWaitNotice(output.isTerminal);
-      const throttle = createPacedThrottle({ onWait: waits.show });
-      const client = createSmscClient({ ...credentials, ...meter.hooks, throttle, onWait: waits.show, signal: interrupt.abandon });
+      const session = openWriteSession(output, { talk: output.isTerminal && options.json !== true });
+      const client = session.clientFor(meter);
       const summary = await runUndo(
         {
           report,
@@ -48,20 +39,10 @@ export function undoCommand(output: Output): Command {
           concurrency: options.concurrency as number,
           pageSize: options.pageSize as number | undefined,
           guardDeletes: createDeleteGuard({ yes: options.yes === true, maxDeletes: options.maxDeletes as number, ask: terminalQuestion(), print: output.info }),
-          signal: interrupt.stop,
+          signal: session.signal,
         },
-        {
-          onPhase: (phase, detail) => {
-            interrupt.onPhase(phase);
-            if (talk) output.info(`${phase}: ${detail}`);
-          },
-          onProgress: ({ done, total, retries }) => progress.update(done, total, retries),
-        },
-      ).finally(() => {
-        waits.stop();
-        progress.stop();
-        interrupt.dispose();
-      });
+        session.hooks,
+      ).finally(session.close);
       if (options.json === true) output.json(summary);
       else output.info(formatUndoSummary(summary));
       if (summary.interrupted) output.info(`interrupted after ${summary.interrupted.after} of ${summary.items} writes: re-run with --resume`);
