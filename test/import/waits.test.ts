@@ -48,9 +48,11 @@ describe('long waits are announced', () => {
     waits.length = 0;
     const second = createSmscClient({ baseUrl: emulator.url, ...DEMO, ...fakeTime(), onWait: (wait) => waits.push(wait) });
     for (let sent = 0; sent < 4; sent++) await second.getGroup();
-    expect(waits).toHaveLength(1);
-    expect(waits[0]?.reason).toBe('SMSC allows 3 identical requests a minute');
-    expect(waits[0]?.ms).toBeGreaterThan(50_000);
+    // The shared error-9 gate may still announce its own pause first, depending on how long the above took.
+    const window = waits.filter((wait) => wait.reason === 'SMSC allows 3 identical requests a minute');
+    expect(window).toHaveLength(1);
+    expect(window[0]?.ms).toBeGreaterThan(50_000);
+    expect(waits.every((wait) => wait === window[0] || /error 9/.test(wait.reason))).toBe(true);
   });
 
   it('on a terminal: one line with the reason and a countdown, shown once for many workers, cleared at the end', () => {
