@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { expect } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { CLI } from './cli.js';
-import { DEMO } from './import-run.js';
+import { DEMO, writeCallCount } from './import-run.js';
 
 // dist/ is built (when older than src/) once per vitest run by test/global-setup.ts; building again
 // here would rewrite dist/ under other test files that are running the CLI at the same moment.
@@ -56,4 +56,17 @@ export function expectOneLine(result: CliResult, pattern: RegExp): void {
   expect(lines, result.stderr).toHaveLength(1);
   expect(lines[0]).toMatch(pattern);
   expect(result.stderr).not.toMatch(/\n\s+at /);
+}
+
+/** Runs the CLI against `emulator` and SIGKILLs it once the emulator has seen `writes` write calls in all. */
+export async function killAfterWrites(emulator: RunningEmulator, args: readonly string[], writes: number, cwd: string): Promise<CliResult> {
+  const { child, done } = startCli(args, { env: smscEnv(emulator), cwd });
+  const watch = setInterval(() => {
+    if (writeCallCount(emulator.stats()) >= writes) child.kill('SIGKILL');
+  }, 2);
+  try {
+    return await done;
+  } finally {
+    clearInterval(watch);
+  }
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Contact, RunningEmulator } from '../../src/emulator/index.js';
 import { CLI } from '../helpers/cli.js';
-import { expectOneLine, runCli, smscEnv, startCli, type CliResult } from '../helpers/cli-run.js';
+import { expectOneLine, killAfterWrites, runCli, smscEnv, type CliResult } from '../helpers/cli-run.js';
 import {
   CONTACTS_MAPPING,
   contact,
@@ -147,18 +147,7 @@ describe('kill -9 and --resume', () => {
   });
   afterAll(() => slow?.close());
 
-  /** Runs the import and SIGKILLs it once the emulator has seen `writes` write calls. */
-  async function killAfter(args: readonly string[], writes: number): Promise<CliResult> {
-    const { child, done } = startCli(['import', ...args], { env: smscEnv(slow), cwd: dir.path });
-    const watch = setInterval(() => {
-      if (writeCallCount(slow.stats()) >= writes) child.kill('SIGKILL');
-    }, 2);
-    try {
-      return await done;
-    } finally {
-      clearInterval(watch);
-    }
-  }
+  const killAfter = (args: readonly string[], writes: number): Promise<CliResult> => killAfterWrites(slow, ['import', ...args], writes, dir.path);
 
   it('resumed after SIGKILLs at seeded points, reaches the exact state with no duplicate and a full report', async () => {
     // Seeded kill points (a Park–Miller generator): the same run every time, chosen without bias.

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Contact, RunningEmulator } from '../../src/emulator/index.js';
 import { CLI } from '../helpers/cli.js';
-import { expectOneLine, runCli, smscEnv, startCli, type CliResult } from '../helpers/cli-run.js';
+import { expectOneLine, killAfterWrites, runCli, smscEnv, type CliResult } from '../helpers/cli-run.js';
 import { CONTACTS_MAPPING, contact, contactsByPhone, makeTempDir, mobile, readReport, seed, startTestEmulator, writeCallCount, writeInput, type InputRow } from '../helpers/import-run.js';
 
 let emulator: RunningEmulator;
@@ -27,18 +27,7 @@ afterAll(async () => {
 
 const run = (args: readonly string[]): Promise<CliResult> => runCli(args, { env: smscEnv(emulator), cwd: dir.path });
 
-/** Runs the CLI and SIGKILLs it once the emulator has seen `writes` write calls in all. */
-async function killAfter(args: readonly string[], writes: number): Promise<CliResult> {
-  const { child, done } = startCli(args, { env: smscEnv(emulator), cwd: dir.path });
-  const watch = setInterval(() => {
-    if (writeCallCount(emulator.stats()) >= writes) child.kill('SIGKILL');
-  }, 2);
-  try {
-    return await done;
-  } finally {
-    clearInterval(watch);
-  }
-}
+const killAfter = (args: readonly string[], writes: number): Promise<CliResult> => killAfterWrites(emulator, args, writes, dir.path);
 
 const CHANGED = 40;
 const NEW = 120;
