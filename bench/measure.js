@@ -1,17 +1,18 @@
 // One measurement in a fresh process, so peak RSS (maxRSS) belongs to that job alone.
 // Usage: node bench/measure.js <job> <file>   → prints {"job","rows","ms","peakRssMb"} on stdout.
-// `clean` runs as the CLI does (one thread); `clean-pool` normalizes on BENCH_WORKERS (1) worker
-// threads. Both write the clean file to bench/out/ and add its SHA-256 (computed after the timing).
+// `clean` runs as the CLI does (worker threads for a large file: BENCH_THREADS overrides how many);
+// `clean-1thread` does everything on the main thread. Both write the clean and rejects files to
+// bench/out/ and add their SHA-256 (computed after the timing).
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { devNull } from 'node:os';
 import { parse } from 'csv-parse';
 
 const [job, file] = process.argv.slice(2);
 const started = performance.now();
 let rows = 0;
 let cleanFile;
-let workers;
+let rejectsFile;
+let threads;
 
 if (job === 'csv-parse') {
   // The floor: csv-parse alone on the raw bytes, no decoding, no work per row.
@@ -29,22 +30,24 @@ if (job === 'csv-parse') {
   const { openTable } = await import('../dist/read/index.js');
   const table = await openTable(file);
   for await (const _row of table.rows) rows++;
-} else if (job === 'clean' || job === 'clean-pool') {
+} else if (job === 'clean' || job === 'clean-1thread') {
   const { runClean } = await import('../dist/clean/index.js');
   const { loadMapping } = await import('../dist/map/load.js');
   const mapping = await loadMapping(new URL('../mappings/samples-excel-ru.json', import.meta.url).pathname);
   cleanFile = new URL(`./out/${job}.clean.csv`, import.meta.url).pathname;
-  workers = job === 'clean-pool' ? Number(process.env.BENCH_WORKERS ?? 1) : 0;
-  const summary = await runClean({ input: file, mapping, out: cleanFile, rejects: devNull, workers });
+  rejectsFile = new URL(`./out/${job}.rejects.csv`, import.meta.url).pathname;
+  const threadsOption = job === 'clean-1thread' ? 0 : process.env.BENCH_THREADS === undefined ? undefined : Number(process.env.BENCH_THREADS);
+  const summary = await runClean({ input: file, mapping, out: cleanFile, rejects: rejectsFile, threads: threadsOption, today: new Date('2026-06-01T00:00:00Z') });
   rows = summary.rowsRead;
+  threads = summary.threads;
 } else {
   throw new Error(`unknown job ${job}`);
 }
 
 const ms = performance.now() - started;
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
-const sha256 = cleanFile === undefined ? undefined : await fileHash(cleanFile);
-process.stdout.write(`${JSON.stringify({ job, file, rows, ms: Math.round(ms), peakRssMb: Math.round(peakRssMb), workers, sha256 })}\n`);
+const sha256 = cleanFile === undefined ? undefined : `${await fileHash(cleanFile)} ${await fileHash(rejectsFile)}`;
+process.stdout.write(`${JSON.stringify({ job, file, rows, ms: Math.round(ms), peakRssMb: Math.round(peakRssMb), threads, sha256 })}\n`);
 
 function fileHash(path) {
   return new Promise((resolve, reject) => {

@@ -34,11 +34,21 @@ function measure(jobs) {
   const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
   return jobs.map(([job], index) => {
     const first = runs[index][0];
-    const result = { job, rows: first.rows, ms: median(runs[index].map((run) => run.ms)), peakRssMb: median(runs[index].map((run) => run.peakRssMb)), workers: first.workers, sha256: first.sha256 };
-    const workers = result.workers === undefined ? '' : `  workers ${result.workers}`;
-    process.stderr.write(`  ${job.padEnd(12)} ${String(result.rows).padStart(8)} rows  ${String(result.ms).padStart(7)} ms  ${Math.round((result.rows / result.ms) * 1000).toLocaleString('en').padStart(9)} rows/s  peak RSS ${result.peakRssMb} MB${workers}\n`);
+    const result = { job, rows: first.rows, ms: median(runs[index].map((run) => run.ms)), peakRssMb: median(runs[index].map((run) => run.peakRssMb)), threads: first.threads, sha256: first.sha256 };
+    const threads = result.threads === undefined ? '' : `  threads ${result.threads}`;
+    process.stderr.write(`  ${job.padEnd(14)} ${String(result.rows).padStart(8)} rows  ${String(result.ms).padStart(7)} ms  ${Math.round((result.rows / result.ms) * 1000).toLocaleString('en').padStart(9)} rows/s  peak RSS ${result.peakRssMb} MB${threads}\n`);
     return result;
   });
+}
+
+/** `clean` (threads) and `clean-1thread` against the floor; the files of both must be byte for byte the same. */
+function againstOneThread(floor, clean, oneThread) {
+  return {
+    threads: clean.threads,
+    ratio: +(clean.ms / floor.ms).toFixed(2),
+    oneThread: { ratio: +(oneThread.ms / floor.ms).toFixed(2), peakRssMb: oneThread.peakRssMb },
+    sameOutputAsOneThread: clean.sha256 === oneThread.sha256,
+  };
 }
 
 const report = {};
@@ -46,19 +56,16 @@ if (!only || only.includes('clean')) {
   process.stderr.write(`clean (CSV), median of ${repeats}, interleaved\n`);
   const small = await input('csv', sizes.small);
   const large = await input('csv', sizes.large);
-  const [floor, clean, pool, cleanSmall] = measure([
+  const [floor, clean, oneThread, cleanSmall] = measure([
     ['csv-parse', large],
     ['clean', large],
-    ['clean-pool', large],
+    ['clean-1thread', large],
     ['clean', small],
   ]);
   report.cleanCsv = {
     floorRowsPerS: Math.round((floor.rows / floor.ms) * 1000),
     cleanRowsPerS: Math.round((clean.rows / clean.ms) * 1000),
-    ratio: +(clean.ms / floor.ms).toFixed(2),
-    pool: { workers: pool.workers, ratio: +(pool.ms / floor.ms).toFixed(2), peakRssMb: pool.peakRssMb },
-    // The clean file of the worker pool must be byte for byte the main thread's.
-    poolOutputSameAsSingleThread: pool.sha256 === clean.sha256,
+    ...againstOneThread(floor, clean, oneThread),
     peakRssMb: { [sizes.small]: cleanSmall.peakRssMb, [sizes.large]: clean.peakRssMb },
     rssGrowth: +(clean.peakRssMb / cleanSmall.peakRssMb).toFixed(2),
   };
@@ -67,11 +74,18 @@ if (!only || only.includes('xlsx')) {
   const rows = Number(process.env.BENCH_XLSX_ROWS ?? sizes.small);
   process.stderr.write(`clean (XLSX), median of ${repeats}\n`);
   const file = await input('xlsx', rows);
-  const [floor, clean] = measure([
+  const [floor, clean, oneThread] = measure([
     ['exceljs', file],
     ['clean', file],
+    ['clean-1thread', file],
   ]);
-  report.cleanXlsx = { rows, floorRowsPerS: Math.round((floor.rows / floor.ms) * 1000), cleanRowsPerS: Math.round((clean.rows / clean.ms) * 1000), ratio: +(clean.ms / floor.ms).toFixed(2), peakRssMb: clean.peakRssMb };
+  report.cleanXlsx = {
+    rows,
+    floorRowsPerS: Math.round((floor.rows / floor.ms) * 1000),
+    cleanRowsPerS: Math.round((clean.rows / clean.ms) * 1000),
+    ...againstOneThread(floor, clean, oneThread),
+    peakRssMb: clean.peakRssMb,
+  };
 }
 if (!only || only.includes('read-xlsx')) {
   // The XLSX reader against exceljs' streaming reader on the same workbook; RSS at two sizes shows it stays flat.

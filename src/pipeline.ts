@@ -4,10 +4,9 @@
  * missing column) throws here, before the first row is yielded.
  */
 import type { RowIssue } from './contact.js';
-import { compileMapping, referencedHeaders } from './map/compile.js';
+import { compileMapping, referencedHeaders, type MappedRow } from './map/compile.js';
 import type { Mapping } from './map/schema.js';
 import { dedupeRows } from './normalize/dedupe-stage.js';
-import { normalizeInPool, workerEntry } from './normalize/pool.js';
 import { createRowNormalizer, type NormalizedRow } from './normalize/row.js';
 import { openTable } from './read/index.js';
 import { ReadError } from './read/errors.js';
@@ -19,11 +18,6 @@ export interface ContactSourceOptions extends SourceReadOptions {
   strict?: boolean;
   /** "Today" for birthday checks; injectable so tests do not age. */
   today?: Date;
-  /**
-   * Worker threads to normalize on (see normalize/pool.ts). Without, or where no built worker
-   * exists (the sources under vitest), rows are normalized in-thread — the same rows either way.
-   */
-  workers?: number;
 }
 
 export interface ContactSource {
@@ -32,18 +26,24 @@ export interface ContactSource {
   rows: AsyncIterable<NormalizedRow>;
 }
 
+/** A file's table, its header found and checked against the mapping, with the mapping compiled for it. */
+export interface MappedTable {
+  table: Table;
+  mapRow: (row: SourceRow) => MappedRow;
+}
+
+export async function openMappedTable(file: string, mapping: Mapping, options: SourceReadOptions, onWarning: (warning: ReadWarning) => void): Promise<MappedTable> {
+  const table = await openTableForMapping(file, mapping, options, onWarning);
+  // Also the mapping check (missing columns), before any row.
+  return { table, mapRow: compileMapping(mapping, table.info) };
+}
+
 export async function openContactSource(file: string, mapping: Mapping, options: ContactSourceOptions = {}): Promise<ContactSource> {
-  // One "today" for the whole file, on every thread.
+  // One "today" for the whole file.
   const today = options.today ?? new Date();
   const strict = options.strict ?? false;
-  const entry = (options.workers ?? 0) > 0 ? workerEntry() : undefined;
   const open = async (onWarning: (warning: ReadWarning) => void): Promise<{ info: TableInfo; rows: AsyncIterable<NormalizedRow> }> => {
-    const table = await openTableForMapping(file, mapping, options, onWarning);
-    // Also the mapping check (missing columns), before any row — on the main thread either way.
-    const mapRow = compileMapping(mapping, table.info);
-    if (entry !== undefined) {
-      return { info: table.info, rows: normalizeInPool(table.rows, { mapping, info: table.info, strict, today: today.getTime() }, options.workers ?? 1, entry) };
-    }
+    const { table, mapRow } = await openMappedTable(file, mapping, options, onWarning);
     const normalize = createRowNormalizer(mapping, { strict, today });
     return { info: table.info, rows: normalizeInThread(table.rows, (row) => normalize(mapRow(row))) };
   };
@@ -53,7 +53,7 @@ export async function openContactSource(file: string, mapping: Mapping, options:
 
   async function* normalized(): AsyncGenerator<NormalizedRow> {
     for await (const result of first.rows) {
-      if (pending.length > 0) attachReadWarnings(result, pending);
+      if (pending.length > 0) result.issues.unshift(...takeReadWarnings(pending, result.row));
       yield result;
     }
   }
@@ -124,7 +124,7 @@ function readOptionsOf(options: SourceReadOptions): SourceReadOptions {
   return { encoding, delimiter, sheet, headerRow };
 }
 
-function readWarningIssue(warning: ReadWarning): RowIssue {
+export function readWarningIssue(warning: ReadWarning): RowIssue {
   return {
     row: warning.row,
     field: warning.column ?? '',
@@ -135,10 +135,12 @@ function readWarningIssue(warning: ReadWarning): RowIssue {
   };
 }
 
-/** Read warnings arrive while the reader produces the row they concern; give them to that row. */
-function attachReadWarnings(result: NormalizedRow, pending: RowIssue[]): void {
-  const mine = pending.filter((issue) => issue.row <= result.row);
-  if (mine.length === 0) return;
-  result.issues.unshift(...mine);
-  pending.splice(0, pending.length, ...pending.filter((issue) => issue.row > result.row));
+/**
+ * Read warnings arrive while the reader produces the row they concern: removes from `pending`
+ * and returns those that belong to row `row` (the ones about it or about skipped rows before it).
+ */
+export function takeReadWarnings(pending: RowIssue[], row: number): RowIssue[] {
+  const mine = pending.filter((issue) => issue.row <= row);
+  if (mine.length > 0) pending.splice(0, pending.length, ...pending.filter((issue) => issue.row > row));
+  return mine;
 }

@@ -3,16 +3,19 @@
  * of two files: the clean file (normalized contact + notes) or the rejects file (one line per
  * reason). Warnings about clean rows go to the rejects file too, with severity `warning`.
  */
-import { CONTACT_FIELDS } from '../contact.js';
+import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import type { Mapping } from '../map/schema.js';
 import { DUPLICATE_CODES } from '../normalize/dedupe-stage.js';
+import type { NormalizedRow } from '../normalize/row.js';
 import { openContactSource, type ContactSourceOptions } from '../pipeline.js';
-import { openCsvWriter } from '../report/csv-writer.js';
+import { openCsvWriter, type CsvWriter } from '../report/csv-writer.js';
 import { checkOutputPaths } from '../report/preflight.js';
 import type { TableInfo } from '../read/types.js';
+import { CLEAN_FORMAT, cleanRecords, REJECTS_FORMAT } from './records.js';
+import { prepareThreadedClean, workerEntry, type CleanCounts, type CleanSinks } from './threads.js';
 
-export const CLEAN_COLUMNS = ['row', ...CONTACT_FIELDS, 'notes'] as const;
-export const REJECT_COLUMNS = ['row', 'field', 'value', 'reason', 'severity'] as const;
+export { CLEAN_COLUMNS, REJECT_COLUMNS } from './records.js';
 
 export interface CleanOptions extends ContactSourceOptions {
   input: string;
@@ -20,9 +23,14 @@ export interface CleanOptions extends ContactSourceOptions {
   out: string;
   rejects: string;
   bom?: boolean;
+  /**
+   * Worker threads to normalize on; 0 normalizes in this thread. By default, files of a few MB
+   * and more use up to two (the output is the same either way).
+   */
+  threads?: number;
 }
 
-export interface CleanSummary {
+export interface CleanSummary extends CleanCounts {
   input: string;
   out: string;
   rejects: string;
@@ -31,11 +39,8 @@ export interface CleanSummary {
   delimiter: string | undefined;
   sheet: string | undefined;
   headerRow: number;
-  rowsRead: number;
-  clean: number;
-  rejected: number;
-  duplicates: number;
-  warnings: number;
+  /** Worker threads the rows were normalized on (0: this thread). */
+  threads: number;
   durationMs: number;
 }
 
@@ -45,45 +50,36 @@ export interface CleanHooks {
   onProgress?: (rowsRead: number) => void;
 }
 
+/** Below this size a file is done before worker threads would have started. */
+const THREADS_FROM_BYTES = 4 * 1024 * 1024;
+const MAX_DEFAULT_THREADS = 2;
+
 export async function runClean(options: CleanOptions, hooks: CleanHooks = {}): Promise<CleanSummary> {
   const started = performance.now();
   await checkOutputPaths([
     { label: 'clean file', path: options.out },
     { label: 'rejects file', path: options.rejects },
   ]);
-  const source = await openContactSource(options.input, options.mapping, options);
-  hooks.onOpened?.(source.info);
-
-  const cleanFile = openCsvWriter(options.out, { columns: CLEAN_COLUMNS, bom: options.bom, rawColumns: new Set(['row', 'phone', 'pho']) });
-  const rejectsFile = openCsvWriter(options.rejects, { columns: REJECT_COLUMNS, bom: options.bom, rawColumns: new Set(['row']) });
-  const counts = { rowsRead: 0, clean: 0, rejected: 0, duplicates: 0, warnings: 0 };
-
-  try {
-    for await (const result of source.rows) {
-      counts.rowsRead++;
-      for (const issue of result.issues) {
-        if (issue.severity === 'warning') counts.warnings++;
-        if (DUPLICATE_CODES.has(issue.code)) counts.duplicates++;
-        const wait = rejectsFile.write({ row: issue.row, field: issue.field, value: issue.value, reason: issue.reason, severity: issue.severity });
-        if (wait) await wait;
-      }
-      if (result.fields === undefined) {
-        counts.rejected++;
-      } else {
-        counts.clean++;
-        const wait = cleanFile.write({ row: result.row, ...result.fields, notes: result.notes.join('; ') });
-        if (wait) await wait;
-      }
-      if ((counts.rowsRead & 0x3ff) === 0) hooks.onProgress?.(counts.rowsRead);
-    }
-    await cleanFile.commit();
-    await rejectsFile.commit();
-  } catch (error) {
-    await Promise.all([cleanFile.abort(), rejectsFile.abort()]);
-    throw error;
+  const today = options.today ?? new Date();
+  const entry = workerEntry();
+  const threads = entry === undefined || (options.mapping.duplicates ?? 'first') !== 'first' ? 0 : (options.threads ?? (await defaultThreads(options.input)));
+  let opened: TableInfo | undefined;
+  let done: { info: TableInfo; counts: CleanCounts; threads: number } | undefined;
+  if (threads > 0 && entry !== undefined) {
+    // Every check of the file and the mapping comes before anything is written.
+    const threaded = await prepareThreadedClean({ ...options, strict: options.strict ?? false, today, threads }, entry);
+    opened = threaded.info;
+    hooks.onOpened?.(opened);
+    const counts = await writeOutputs(options, hooks, threaded.run);
+    if (counts !== undefined) done = { info: opened, counts, threads };
+  }
+  if (done === undefined) {
+    const source = await openContactSource(options.input, options.mapping, { ...options, today });
+    if (opened === undefined) hooks.onOpened?.(source.info);
+    done = { info: source.info, counts: await writeOutputs(options, hooks, (sinks) => cleanInThread(source.rows, sinks)), threads: 0 };
   }
 
-  const { info } = source;
+  const { info, counts } = done;
   return {
     input: options.input,
     out: options.out,
@@ -94,6 +90,55 @@ export async function runClean(options: CleanOptions, hooks: CleanHooks = {}): P
     sheet: info.sheet,
     headerRow: info.headerRow,
     ...counts,
+    threads: done.threads,
     durationMs: Math.round(performance.now() - started),
   };
+}
+
+async function defaultThreads(file: string): Promise<number> {
+  // A file that cannot be read is the reader's to report, with its message.
+  const size = (await stat(file).catch(() => undefined))?.size ?? 0;
+  return size < THREADS_FROM_BYTES ? 0 : Math.min(MAX_DEFAULT_THREADS, availableParallelism());
+}
+
+/** Opens both files, runs `fill`, commits both — or aborts both when `fill` fails or gives up (`undefined`). */
+async function writeOutputs<Counts extends CleanCounts | undefined>(options: CleanOptions, hooks: CleanHooks, fill: (sinks: CleanSinks) => Promise<Counts>): Promise<Counts> {
+  const clean: CsvWriter<string> = openCsvWriter(options.out, { ...CLEAN_FORMAT, bom: options.bom });
+  const rejects: CsvWriter<string> = openCsvWriter(options.rejects, { ...REJECTS_FORMAT, bom: options.bom });
+  try {
+    const counts = await fill({ clean, rejects, onProgress: hooks.onProgress });
+    if (counts === undefined) {
+      await Promise.all([clean.abort(), rejects.abort()]);
+      return counts;
+    }
+    await clean.commit();
+    await rejects.commit();
+    return counts;
+  } catch (error) {
+    await Promise.all([clean.abort(), rejects.abort()]);
+    throw error;
+  }
+}
+
+async function cleanInThread(rows: AsyncIterable<NormalizedRow>, sinks: CleanSinks): Promise<CleanCounts> {
+  const records = cleanRecords();
+  const counts: CleanCounts = { rowsRead: 0, clean: 0, rejected: 0, duplicates: 0, warnings: 0 };
+  for await (const result of rows) {
+    counts.rowsRead++;
+    for (const issue of result.issues) {
+      if (issue.severity === 'warning') counts.warnings++;
+      if (DUPLICATE_CODES.has(issue.code)) counts.duplicates++;
+      const wait = sinks.rejects.writeFormatted(records.reject(issue));
+      if (wait) await wait;
+    }
+    if (result.fields === undefined) {
+      counts.rejected++;
+    } else {
+      counts.clean++;
+      const wait = sinks.clean.writeFormatted(records.clean(result, result.fields));
+      if (wait) await wait;
+    }
+    if ((counts.rowsRead & 0x3ff) === 0) sinks.onProgress?.(counts.rowsRead);
+  }
+  return counts;
 }

@@ -70,7 +70,11 @@ export class FirstOccurrenceFilter {
   /** `undefined` for a key's first row (write it), else the row that holds the key. */
   check(row: number, fields: ContactFields): number | undefined {
     const key = this.#keyOf(fields);
-    if (key === undefined) return undefined;
+    return key === undefined ? undefined : this.checkKey(row, key);
+  }
+
+  /** `check` of a key already taken from the row (on another thread, say). */
+  checkKey(row: number, key: number): number | undefined {
     const first = this.#seen.record(key, row);
     if (first !== undefined) this.#duplicates++;
     return first;

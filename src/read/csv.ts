@@ -1,14 +1,14 @@
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream';
 import { isAscii } from 'node:buffer';
-import { CsvError, parse } from 'csv-parse';
+import { CsvError, parse, type Options } from 'csv-parse';
 import iconv from 'iconv-lite';
 import { columnLetter } from './columns.js';
 import { sepDirective, sniffDelimiter } from './delimiter.js';
 import { detectEncoding } from './encoding.js';
 import { ReadError } from './errors.js';
 import { isBlankRow, locateHeader } from './header.js';
-import type { Cell, ReadOptions, SourceRow, Table } from './types.js';
+import type { Cell, ReadOptions, ReadWarning, SourceRow, Table } from './types.js';
 import { createUtf8FallbackDecoder, describeFallback, type Utf8FallbackDecoder } from './utf8-fallback.js';
 
 /** A field this long is a quote that never closes far more often than real data. */
@@ -21,6 +21,19 @@ export interface CsvHead {
   complete: boolean;
 }
 
+/** How every CSV is parsed, on one thread or in pieces on several (csv-split.ts mirrors it). */
+export function csvParseOptions(delimiter: string) {
+  return {
+    delimiter,
+    bom: true,
+    relax_column_count: true,
+    // A stray quote inside an unquoted field (`ООО "Ромашка"`) is text, as Excel reads it.
+    relax_quotes: true,
+    skip_empty_lines: false,
+    max_record_size: MAX_RECORD_CHARS,
+  } satisfies Options;
+}
+
 /** Opens a CSV: decodes it (iconv-lite, before parsing), finds the header and streams the rest. */
 export async function openCsv(file: string, head: CsvHead, options: ReadOptions): Promise<Table> {
   const detected = detectEncoding(head.sample, file, options.encoding);
@@ -29,16 +42,7 @@ export async function openCsv(file: string, head: CsvHead, options: ReadOptions)
   const delimiter = options.delimiter ?? declared ?? sniffDelimiter(text);
   const firstLine = declared === undefined ? 1 : 2;
 
-  const parser = parse({
-    delimiter,
-    bom: true,
-    relax_column_count: true,
-    // A stray quote inside an unquoted field (`ООО "Ромашка"`) is text, as Excel reads it.
-    relax_quotes: true,
-    skip_empty_lines: false,
-    from_line: firstLine,
-    max_record_size: MAX_RECORD_CHARS,
-  });
+  const parser = parse({ ...csvParseOptions(delimiter), from_line: firstLine });
   // UTF-8, guessed or forced, never turns a stray byte into U+FFFD silently: see utf8-fallback.ts.
   const utf8 = /^utf-?8$/i.test(detected.encoding)
     ? createUtf8FallbackDecoder({ undecided: detected.guessed && !head.complete && isAscii(head.sample) })
@@ -87,7 +91,8 @@ async function* records(parser: AsyncIterable<string[]>, file: string, firstLine
   }
 }
 
-function lineBreaks(cells: readonly string[]): number {
+/** Line breaks inside a record's cells: the record spans this many lines more than one. */
+export function lineBreaks(cells: readonly string[]): number {
   let breaks = 0;
   for (const cell of cells) {
     if (cell.indexOf('\n') === -1 && cell.indexOf('\r') === -1) continue;
@@ -100,7 +105,7 @@ function lineBreaks(cells: readonly string[]): number {
   return breaks;
 }
 
-function readError(error: unknown, file: string, row: number): ReadError {
+export function readError(error: unknown, file: string, row: number): ReadError {
   if (error instanceof ReadError) return error;
   if (error instanceof CsvError) {
     switch (error.code) {
@@ -119,15 +124,16 @@ function readError(error: unknown, file: string, row: number): ReadError {
 /** Warns about records whose cell count differs from the header's; they are still yielded. */
 async function* reportRagged(rows: AsyncIterable<SourceRow>, width: number, onWarning: NonNullable<ReadOptions['onWarning']>): AsyncGenerator<SourceRow> {
   for await (const source of rows) {
-    if (source.cells.length !== width && !onlyEmptyBeyond(source.cells, width)) {
-      onWarning({
-        code: 'RAGGED_ROW',
-        row: source.row,
-        message: `row ${source.row} has ${source.cells.length} cells, the header has ${width}`,
-      });
-    }
+    const warning = raggedWarning(source, width);
+    if (warning) onWarning(warning);
     yield source;
   }
+}
+
+/** The warning about a record whose cell count differs from the header's, if it does. */
+export function raggedWarning(source: SourceRow, width: number): ReadWarning | undefined {
+  if (source.cells.length === width || onlyEmptyBeyond(source.cells, width)) return undefined;
+  return { code: 'RAGGED_ROW', row: source.row, message: `row ${source.row} has ${source.cells.length} cells, the header has ${width}` };
 }
 
 /** Excel pads some rows with trailing delimiters: extra empty cells are not worth a warning. */

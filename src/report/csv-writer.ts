@@ -2,20 +2,30 @@ import { once } from 'node:events';
 import { openAtomicFile, type AtomicFile } from './atomic-file.js';
 import { neutralizeFormula } from './formula.js';
 
-export interface CsvWriterOptions<Column extends string> {
+export interface CsvFormat<Column extends string> {
   columns: readonly Column[];
   delimiter?: string;
-  /** A UTF-8 BOM makes Excel read the file as UTF-8 instead of the system code page. */
-  bom?: boolean;
   /** Columns written as they are (digits-only phone columns); every other column is formula-neutralized. */
   rawColumns?: ReadonlySet<Column>;
 }
+
+export interface CsvWriterOptions<Column extends string> extends CsvFormat<Column> {
+  /** A UTF-8 BOM makes Excel read the file as UTF-8 instead of the system code page. */
+  bom?: boolean;
+}
+
+export type CsvRecordValues<Column extends string> = Partial<Record<Column, string | number | undefined>>;
 
 /** A streamed CSV file written atomically (see AtomicFile); `write` honours back-pressure. */
 export interface CsvWriter<Column extends string> {
   readonly path: string;
   /** Returns a promise only when the file asks to wait (back-pressure); most rows cost no promise at all. */
-  write(record: Partial<Record<Column, string | number | undefined>>): Promise<void> | undefined;
+  write(record: CsvRecordValues<Column>): Promise<void> | undefined;
+  /**
+   * Records already made by {@link csvFormatter} of the same format (on another thread, say, in
+   * UTF-8); as `write`. `written` is called once the file is done with the bytes (or has failed).
+   */
+  writeFormatted(records: string | Uint8Array, written?: () => void): Promise<void> | undefined;
   commit(): Promise<void>;
   abort(): Promise<void>;
 }
@@ -53,13 +63,26 @@ export function csvRecord(values: readonly string[], delimiter: string): string 
   return record + RECORD_DELIMITER;
 }
 
+/** The CSV record of one row of `format`, line end included. */
+export function csvFormatter<Column extends string>(format: CsvFormat<Column>): (record: CsvRecordValues<Column>) => string {
+  const delimiter = format.delimiter ?? ',';
+  const columns = format.columns;
+  const raw = columns.map((column) => format.rawColumns?.has(column) ?? false);
+  const row: string[] = new Array<string>(columns.length);
+  return (record) => {
+    for (let index = 0; index < columns.length; index++) {
+      const value = record[columns[index] as Column];
+      const text = value === undefined ? '' : String(value);
+      row[index] = raw[index] ? text : neutralizeFormula(text);
+    }
+    return csvRecord(row, delimiter);
+  };
+}
+
 export function openCsvWriter<Column extends string>(path: string, options: CsvWriterOptions<Column>): CsvWriter<Column> {
   const file: AtomicFile = openAtomicFile(path);
-  const delimiter = options.delimiter ?? ',';
-  const columns = options.columns;
-  const raw = columns.map((column) => options.rawColumns?.has(column) ?? false);
-  let pending = (options.bom ? BOM : '') + csvRecord(columns, delimiter);
-  const row: string[] = new Array<string>(columns.length);
+  const format = csvFormatter(options);
+  let pending = (options.bom ? BOM : '') + csvRecord(options.columns, options.delimiter ?? ',');
 
   /** Hands the joined records to the file; `false` when it asks to wait. */
   const flush = (): boolean => {
@@ -68,20 +91,25 @@ export function openCsvWriter<Column extends string>(path: string, options: CsvW
     return text === '' || file.stream.write(text);
   };
 
+  const append = (records: string | Uint8Array, written?: () => void): Promise<void> | undefined => {
+    file.check();
+    if (typeof records === 'string') {
+      pending += records;
+      written?.();
+      if (pending.length < FLUSH_CHARS || flush()) return undefined;
+    } else {
+      // The joined records first: the bytes keep their order. (An empty write still calls back.)
+      const flushed = flush();
+      if (file.stream.write(records, () => written?.()) && flushed) return undefined;
+    }
+    // A failed file never drains: wait for whichever comes first.
+    return file.guard(once(file.stream, 'drain').then(() => undefined));
+  };
+
   return {
     path,
-    write(record) {
-      file.check();
-      for (let index = 0; index < columns.length; index++) {
-        const value = record[columns[index] as Column];
-        const text = value === undefined ? '' : String(value);
-        row[index] = raw[index] ? text : neutralizeFormula(text);
-      }
-      pending += csvRecord(row, delimiter);
-      if (pending.length < FLUSH_CHARS || flush()) return undefined;
-      // A failed file never drains: wait for whichever comes first.
-      return file.guard(once(file.stream, 'drain').then(() => undefined));
-    },
+    write: (record) => append(format(record)),
+    writeFormatted: append,
     async commit() {
       file.check();
       if (!flush()) await file.guard(once(file.stream, 'drain'));

@@ -1,0 +1,293 @@
+/**
+ * `clean` on worker threads (worker.ts): the main thread only cuts the work into tasks, drops
+ * in-file duplicates and writes; the workers map, normalize and format. Results are written in
+ * input order, and at most two tasks per worker are in flight, so a slow disk stops the reading
+ * and memory stays flat.
+ *
+ * A CSV in UTF-8 or a single-byte code page is sent as raw pieces cut at record ends
+ * (read/csv-split.ts): the workers decode and parse them too, which is most of the work. Any
+ * other file is read here and its rows are sent in batches. Where a piece cannot be done exactly
+ * as the one-thread reader does it (bytes that are not UTF-8, a malformed record, a quote that
+ * never closes), the run says so and the caller starts over on one thread.
+ */
+import { existsSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { RowIssue } from '../contact.js';
+import type { Mapping } from '../map/schema.js';
+import { duplicateIssue, FirstOccurrenceFilter } from '../normalize/dedupe.js';
+import { openMappedTable, readWarningIssue, takeReadWarnings, type SourceReadOptions } from '../pipeline.js';
+import { splitCsv, TooLongRecord, type RecordDelimiter } from '../read/csv-split.js';
+import type { SourceRow, TableInfo } from '../read/types.js';
+import type { CsvWriter } from '../report/csv-writer.js';
+import { cleanRecords } from './records.js';
+
+export interface ThreadSetup {
+  mapping: Mapping;
+  info: TableInfo;
+  strict: boolean;
+  /** "Today" for birthday checks, in ms since the epoch. */
+  today: number;
+  /** For raw CSV pieces. */
+  csv?: { encoding: string; delimiter: string; dataStartLine: number };
+}
+
+export interface CsvPieceTask {
+  kind: 'csv';
+  id: number;
+  bytes: Uint8Array;
+  first: boolean;
+  firstLine: number;
+  nextLine: number;
+  recordDelimiter: RecordDelimiter | undefined;
+}
+
+export interface RowsTask {
+  kind: 'rows';
+  id: number;
+  rows: SourceRow[];
+  /** Read warnings by index in `rows`: they come first among the row's issues. */
+  readIssues: [number, RowIssue[]][];
+}
+
+/** Bytes of a result, written: the worker lets them go. */
+export interface ReleaseMessage {
+  kind: 'release';
+  id: number;
+}
+
+export type WorkerTask = CsvPieceTask | RowsTask;
+
+export type TaskResult =
+  | {
+      id: number;
+      /** The clean file's lines in UTF-8, and where each row's end (a row without a line ends where the one before it does). */
+      clean: Uint8Array;
+      cleanEnds: Int32Array;
+      rejects: Uint8Array;
+      rejectEnds: Int32Array;
+      rows: Int32Array;
+      /** Each row's duplicate key, 0 for none, and the phone its duplicate issue names. */
+      keys: Float64Array;
+      phones: string[];
+      warnings: number;
+      rejected: number;
+    }
+  | { id: number; oneThread: string };
+
+export interface ThreadedCleanOptions extends SourceReadOptions {
+  input: string;
+  mapping: Mapping;
+  strict: boolean;
+  today: Date;
+  threads: number;
+}
+
+export interface CleanCounts {
+  rowsRead: number;
+  clean: number;
+  rejected: number;
+  duplicates: number;
+  warnings: number;
+}
+
+export interface CleanSinks {
+  clean: CsvWriter<string>;
+  rejects: CsvWriter<string>;
+  onProgress?: (rowsRead: number) => void;
+}
+
+/** Bytes per CSV piece: tens of milliseconds of work, a few MB of memory per task in flight. */
+const PIECE_BYTES = 64 * 1024;
+/** A record this long is a quote that never closes (the one-thread reader then says where). */
+const MAX_PIECE_BYTES = 8 * 1024 * 1024;
+const BATCH_ROWS = 1000;
+/**
+ * Small heaps: V8 sizes a worker's heap for throughput, ~60 MB each here, while what a task
+ * needs is a few MB; the speed is the same (bench: 1M rows). A worker that runs out anyway (a
+ * monster record) makes the file go to one thread.
+ */
+const WORKER_HEAP = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 32 };
+const IN_FLIGHT_PER_WORKER = 2;
+/** Encodings in which every `"`, delimiter and line-end byte is that ASCII character. */
+const SPLITTABLE_ENCODING = /^(utf-?8|windows-?125\d|cp125\d|koi8-?[rut]|ibm866|cp866|iso-?8859-\d+|latin1|(us-)?ascii|x-mac-cyrillic|maccyrillic)$/i;
+
+const ENTRY = new URL('./worker.js', import.meta.url);
+
+/** The worker script, when this module runs from the build (not under vitest, which runs the sources). */
+export function workerEntry(): URL | undefined {
+  return ENTRY.protocol === 'file:' && existsSync(fileURLToPath(ENTRY)) ? ENTRY : undefined;
+}
+
+export interface ThreadedClean {
+  info: TableInfo;
+  /**
+   * Cleans the file on worker threads into `sinks`. Returns the counts, or `undefined` when the
+   * file has to be done on one thread after all (nothing written then is worth keeping).
+   */
+  run(sinks: CleanSinks): Promise<CleanCounts | undefined>;
+}
+
+/** Opens the file (every check of it and of the mapping happens here) for a clean on threads. */
+export async function prepareThreadedClean(options: ThreadedCleanOptions, entry: URL): Promise<ThreadedClean> {
+  const pending: RowIssue[] = [];
+  const { table } = await openMappedTable(options.input, options.mapping, options, (warning) => pending.push(readWarningIssue(warning)));
+  const { info } = table;
+  const setup: ThreadSetup = { mapping: options.mapping, info, strict: options.strict, today: options.today.getTime() };
+  const { delimiter } = info;
+  if (info.format !== 'csv' || delimiter?.length !== 1 || !SPLITTABLE_ENCODING.test(info.encoding ?? '')) {
+    return { info, run: (sinks) => runTasks(rowBatches(table.rows, pending), setup, options.threads, entry, sinks) };
+  }
+  return {
+    info,
+    async run(sinks) {
+      // The first data row's line: the pieces' records before it are the header and what is above it.
+      const rows = table.rows[Symbol.asyncIterator]();
+      const first = await rows.next();
+      await rows.return?.();
+      if (first.done) return undefined;
+      setup.csv = { encoding: info.encoding ?? 'utf-8', delimiter, dataStartLine: first.value.row };
+      return runTasks(csvPieces(options.input, delimiter), setup, options.threads, entry, sinks);
+    },
+  };
+}
+
+async function* csvPieces(file: string, delimiter: string): AsyncGenerator<Omit<CsvPieceTask, 'id'>> {
+  const split = splitCsv(readChunks(file, PIECE_BYTES), { delimiter, pieceBytes: PIECE_BYTES, maxPieceBytes: MAX_PIECE_BYTES });
+  let first = true;
+  for await (const piece of split.pieces) {
+    yield { kind: 'csv', bytes: piece.bytes, first, firstLine: piece.firstLine, nextLine: piece.nextLine, recordDelimiter: split.recordDelimiter() };
+    first = false;
+  }
+}
+
+/**
+ * The file in chunks read into one reused buffer (each is valid until the next is asked for).
+ * Fresh chunks would each wait for a collection of this thread's heap, which, with the work on
+ * the workers, hardly ever comes: they would pile up by the tens of megabytes.
+ */
+async function* readChunks(file: string, size: number): AsyncGenerator<Buffer> {
+  const handle = await open(file);
+  try {
+    const buffer = Buffer.allocUnsafeSlow(size);
+    while (true) {
+      const { bytesRead } = await handle.read(buffer, 0, size);
+      if (bytesRead === 0) return;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+async function* rowBatches(rows: AsyncIterable<SourceRow>, pending: RowIssue[]): AsyncGenerator<Omit<RowsTask, 'id'>> {
+  let batch: RowsTask = { kind: 'rows', id: 0, rows: [], readIssues: [] };
+  for await (const row of rows) {
+    if (pending.length > 0) {
+      const issues = takeReadWarnings(pending, row.row);
+      if (issues.length > 0) batch.readIssues.push([batch.rows.length, issues]);
+    }
+    batch.rows.push(row);
+    if (batch.rows.length < BATCH_ROWS) continue;
+    yield batch;
+    batch = { kind: 'rows', id: 0, rows: [], readIssues: [] };
+  }
+  if (batch.rows.length > 0) yield batch;
+}
+
+class OneThreadNeeded extends Error {}
+
+function isOutOfMemory(error: unknown): boolean {
+  return error instanceof Error && (error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
+}
+
+async function runTasks(tasks: AsyncIterable<Omit<CsvPieceTask, 'id'> | Omit<RowsTask, 'id'>>, setup: ThreadSetup, threads: number, entry: URL, sinks: CleanSinks): Promise<CleanCounts | undefined> {
+  const workers = Array.from({ length: threads }, () => new Worker(entry, { workerData: setup, resourceLimits: WORKER_HEAP }));
+  const waiting = new Map<number, { resolve: (result: TaskResult) => void; reject: (error: unknown) => void }>();
+  let failure: unknown;
+  const fail = (error: unknown): void => {
+    failure ??= isOutOfMemory(error) ? new OneThreadNeeded('a worker ran out of memory') : error;
+    for (const { reject } of waiting.values()) reject(failure);
+    waiting.clear();
+  };
+  for (const worker of workers) {
+    worker.on('message', (result: TaskResult) => {
+      const pending = waiting.get(result.id);
+      waiting.delete(result.id);
+      pending?.resolve(result);
+    });
+    worker.on('error', fail);
+    worker.on('exit', (code) => code !== 0 && fail(new Error(`clean worker exited with code ${code}`)));
+  }
+
+  let nextId = 0;
+  const send = (body: Omit<CsvPieceTask, 'id'> | Omit<RowsTask, 'id'>): Promise<TaskResult> => {
+    const task = { ...body, id: nextId++ } as WorkerTask;
+    const answer = new Promise<TaskResult>((resolve, reject) => {
+      if (failure !== undefined) reject(failure);
+      else waiting.set(task.id, { resolve, reject });
+    });
+    // Round robin keeps the order simple: task n goes to worker n mod threads.
+    workers[task.id % workers.length]?.postMessage(task, task.kind === 'csv' ? [task.bytes.buffer as ArrayBuffer] : []);
+    return answer;
+  };
+
+  // Written bytes go back to their worker to be freed there, for the reason readChunks gives.
+  const write = resultWriter(sinks, (id, buffer) => workers[id % workers.length]?.postMessage({ kind: 'release', id } satisfies ReleaseMessage, [buffer]));
+  const inFlight: Promise<TaskResult>[] = [];
+  const limit = workers.length * IN_FLIGHT_PER_WORKER;
+  try {
+    for await (const body of tasks) {
+      inFlight.push(send(body));
+      if (inFlight.length >= limit) await write(await (inFlight.shift() as Promise<TaskResult>));
+    }
+    while (inFlight.length > 0) await write(await (inFlight.shift() as Promise<TaskResult>));
+    return write.counts;
+  } catch (error) {
+    if (error instanceof OneThreadNeeded || error instanceof TooLongRecord) return undefined;
+    throw error;
+  } finally {
+    // Rejections of tasks nobody awaits any more (an early stop, a failure) are not news.
+    for (const pending of inFlight) pending.catch(() => undefined);
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+}
+
+/** Writes each result, in order, dropping the rows whose key an earlier row holds. */
+function resultWriter(sinks: CleanSinks, release: (id: number, buffer: ArrayBuffer) => void): ((result: TaskResult) => Promise<void>) & { counts: CleanCounts } {
+  const counts: CleanCounts = { rowsRead: 0, clean: 0, rejected: 0, duplicates: 0, warnings: 0 };
+  const filter = new FirstOccurrenceFilter();
+  const records = cleanRecords();
+  const write = async (result: TaskResult): Promise<void> => {
+    if ('oneThread' in result) throw new OneThreadNeeded(result.oneThread);
+    const { rows, keys, cleanEnds, rejectEnds } = result;
+    let cleanFrom = 0;
+    let rejectsFrom = 0;
+    let duplicates = 0;
+    for (let index = 0; index < rows.length; index++) {
+      const key = keys[index] as number;
+      const keptRow = key === 0 ? undefined : filter.checkKey(rows[index] as number, key);
+      if (keptRow === undefined) continue;
+      // A duplicate: its clean line is left out, and its rejects lines get one more.
+      const cleanStart = index === 0 ? 0 : (cleanEnds[index - 1] as number);
+      await sinks.clean.writeFormatted(result.clean.subarray(cleanFrom, cleanStart));
+      cleanFrom = cleanEnds[index] as number;
+      const row = rows[index] as number;
+      await sinks.rejects.writeFormatted(result.rejects.subarray(rejectsFrom, rejectEnds[index]));
+      await sinks.rejects.writeFormatted(records.reject(duplicateIssue(row, result.phones[index] ?? '', { action: 'duplicate', keptRow })));
+      rejectsFrom = rejectEnds[index] as number;
+      duplicates++;
+    }
+    await sinks.clean.writeFormatted(result.clean.subarray(cleanFrom), () => release(result.id, result.clean.buffer as ArrayBuffer));
+    await sinks.rejects.writeFormatted(result.rejects.subarray(rejectsFrom), () => release(result.id, result.rejects.buffer as ArrayBuffer));
+    counts.rowsRead += rows.length;
+    counts.clean += rows.length - result.rejected - duplicates;
+    counts.rejected += result.rejected + duplicates;
+    counts.duplicates += duplicates;
+    counts.warnings += result.warnings;
+    sinks.onProgress?.(counts.rowsRead);
+  };
+  return Object.assign(write, { counts });
+}
+

@@ -1,0 +1,148 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import iconv from 'iconv-lite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type * as cleanSource from '../../src/clean/index.js';
+import { loadMapping } from '../../src/map/load.js';
+import type { Mapping } from '../../src/map/schema.js';
+import { REPO_ROOT } from '../helpers/cli.js';
+
+/** The build: worker threads run dist/, so only the built clean has them. */
+const built = (await import(pathToFileURL(join(REPO_ROOT, 'dist/clean/index.js')).href)) as typeof cleanSource;
+const sources = await import('../../src/clean/index.js');
+
+const TODAY = new Date('2026-06-01T00:00:00Z');
+const HEADER = ['Фамилия', 'Имя', 'Отчество', 'Телефон', 'E-mail', 'Дата рождения', 'Группа', 'Комментарий'];
+const PHONES = ['8 (916) 123-45-67', '+7 701 234 56 78', '9161234567', '12345', '8 812 555-12-34', '+44 20 7946 0958', 'звонить', '79161234567, 8 495 123 45 67', ''];
+const DATES = ['01.02.1990', '1985-12-31', '31.02.1990', '', '2/3/77', '44000'];
+
+/**
+ * Rows of every outcome over many 64 KB pieces: repeated phones, ragged rows, cells with quotes,
+ * delimiters and line breaks of every kind, blank lines, stray quotes, formula triggers.
+ */
+function contacts(rows: number, lineEnd = '\r\n'): string {
+  const lines = [HEADER.join(';')];
+  for (let i = 0; i < rows; i++) {
+    const phone = i % 97 === 0 ? PHONES[0] : (PHONES[i % PHONES.length] ?? '').replace('123', String(100 + (i % 900)));
+    const comment =
+      i % 251 === 0 ? '"две\r\nстроки; и ""кавычки"""'
+      : i % 257 === 0 ? '"одна\nи\rещё"'
+      : i % 263 === 0 ? 'ООО "Ромашка"'
+      : i % 7 === 0 ? '=1+1'
+      : '';
+    const cells = [`Фам${i % 13}`, ` Имя  ${i % 5} `, i % 11 === 0 ? '"Отч;ество"' : '', phone, i % 3 === 0 ? ` U${i}@Example.COM ` : 'bad@', DATES[i % DATES.length], i % 4 === 0 ? 'VIP; Клиенты' : '', comment];
+    lines.push(i % 499 === 0 ? `${cells.join(';')};лишняя` : cells.join(';'));
+    if (i % 1009 === 0) lines.push('');
+  }
+  return `${lines.join(lineEnd)}${lineEnd}`;
+}
+
+let dir: string;
+let excelMapping: Mapping;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'smsc-etl-threads-'));
+  excelMapping = await loadMapping(join(REPO_ROOT, 'mappings/samples-excel-ru.json'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+let runs = 0;
+async function clean(run: typeof cleanSource.runClean, input: string, threads: number, mapping = excelMapping) {
+  const out = join(dir, `run-${++runs}.clean.csv`);
+  const rejects = join(dir, `run-${runs}.rejects.csv`);
+  const summary = await run({ input, mapping, out, rejects, today: TODAY, threads });
+  return { summary: { ...summary, out: '', rejects: '', durationMs: 0, threads: 0 }, threads: summary.threads, clean: await readFile(out), rejects: await readFile(rejects) };
+}
+
+async function file(name: string, content: Buffer): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, content);
+  return path;
+}
+
+/** Cleans on one thread and on `threads` workers; returns both. */
+async function bothWays(input: string, threads = 2, mapping = excelMapping) {
+  const oneThread = await clean(sources.runClean, input, 0, mapping);
+  const onThreads = await clean(built.runClean, input, threads, mapping);
+  return { oneThread, onThreads };
+}
+
+describe('clean on worker threads', () => {
+  it('exists in the build and not in the sources (which clean on one thread)', async () => {
+    const input = await file('small.csv', iconv.encode(contacts(50), 'win1251'));
+    expect((await clean(built.runClean, input, 2)).threads).toBe(2);
+    expect((await clean(sources.runClean, input, 2)).threads).toBe(0);
+  });
+
+  const variants: [string, () => Buffer][] = [
+    ['Windows-1251, CRLF', () => iconv.encode(contacts(20_000), 'win1251')],
+    ['UTF-8 with a BOM, a sep= line and a title above the header, LF', () => Buffer.from(`\uFEFFsep=;\nВыгрузка контактов;;\n${contacts(20_000, '\n')}`, 'utf8')],
+    ['UTF-8, CR only', () => Buffer.from(contacts(20_000, '\r'), 'utf8')],
+  ];
+  for (const [name, content] of variants) {
+    it(`writes the one-thread files byte for byte: ${name}`, async () => {
+      const input = await file(`${name.replace(/\W+/g, '-')}.csv`, content());
+      const { oneThread, onThreads } = await bothWays(input);
+      expect(onThreads.threads).toBe(2);
+      expect(oneThread.summary.rowsRead).toBe(20_000);
+      expect(oneThread.summary.duplicates).toBeGreaterThan(100);
+      expect(oneThread.rejects.toString()).toContain('has 9 cells, the header has 8');
+      expect(onThreads.summary).toEqual(oneThread.summary);
+      expect(onThreads.clean.equals(oneThread.clean)).toBe(true);
+      expect(onThreads.rejects.equals(oneThread.rejects)).toBe(true);
+    });
+  }
+
+  it('takes the rows of a reader it cannot cut (UTF-16) in batches, with the same files', async () => {
+    const input = await file('utf16.csv', iconv.encode(contacts(5_000), 'utf-16le', { addBOM: true }));
+    const { oneThread, onThreads } = await bothWays(input, 3);
+    expect(onThreads.threads).toBe(3);
+    expect(oneThread.summary.rowsRead).toBe(5_000);
+    expect(onThreads.summary).toEqual(oneThread.summary);
+    expect(onThreads.clean.equals(oneThread.clean)).toBe(true);
+    expect(onThreads.rejects.equals(oneThread.rejects)).toBe(true);
+  });
+
+  it('an XLSX too', async () => {
+    const mapping = await loadMapping(join(REPO_ROOT, 'mappings/samples-xlsx.json'));
+    const { oneThread, onThreads } = await bothWays(join(REPO_ROOT, 'samples/contacts.xlsx'), 2, mapping);
+    expect(onThreads.threads).toBe(2);
+    expect(oneThread.summary.rowsRead).toBeGreaterThan(0);
+    expect(onThreads.summary).toEqual(oneThread.summary);
+    expect(onThreads.clean.equals(oneThread.clean)).toBe(true);
+    expect(onThreads.rejects.equals(oneThread.rejects)).toBe(true);
+  });
+
+  it('starts over on one thread where a piece is not UTF-8, and writes what one thread writes (NOT_UTF8 warnings)', async () => {
+    const text = contacts(20_000);
+    const at = text.indexOf('Фам3;', Math.floor(text.length * 0.7));
+    const input = await file('stray.csv', Buffer.concat([Buffer.from(text.slice(0, at), 'utf8'), iconv.encode('Ж', 'win1251'), Buffer.from(text.slice(at), 'utf8')]));
+    const { oneThread, onThreads } = await bothWays(input);
+    expect(oneThread.rejects.toString()).toContain('Windows-1251');
+    expect(onThreads.threads).toBe(0);
+    expect(onThreads.summary).toEqual(oneThread.summary);
+    expect(onThreads.clean.equals(oneThread.clean)).toBe(true);
+    expect(onThreads.rejects.equals(oneThread.rejects)).toBe(true);
+  });
+
+  it('fails as one thread does on a quote that never closes: the same error, the same row, no files', async () => {
+    const plainRows = Array.from({ length: 5_000 }, (_, i) => `Фам;Имя;;8916${String(1_000_000 + i)};;;;`).join('\r\n');
+    const input = await file('unclosed.csv', iconv.encode(`${contacts(10_000)}"никогда не закроется;${plainRows}\r\n`, 'win1251'));
+    const oneThread = await sources.runClean({ input, mapping: excelMapping, out: join(dir, 'u1.csv'), rejects: join(dir, 'u1.rejects.csv'), threads: 0 }).catch((error: unknown) => error);
+    const onThreads = await built.runClean({ input, mapping: excelMapping, out: join(dir, 'u2.csv'), rejects: join(dir, 'u2.rejects.csv'), threads: 2 }).catch((error: unknown) => error);
+    expect(oneThread).toMatchObject({ code: 'ERR_READ_UNTERMINATED_QUOTE' });
+    expect(onThreads).toMatchObject({ code: (oneThread as { code: string }).code, row: (oneThread as { row: number }).row, message: (oneThread as Error).message });
+    await expect(readFile(join(dir, 'u2.csv'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('keeps the two-pass duplicate policies on one thread', async () => {
+    const input = await file('merge.csv', iconv.encode(contacts(2_000), 'win1251'));
+    const merge = { ...excelMapping, duplicates: 'merge' as const };
+    const { oneThread, onThreads } = await bothWays(input, 2, merge);
+    expect(onThreads.threads).toBe(0);
+    expect(onThreads.clean.equals(oneThread.clean)).toBe(true);
+  });
+});
