@@ -68,9 +68,10 @@ export type TaskResult =
       rejects: Uint8Array;
       rejectEnds: Int32Array;
       rows: Int32Array;
-      /** Each row's duplicate key, 0 for none, and the phone its duplicate issue names. */
+      /** Each row's duplicate key, 0 for none, and (joined, with each row's end) the phone its duplicate issue names. */
       keys: Float64Array;
-      phones: string[];
+      phones: string;
+      phoneEnds: Int32Array;
       warnings: number;
       rejected: number;
     }
@@ -275,7 +276,7 @@ function resultWriter(sinks: CleanSinks, release: (id: number, buffer: ArrayBuff
       cleanFrom = cleanEnds[index] as number;
       const row = rows[index] as number;
       await sinks.rejects.writeFormatted(result.rejects.subarray(rejectsFrom, rejectEnds[index]));
-      await sinks.rejects.writeFormatted(records.reject(duplicateIssue(row, result.phones[index] ?? '', { action: 'duplicate', keptRow })));
+      await sinks.rejects.writeFormatted(records.reject(duplicateIssue(row, result.phones.slice(index === 0 ? 0 : result.phoneEnds[index - 1], result.phoneEnds[index]), { action: 'duplicate', keptRow })));
       rejectsFrom = rejectEnds[index] as number;
       duplicates++;
     }

@@ -15,6 +15,7 @@ import { phoneKey } from '../normalize/dedupe.js';
 import { createRowNormalizer } from '../normalize/row.js';
 import { readWarningIssue } from '../pipeline.js';
 import { csvParseOptions, lineBreaks, raggedWarning } from '../read/csv.js';
+import { parseCsvFast } from '../read/csv-fast.js';
 import { isBlankRow } from '../read/header.js';
 import type { SourceRow } from '../read/types.js';
 import { cleanRecords } from './records.js';
@@ -41,7 +42,9 @@ function normalizeRows(id: number, sources: Iterable<{ source: SourceRow; readIs
   const keys: number[] = [];
   const cleanEnds: number[] = [];
   const rejectEnds: number[] = [];
-  const phones: string[] = [];
+  // The phone each keyed row's duplicate issue would name, joined: one string to send, not one per row.
+  let phones = '';
+  const phoneEnds: number[] = [];
   let warnings = 0;
   let rejected = 0;
   for (const { source, readIssues } of sources) {
@@ -63,7 +66,8 @@ function normalizeRows(id: number, sources: Iterable<{ source: SourceRow; readIs
     }
     rows.push(result.row);
     keys.push(key ?? 0);
-    phones.push(key === undefined ? '' : (fields?.phone ?? ''));
+    if (key !== undefined) phones += fields?.phone ?? '';
+    phoneEnds.push(phones.length);
     cleanEnds.push(cleanBytes);
     rejectEnds.push(rejectsBytes);
   }
@@ -77,6 +81,7 @@ function normalizeRows(id: number, sources: Iterable<{ source: SourceRow; readIs
     rows: Int32Array.from(rows),
     keys: Float64Array.from(keys),
     phones,
+    phoneEnds: Int32Array.from(phoneEnds),
     warnings,
     rejected,
   };
@@ -95,18 +100,9 @@ function decode(bytes: Buffer): string {
 function* pieceRows(task: CsvPieceTask): Generator<{ source: SourceRow; readIssues: readonly RowIssue[] }> {
   const csv = setup.csv;
   if (csv === undefined) throw new OneThreadNeeded('no CSV setup');
-  let parsed: string[][];
-  try {
-    parsed = parse(decode(Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength)), {
-      ...csvParseOptions(csv.delimiter),
-      bom: task.first,
-      ...(task.recordDelimiter === undefined ? {} : { record_delimiter: task.recordDelimiter }),
-    }) as string[][];
-  } catch (error) {
-    // The one-thread reader names the row of a malformed record.
-    if (error instanceof CsvError) throw new OneThreadNeeded(error.code);
-    throw error;
-  }
+  const text = decode(Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength));
+  const options = csvParseOptions(csv.delimiter);
+  const parsed = parseCsvFast(text, { delimiter: csv.delimiter, recordDelimiter: task.recordDelimiter, bom: task.first, maxRecordChars: options.max_record_size }) ?? parseWithCsvParse(text, task);
   let line = task.firstLine;
   for (const cells of parsed) {
     const row = line;
@@ -117,6 +113,20 @@ function* pieceRows(task: CsvPieceTask): Generator<{ source: SourceRow; readIssu
     yield { source, readIssues: ragged === undefined ? NO_ISSUES : [readWarningIssue(ragged)] };
   }
   if (line !== task.nextLine) throw new OneThreadNeeded(`piece ends on line ${line}, not ${task.nextLine}`);
+}
+
+function parseWithCsvParse(text: string, task: CsvPieceTask): string[][] {
+  try {
+    return parse(text, {
+      ...csvParseOptions(setup.csv?.delimiter ?? ','),
+      bom: task.first,
+      ...(task.recordDelimiter === undefined ? {} : { record_delimiter: task.recordDelimiter }),
+    }) as string[][];
+  } catch (error) {
+    // The one-thread reader names the row of a malformed record.
+    if (error instanceof CsvError) throw new OneThreadNeeded(error.code);
+    throw error;
+  }
 }
 
 function* batchRows(task: RowsTask): Generator<{ source: SourceRow; readIssues: readonly RowIssue[] }> {
