@@ -24,8 +24,9 @@ export interface CleanOptions extends ContactSourceOptions {
   rejects: string;
   bom?: boolean;
   /**
-   * Worker threads to normalize on; 0 normalizes in this thread. By default, files of a few MB
-   * and more use up to two (the output is the same either way).
+   * Worker threads to normalize on; 0 normalizes in this thread. By default, on a machine with
+   * two cores or more, files of a few MB and more use two for a CSV cut into pieces, one for rows
+   * read on this thread (the output is the same either way).
    */
   threads?: number;
 }
@@ -52,7 +53,6 @@ export interface CleanHooks {
 
 /** Below this size a file is done before worker threads would have started. */
 const THREADS_FROM_BYTES = 4 * 1024 * 1024;
-const MAX_DEFAULT_THREADS = 2;
 
 export async function runClean(options: CleanOptions, hooks: CleanHooks = {}): Promise<CleanSummary> {
   const started = performance.now();
@@ -65,13 +65,13 @@ export async function runClean(options: CleanOptions, hooks: CleanHooks = {}): P
   const threads = entry === undefined || (options.mapping.duplicates ?? 'first') !== 'first' ? 0 : (options.threads ?? (await defaultThreads(options.input)));
   let opened: TableInfo | undefined;
   let done: { info: TableInfo; counts: CleanCounts; threads: number } | undefined;
-  if (threads > 0 && entry !== undefined) {
+  if (threads !== 0 && entry !== undefined) {
     // Every check of the file and the mapping comes before anything is written.
-    const threaded = await prepareThreadedClean({ ...options, strict: options.strict ?? false, today, threads }, entry);
+    const threaded = await prepareThreadedClean({ ...options, strict: options.strict ?? false, today, threads: threads === 'auto' ? undefined : threads }, entry);
     opened = threaded.info;
     hooks.onOpened?.(opened);
     const counts = await writeOutputs(options, hooks, threaded.run);
-    if (counts !== undefined) done = { info: opened, counts, threads };
+    if (counts !== undefined) done = { info: opened, counts, threads: threaded.threads };
   }
   if (done === undefined) {
     const source = await openContactSource(options.input, options.mapping, { ...options, today });
@@ -95,10 +95,10 @@ export async function runClean(options: CleanOptions, hooks: CleanHooks = {}): P
   };
 }
 
-async function defaultThreads(file: string): Promise<number> {
+async function defaultThreads(file: string): Promise<0 | 'auto'> {
   // A file that cannot be read is the reader's to report, with its message.
   const size = (await stat(file).catch(() => undefined))?.size ?? 0;
-  return size < THREADS_FROM_BYTES ? 0 : Math.min(MAX_DEFAULT_THREADS, availableParallelism());
+  return size < THREADS_FROM_BYTES || availableParallelism() < 2 ? 0 : 'auto';
 }
 
 /** Opens both files, runs `fill`, commits both — or aborts both when `fill` fails or gives up (`undefined`). */

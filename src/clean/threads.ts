@@ -12,6 +12,7 @@
  */
 import { existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { RowIssue } from '../contact.js';
@@ -82,7 +83,8 @@ export interface ThreadedCleanOptions extends SourceReadOptions {
   mapping: Mapping;
   strict: boolean;
   today: Date;
-  threads: number;
+  /** How many workers; by default two for CSV pieces (the main thread is nearly idle) and one for rows read here (it is busy reading). */
+  threads: number | undefined;
 }
 
 export interface CleanCounts {
@@ -123,6 +125,7 @@ export function workerEntry(): URL | undefined {
 
 export interface ThreadedClean {
   info: TableInfo;
+  threads: number;
   /**
    * Cleans the file on worker threads into `sinks`. Returns the counts, or `undefined` when the
    * file has to be done on one thread after all (nothing written then is worth keeping).
@@ -138,10 +141,13 @@ export async function prepareThreadedClean(options: ThreadedCleanOptions, entry:
   const setup: ThreadSetup = { mapping: options.mapping, info, strict: options.strict, today: options.today.getTime() };
   const { delimiter } = info;
   if (info.format !== 'csv' || delimiter?.length !== 1 || !SPLITTABLE_ENCODING.test(info.encoding ?? '')) {
-    return { info, run: (sinks) => runTasks(rowBatches(table.rows, pending), setup, options.threads, entry, sinks) };
+    const threads = options.threads ?? 1;
+    return { info, threads, run: (sinks) => runTasks(rowBatches(table.rows, pending), setup, threads, entry, sinks) };
   }
+  const threads = options.threads ?? Math.min(2, availableParallelism());
   return {
     info,
+    threads,
     async run(sinks) {
       // The first data row's line: the pieces' records before it are the header and what is above it.
       const rows = table.rows[Symbol.asyncIterator]();
@@ -149,7 +155,7 @@ export async function prepareThreadedClean(options: ThreadedCleanOptions, entry:
       await rows.return?.();
       if (first.done) return undefined;
       setup.csv = { encoding: info.encoding ?? 'utf-8', delimiter, dataStartLine: first.value.row };
-      return runTasks(csvPieces(options.input, delimiter), setup, options.threads, entry, sinks);
+      return runTasks(csvPieces(options.input, delimiter), setup, threads, entry, sinks);
     },
   };
 }
