@@ -11,7 +11,7 @@
  * never closes), the run says so and the caller starts over on one thread.
  */
 import { existsSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -142,7 +142,7 @@ export async function prepareThreadedClean(options: ThreadedCleanOptions, entry:
   const { delimiter } = info;
   if (info.format !== 'csv' || delimiter?.length !== 1 || !SPLITTABLE_ENCODING.test(info.encoding ?? '')) {
     const threads = options.threads ?? 1;
-    return { info, threads, run: (sinks) => runTasks(rowBatches(table.rows, pending), setup, threads, entry, sinks) };
+    return { info, threads, run: (sinks) => runTasks({ tasks: rowBatches(table.rows, pending), setup, threads, entry, sinks }) };
   }
   const threads = options.threads ?? Math.min(2, availableParallelism());
   return {
@@ -155,18 +155,28 @@ export async function prepareThreadedClean(options: ThreadedCleanOptions, entry:
       await rows.return?.();
       if (first.done) return undefined;
       setup.csv = { encoding: info.encoding ?? 'utf-8', delimiter, dataStartLine: first.value.row };
-      return runTasks(csvPieces(options.input, delimiter), setup, threads, entry, sinks);
+      const { size } = await stat(options.input);
+      const pieces = csvPieces(options.input, delimiter);
+      const expectedRows = (firstTaskRows: number): number => Math.ceil((size / Math.max(1, pieces.firstPieceBytes)) * firstTaskRows);
+      return runTasks({ tasks: pieces, setup, threads, entry, sinks, expectedRows });
     },
   };
 }
 
-async function* csvPieces(file: string, delimiter: string): AsyncGenerator<Omit<CsvPieceTask, 'id'>> {
+function csvPieces(file: string, delimiter: string): AsyncIterable<Omit<CsvPieceTask, 'id'>> & { firstPieceBytes: number } {
   const split = splitCsv(readChunks(file, PIECE_BYTES), { delimiter, pieceBytes: PIECE_BYTES, maxPieceBytes: MAX_PIECE_BYTES });
-  let first = true;
-  for await (const piece of split.pieces) {
-    yield { kind: 'csv', bytes: piece.bytes, first, firstLine: piece.firstLine, nextLine: piece.nextLine, recordDelimiter: split.recordDelimiter() };
-    first = false;
-  }
+  const pieces = {
+    firstPieceBytes: 0,
+    async *[Symbol.asyncIterator](): AsyncGenerator<Omit<CsvPieceTask, 'id'>> {
+      let first = true;
+      for await (const piece of split.pieces) {
+        if (first) pieces.firstPieceBytes = piece.bytes.byteLength;
+        yield { kind: 'csv', bytes: piece.bytes, first, firstLine: piece.firstLine, nextLine: piece.nextLine, recordDelimiter: split.recordDelimiter() };
+        first = false;
+      }
+    },
+  };
+  return pieces;
 }
 
 /**
@@ -209,7 +219,17 @@ function isOutOfMemory(error: unknown): boolean {
   return error instanceof Error && (error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
 }
 
-async function runTasks(tasks: AsyncIterable<Omit<CsvPieceTask, 'id'> | Omit<RowsTask, 'id'>>, setup: ThreadSetup, threads: number, entry: URL, sinks: CleanSinks): Promise<CleanCounts | undefined> {
+interface TaskRun {
+  tasks: AsyncIterable<Omit<CsvPieceTask, 'id'> | Omit<RowsTask, 'id'>>;
+  setup: ThreadSetup;
+  threads: number;
+  entry: URL;
+  sinks: CleanSinks;
+  /** The file's rows estimated from the first task's (sizes the duplicates table). */
+  expectedRows?: (firstTaskRows: number) => number;
+}
+
+async function runTasks({ tasks, setup, threads, entry, sinks, expectedRows }: TaskRun): Promise<CleanCounts | undefined> {
   const workers = Array.from({ length: threads }, () => new Worker(entry, { workerData: setup, resourceLimits: WORKER_HEAP }));
   const waiting = new Map<number, { resolve: (result: TaskResult) => void; reject: (error: unknown) => void }>();
   let failure: unknown;
@@ -241,7 +261,7 @@ async function runTasks(tasks: AsyncIterable<Omit<CsvPieceTask, 'id'> | Omit<Row
   };
 
   // Written bytes go back to their worker to be freed there, for the reason readChunks gives.
-  const write = resultWriter(sinks, (id, buffer) => workers[id % workers.length]?.postMessage({ kind: 'release', id } satisfies ReleaseMessage, [buffer]));
+  const write = resultWriter(sinks, (id, buffer) => workers[id % workers.length]?.postMessage({ kind: 'release', id } satisfies ReleaseMessage, [buffer]), expectedRows);
   const inFlight: Promise<TaskResult>[] = [];
   const limit = workers.length * IN_FLIGHT_PER_WORKER;
   try {
@@ -262,12 +282,18 @@ async function runTasks(tasks: AsyncIterable<Omit<CsvPieceTask, 'id'> | Omit<Row
 }
 
 /** Writes each result, in order, dropping the rows whose key an earlier row holds. */
-function resultWriter(sinks: CleanSinks, release: (id: number, buffer: ArrayBuffer) => void): ((result: TaskResult) => Promise<void>) & { counts: CleanCounts } {
+function resultWriter(
+  sinks: CleanSinks,
+  release: (id: number, buffer: ArrayBuffer) => void,
+  /** The file's rows estimated from the first task's. */
+  expectedRows: ((firstTaskRows: number) => number) | undefined,
+): ((result: TaskResult) => Promise<void>) & { counts: CleanCounts } {
   const counts: CleanCounts = { rowsRead: 0, clean: 0, rejected: 0, duplicates: 0, warnings: 0 };
-  const filter = new FirstOccurrenceFilter();
+  let filter: FirstOccurrenceFilter | undefined;
   const records = cleanRecords();
   const write = async (result: TaskResult): Promise<void> => {
     if ('oneThread' in result) throw new OneThreadNeeded(result.oneThread);
+    filter ??= new FirstOccurrenceFilter(undefined, { expectedKeys: expectedRows?.(result.rows.length) });
     const { rows, keys, cleanEnds, rejectEnds } = result;
     let cleanFrom = 0;
     let rejectsFrom = 0;

@@ -54,12 +54,17 @@ const byFirstPhone: DuplicateKey = (fields) => phoneKey(fields.phone);
  * are duplicates of it.
  */
 export class FirstOccurrenceFilter {
-  #seen = new PhoneTable(1024, { trackLastRow: false });
+  #seen: PhoneTable;
   #duplicates = 0;
   readonly #keyOf: DuplicateKey;
 
-  constructor(keyOf: DuplicateKey = byFirstPhone) {
+  /**
+   * `expectedKeys`: how many keys the input probably holds, so that the table starts at its size
+   * instead of doubling its way there (each doubling holds the old and the new table at once).
+   */
+  constructor(keyOf: DuplicateKey = byFirstPhone, { expectedKeys = 512 }: { expectedKeys?: number } = {}) {
     this.#keyOf = keyOf;
+    this.#seen = new PhoneTable(2 * expectedKeys, { trackLastRow: false });
   }
 
   /** Rows dropped as duplicates so far. */
