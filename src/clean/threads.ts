@@ -60,19 +60,25 @@ export interface ReleaseMessage {
 
 export type WorkerTask = CsvPieceTask | RowsTask;
 
+/** Numbers per row in a result's `index`, in this order: row, key, clean end, rejects end, phones end. */
+export const INDEX_FIELDS = 5;
+const CLEAN_END = 2;
+const REJECTS_END = 3;
+const PHONES_END = 4;
+
 export type TaskResult =
   | {
       id: number;
-      /** The clean file's lines in UTF-8, and where each row's end (a row without a line ends where the one before it does). */
+      /** The clean and rejects files' lines, in UTF-8. */
       clean: Uint8Array;
-      cleanEnds: Int32Array;
       rejects: Uint8Array;
-      rejectEnds: Int32Array;
-      rows: Int32Array;
-      /** Each row's duplicate key, 0 for none, and (joined, with each row's end) the phone its duplicate issue names. */
-      keys: Float64Array;
+      /**
+       * Per row, {@link INDEX_FIELDS} numbers: its line, its duplicate key (0 for none) and where it
+       * ends in `clean`, in `rejects` (a row without lines ends where the one before it does) and in
+       * `phones`, the phones its duplicate issue would name, joined.
+       */
+      index: Float64Array;
       phones: string;
-      phoneEnds: Int32Array;
       warnings: number;
       rejected: number;
     }
@@ -293,29 +299,32 @@ function resultWriter(
   const records = cleanRecords();
   const write = async (result: TaskResult): Promise<void> => {
     if ('oneThread' in result) throw new OneThreadNeeded(result.oneThread);
-    filter ??= new FirstOccurrenceFilter(undefined, { expectedKeys: expectedRows?.(result.rows.length) });
-    const { rows, keys, cleanEnds, rejectEnds } = result;
+    filter ??= new FirstOccurrenceFilter(undefined, { expectedKeys: expectedRows?.(result.index.length / INDEX_FIELDS) });
+    const { index } = result;
+    const rows = index.length / INDEX_FIELDS;
     let cleanFrom = 0;
     let rejectsFrom = 0;
     let duplicates = 0;
-    for (let index = 0; index < rows.length; index++) {
-      const key = keys[index] as number;
-      const keptRow = key === 0 ? undefined : filter.checkKey(rows[index] as number, key);
+    for (let at = 0; at < index.length; at += INDEX_FIELDS) {
+      const row = index[at] as number;
+      const key = index[at + 1] as number;
+      const keptRow = key === 0 ? undefined : filter.checkKey(row, key);
       if (keptRow === undefined) continue;
       // A duplicate: its clean line is left out, and its rejects lines get one more.
-      const cleanStart = index === 0 ? 0 : (cleanEnds[index - 1] as number);
-      await sinks.clean.writeFormatted(result.clean.subarray(cleanFrom, cleanStart));
-      cleanFrom = cleanEnds[index] as number;
-      const row = rows[index] as number;
-      await sinks.rejects.writeFormatted(result.rejects.subarray(rejectsFrom, rejectEnds[index]));
-      await sinks.rejects.writeFormatted(records.reject(duplicateIssue(row, result.phones.slice(index === 0 ? 0 : result.phoneEnds[index - 1], result.phoneEnds[index]), { action: 'duplicate', keptRow })));
-      rejectsFrom = rejectEnds[index] as number;
+      const end = (field: number): number => index[at + field] as number;
+      const start = (field: number): number => (at === 0 ? 0 : (index[at - INDEX_FIELDS + field] as number));
+      await sinks.clean.writeFormatted(result.clean.subarray(cleanFrom, start(CLEAN_END)));
+      cleanFrom = end(CLEAN_END);
+      await sinks.rejects.writeFormatted(result.rejects.subarray(rejectsFrom, end(REJECTS_END)));
+      await sinks.rejects.writeFormatted(records.reject(duplicateIssue(row, result.phones.slice(start(PHONES_END), end(PHONES_END)), { action: 'duplicate', keptRow })));
+      rejectsFrom = end(REJECTS_END);
       duplicates++;
     }
+    release(result.id, index.buffer as ArrayBuffer);
     await sinks.clean.writeFormatted(result.clean.subarray(cleanFrom), () => release(result.id, result.clean.buffer as ArrayBuffer));
     await sinks.rejects.writeFormatted(result.rejects.subarray(rejectsFrom), () => release(result.id, result.rejects.buffer as ArrayBuffer));
-    counts.rowsRead += rows.length;
-    counts.clean += rows.length - result.rejected - duplicates;
+    counts.rowsRead += rows;
+    counts.clean += rows - result.rejected - duplicates;
     counts.rejected += result.rejected + duplicates;
     counts.duplicates += duplicates;
     counts.warnings += result.warnings;

@@ -38,13 +38,9 @@ function normalizeRows(id: number, sources: Iterable<{ source: SourceRow; readIs
   let rejects = '';
   let cleanBytes = 0;
   let rejectsBytes = 0;
-  const rows: number[] = [];
-  const keys: number[] = [];
-  const cleanEnds: number[] = [];
-  const rejectEnds: number[] = [];
+  const index: number[] = [];
   // The phone each keyed row's duplicate issue would name, joined: one string to send, not one per row.
   let phones = '';
-  const phoneEnds: number[] = [];
   let warnings = 0;
   let rejected = 0;
   for (const { source, readIssues } of sources) {
@@ -64,24 +60,17 @@ function normalizeRows(id: number, sources: Iterable<{ source: SourceRow; readIs
       clean += line;
       cleanBytes += Buffer.byteLength(line);
     }
-    rows.push(result.row);
-    keys.push(key ?? 0);
     if (key !== undefined) phones += fields?.phone ?? '';
-    phoneEnds.push(phones.length);
-    cleanEnds.push(cleanBytes);
-    rejectEnds.push(rejectsBytes);
+    // In INDEX_FIELDS order.
+    index.push(result.row, key ?? 0, cleanBytes, rejectsBytes, phones.length);
   }
   return {
     id,
     // TextEncoder's bytes have an ArrayBuffer of their own (a small Buffer may share Node's pool), so they can be transferred.
     clean: encoder.encode(clean),
-    cleanEnds: Int32Array.from(cleanEnds),
     rejects: encoder.encode(rejects),
-    rejectEnds: Int32Array.from(rejectEnds),
-    rows: Int32Array.from(rows),
-    keys: Float64Array.from(keys),
+    index: Float64Array.from(index),
     phones,
-    phoneEnds: Int32Array.from(phoneEnds),
     warnings,
     rejected,
   };
@@ -143,5 +132,5 @@ parentPort?.on('message', (task: WorkerTask | ReleaseMessage) => {
     if (!(error instanceof OneThreadNeeded)) throw error;
     result = { id: task.id, oneThread: error.message };
   }
-  parentPort?.postMessage(result, 'clean' in result ? [result.clean.buffer as ArrayBuffer, result.rejects.buffer as ArrayBuffer] : []);
+  parentPort?.postMessage(result, 'clean' in result ? [result.clean.buffer as ArrayBuffer, result.rejects.buffer as ArrayBuffer, result.index.buffer as ArrayBuffer] : []);
 });
