@@ -52,10 +52,10 @@ export interface RowsTask {
   readIssues: [number, RowIssue[]][];
 }
 
-/** Bytes of a result, written: the worker lets them go. */
+/** Bytes of a result, written: the worker may fill them again. */
 export interface ReleaseMessage {
   kind: 'release';
-  id: number;
+  buffer: ArrayBuffer;
 }
 
 export type WorkerTask = CsvPieceTask | RowsTask;
@@ -266,8 +266,8 @@ async function runTasks({ tasks, setup, threads, entry, sinks, expectedRows }: T
     return answer;
   };
 
-  // Written bytes go back to their worker to be freed there, for the reason readChunks gives.
-  const write = resultWriter(sinks, (id, buffer) => workers[id % workers.length]?.postMessage({ kind: 'release', id } satisfies ReleaseMessage, [buffer]), expectedRows);
+  // Written bytes go back to their worker to be filled again: dropped here, they would wait for a collection of this thread's heap (see readChunks).
+  const write = resultWriter(sinks, (id, buffer) => workers[id % workers.length]?.postMessage({ kind: 'release', buffer } satisfies ReleaseMessage, [buffer]), expectedRows);
   const inFlight: Promise<TaskResult>[] = [];
   const limit = workers.length * IN_FLIGHT_PER_WORKER;
   try {

@@ -26,18 +26,52 @@ const mapRow = compileMapping(setup.mapping, setup.info);
 const normalize = createRowNormalizer(setup.mapping, { strict: setup.strict, today: new Date(setup.today) });
 const records = cleanRecords();
 const NO_ISSUES: readonly RowIssue[] = [];
-const encoder = new TextEncoder();
+/** Enough for the lines of most tasks; a sink grows past it for the others. */
+const SINK_BYTES = 256 * 1024;
+const MAX_FREE_SINKS = 8;
 
 /** Thrown when a piece cannot be done here exactly as one thread would do it. */
 class OneThreadNeeded extends Error {}
 
+/**
+ * Output bytes: lines are encoded straight into a buffer (no joined string, no second copy), and
+ * the buffer goes to the main thread and comes back once written, to be filled again.
+ */
+class ByteSink {
+  static readonly #free: ArrayBuffer[] = [];
+  #bytes: Buffer;
+  length = 0;
+
+  constructor() {
+    const reused = ByteSink.#free.pop();
+    this.#bytes = reused === undefined ? Buffer.allocUnsafeSlow(SINK_BYTES) : Buffer.from(reused);
+  }
+
+  static recycle(buffer: ArrayBuffer): void {
+    if (ByteSink.#free.length < MAX_FREE_SINKS && buffer.byteLength === SINK_BYTES) ByteSink.#free.push(buffer);
+  }
+
+  write(text: string): void {
+    // A UTF-16 code unit is at most 3 bytes of UTF-8.
+    if (this.length + text.length * 3 > this.#bytes.length) this.#grow(this.length + text.length * 3);
+    this.length += this.#bytes.write(text, this.length);
+  }
+
+  #grow(needed: number): void {
+    const bigger = Buffer.allocUnsafeSlow(Math.max(needed, this.#bytes.length * 2));
+    this.#bytes.copy(bigger, 0, 0, this.length);
+    this.#bytes = bigger;
+  }
+
+  /** The bytes written, over the whole of their own ArrayBuffer (so it can be transferred). */
+  take(): Uint8Array {
+    return new Uint8Array(this.#bytes.buffer, 0, this.length);
+  }
+}
+
 function normalizeRows(id: number, sources: Iterable<{ source: SourceRow; readIssues: readonly RowIssue[] }>): TaskResult {
-  // Lines are joined here and encoded once; each row's end is kept as a byte offset, so the main
-  // thread only slices and writes.
-  let clean = '';
-  let rejects = '';
-  let cleanBytes = 0;
-  let rejectsBytes = 0;
+  const clean = new ByteSink();
+  const rejects = new ByteSink();
   const index: number[] = [];
   // The phone each keyed row's duplicate issue would name, joined: one string to send, not one per row.
   let phones = '';
@@ -48,32 +82,17 @@ function normalizeRows(id: number, sources: Iterable<{ source: SourceRow; readIs
     if (readIssues.length > 0) result.issues.unshift(...readIssues);
     for (const issue of result.issues) {
       if (issue.severity === 'warning') warnings++;
-      const line = records.reject(issue);
-      rejects += line;
-      rejectsBytes += Buffer.byteLength(line);
+      rejects.write(records.reject(issue));
     }
     const { fields } = result;
     const key = fields === undefined ? undefined : phoneKey(fields.phone);
     if (fields === undefined) rejected++;
-    else {
-      const line = records.clean(result, fields);
-      clean += line;
-      cleanBytes += Buffer.byteLength(line);
-    }
+    else clean.write(records.clean(result, fields));
     if (key !== undefined) phones += fields?.phone ?? '';
     // In INDEX_FIELDS order.
-    index.push(result.row, key ?? 0, cleanBytes, rejectsBytes, phones.length);
+    index.push(result.row, key ?? 0, clean.length, rejects.length, phones.length);
   }
-  return {
-    id,
-    // TextEncoder's bytes have an ArrayBuffer of their own (a small Buffer may share Node's pool), so they can be transferred.
-    clean: encoder.encode(clean),
-    rejects: encoder.encode(rejects),
-    index: Float64Array.from(index),
-    phones,
-    warnings,
-    rejected,
-  };
+  return { id, clean: clean.take(), rejects: rejects.take(), index: Float64Array.from(index), phones, warnings, rejected };
 }
 
 function decode(bytes: Buffer): string {
@@ -124,7 +143,10 @@ function* batchRows(task: RowsTask): Generator<{ source: SourceRow; readIssues: 
 }
 
 parentPort?.on('message', (task: WorkerTask | ReleaseMessage) => {
-  if (task.kind === 'release') return;
+  if (task.kind === 'release') {
+    ByteSink.recycle(task.buffer);
+    return;
+  }
   let result: TaskResult;
   try {
     result = normalizeRows(task.id, task.kind === 'csv' ? pieceRows(task) : batchRows(task));
