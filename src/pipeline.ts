@@ -11,6 +11,7 @@ import { createRowNormalizer, type NormalizedRow } from './normalize/row.js';
 import { openTable } from './read/index.js';
 import { ReadError } from './read/errors.js';
 import type { ReadOptions, ReadWarning, SourceRow, Table, TableInfo } from './read/types.js';
+import { readWarningIssue, takeReadWarnings } from './read/warnings.js';
 
 export type SourceReadOptions = Pick<ReadOptions, 'encoding' | 'delimiter' | 'sheet' | 'headerRow'>;
 
@@ -122,25 +123,4 @@ function withoutHeader(file: string, table: Table, options: SourceReadOptions): 
 function readOptionsOf(options: SourceReadOptions): SourceReadOptions {
   const { encoding, delimiter, sheet, headerRow } = options;
   return { encoding, delimiter, sheet, headerRow };
-}
-
-export function readWarningIssue(warning: ReadWarning): RowIssue {
-  return {
-    row: warning.row,
-    field: warning.column ?? '',
-    value: warning.value ?? '',
-    code: warning.code,
-    reason: warning.message,
-    severity: 'warning',
-  };
-}
-
-/**
- * Read warnings arrive while the reader produces the row they concern: removes from `pending`
- * and returns those that belong to row `row` (the ones about it or about skipped rows before it).
- */
-export function takeReadWarnings(pending: RowIssue[], row: number): RowIssue[] {
-  const mine = pending.filter((issue) => issue.row <= row);
-  if (mine.length > 0) pending.splice(0, pending.length, ...pending.filter((issue) => issue.row > row));
-  return mine;
 }

@@ -13,7 +13,7 @@ import type { RowIssue } from '../contact.js';
 import { compileMapping } from '../map/compile.js';
 import { phoneKey } from '../normalize/dedupe.js';
 import { createRowNormalizer } from '../normalize/row.js';
-import { readWarningIssue } from '../pipeline.js';
+import { readWarningIssue } from '../read/warnings.js';
 import { csvParseOptions, lineBreaks, raggedWarning } from '../read/csv.js';
 import { parseCsvFast } from '../read/csv-fast.js';
 import { isBlankRow } from '../read/header.js';
