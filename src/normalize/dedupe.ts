@@ -62,9 +62,9 @@ export class FirstOccurrenceFilter {
    * `expectedKeys`: how many keys the input probably holds, so that the table starts at its size
    * instead of doubling its way there (each doubling holds the old and the new table at once).
    */
-  constructor(keyOf: DuplicateKey = byFirstPhone, { expectedKeys = 512 }: { expectedKeys?: number } = {}) {
+  constructor(keyOf: DuplicateKey = byFirstPhone, { expectedKeys }: { expectedKeys?: number } = {}) {
     this.#keyOf = keyOf;
-    this.#seen = new PhoneTable(2 * expectedKeys, { trackLastRow: false });
+    this.#seen = new PhoneTable(expectedKeys, { trackLastRow: false });
   }
 
   /** Rows dropped as duplicates so far. */

@@ -1,5 +1,6 @@
 const EMPTY = 0;
-const MAX_LOAD = 0.5;
+/** Linear probing stays short (~6 slots for a new phone at worst) up to this load. */
+const MAX_LOAD = 0.7;
 const TWO_32 = 4_294_967_296;
 
 /** A well-mixed 32-bit hash of an integer up to 2^53 (murmur3 finalizer over both halves). */
@@ -25,8 +26,9 @@ export class PhoneTable {
   #lastRows: Uint32Array | undefined;
   #size = 0;
 
-  constructor(initialCapacity = 1024, { trackLastRow = true }: { trackLastRow?: boolean } = {}) {
-    const capacity = 2 ** Math.ceil(Math.log2(Math.max(16, initialCapacity)));
+  /** `expectedPhones`: sized for that many phones at once (it grows past them as needed). */
+  constructor(expectedPhones = 512, { trackLastRow = true }: { trackLastRow?: boolean } = {}) {
+    const capacity = Math.max(16, Math.ceil(expectedPhones / MAX_LOAD) + 1);
     this.#phones = new Float64Array(capacity);
     this.#firstRows = new Uint32Array(capacity);
     this.#lastRows = trackLastRow ? new Uint32Array(capacity) : undefined;
@@ -37,9 +39,10 @@ export class PhoneTable {
   }
 
   #slot(phone: number): number {
-    const mask = this.#phones.length - 1;
-    let slot = hash(phone) & mask;
-    while (this.#phones[slot] !== EMPTY && this.#phones[slot] !== phone) slot = (slot + 1) & mask;
+    // Any capacity, not only powers of two: a table sized for its phones, not up to twice that.
+    const capacity = this.#phones.length;
+    let slot = (hash(phone) >>> 0) % capacity;
+    while (this.#phones[slot] !== EMPTY && this.#phones[slot] !== phone) slot = slot + 1 === capacity ? 0 : slot + 1;
     return slot;
   }
 
