@@ -34,7 +34,7 @@ export function normalizeOneEmail(input: string): Normalized {
   if (local.length > 64 || !LOCAL_PART.test(local)) return rejected('MAIL_INVALID', `«${input}» is not a valid e-mail address: bad part before «@»`);
   const domainProblem = checkDomain(domain);
   if (domainProblem !== undefined) return rejected('MAIL_INVALID', `«${input}» is not a valid e-mail address: ${domainProblem}`);
-  return accepted(value, value === input ? [] : [`«${input}» → ${value}`]);
+  return value === input ? accepted(value) : accepted(value, [`«${input}» → ${value}`]);
 }
 
 /**

@@ -45,7 +45,7 @@ function describeChange(before: string, after: string): string[] {
 export function normalizeText(cell: Cell): Normalized {
   const before = cellToText(cell);
   const after = cleanText(before);
-  return accepted(after, after === before ? [] : describeChange(before, after));
+  return after === before ? accepted(after) : accepted(after, describeChange(before, after));
 }
 
 /** Comma/semicolon list of tags: each cleaned, empty and repeated ones dropped, joined with `,`. */
