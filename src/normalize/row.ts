@@ -9,7 +9,7 @@ import { normalizeEmails } from './email.js';
 import { normalizeGroups, onlySystemGroups } from './groups.js';
 import { normalizePhones } from './phone.js';
 import type { Normalized } from './result.js';
-import { cellToText, cleanText, normalizeTags, normalizeText } from './text.js';
+import { cellToText, cleanText, isBlank, normalizeTags, normalizeText } from './text.js';
 
 /** One row after normalization. `fields` is absent when the row is rejected (an `error` issue says why). */
 export interface NormalizedRow {
@@ -54,7 +54,7 @@ function fieldNormalizers(mapping: Mapping, today: Date | undefined): Record<Con
 const STAND_INS: Partial<Record<ContactField, (cell: Cell) => boolean>> = { bd: meansNoBirthday, grp: onlySystemGroups };
 
 function isEmptyCell(field: ContactField, cell: Cell): boolean {
-  return cleanText(cell) === '' || STAND_INS[field]?.(cell) === true;
+  return isBlank(cell) || STAND_INS[field]?.(cell) === true;
 }
 
 const MISSING_KEY: Readonly<Record<Mapping['contactKind'], { code: string; reason: string }>> = {
