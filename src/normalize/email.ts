@@ -9,6 +9,11 @@ const LOOKS_LIKE_ADDRESS = /^[^@\s]+@[^@\s]+$/;
 /** RFC 5322 dot-atom, widened to any letter or digit (RFC 6531 internationalized local parts). */
 const LOCAL_PART = /^[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+(?:\.[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+)*$/u;
 const LABEL = /^[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?$/u;
+/**
+ * Letters, digits, hyphens and dots of ASCII, with no punycode label (`xn--`, which the IDNA mapping
+ * has to decode): a host name as it is, so the mapping cannot reject it.
+ */
+const PLAIN_ASCII_DOMAIN = /^(?!.*xn--)[a-z0-9.-]+$/;
 
 function checkDomain(domain: string): string | undefined {
   const labels = domain.split('.');
@@ -16,7 +21,7 @@ function checkDomain(domain: string): string | undefined {
   if (!labels.every((label) => LABEL.test(label))) return 'the domain has an empty or malformed part';
   if (!/^(?:\p{L}{2,}|xn--[a-z0-9-]+)$/u.test(labels.at(-1) ?? '')) return 'the domain ends in no valid top-level domain';
   // The IDNA mapping rejects what cannot be a host name even though it passed the character test.
-  if (domainToASCII(domain) === '') return 'the domain is not a valid internationalized domain name';
+  if (!PLAIN_ASCII_DOMAIN.test(domain) && domainToASCII(domain) === '') return 'the domain is not a valid internationalized domain name';
   return undefined;
 }
 
@@ -42,6 +47,7 @@ export function normalizeOneEmail(input: string): Normalized {
  * would make up `petrov@mail.ru`, which may well be someone else's.
  */
 function spaceSeparated(part: string): string[] {
+  if (!/\s/.test(part)) return [part]; // one word, as most parts are: no split
   const words = part.split(/\s+/);
   return words.length > 1 && words.every((word) => LOOKS_LIKE_ADDRESS.test(word)) ? words : [part];
 }
