@@ -8,7 +8,7 @@ import { normalizeBlacklistType, type BlacklistType } from './blacklist-type.js'
 import { normalizeEmails } from './email.js';
 import { normalizeGroups, onlySystemGroups } from './groups.js';
 import { normalizePhones } from './phone.js';
-import type { Normalized } from './result.js';
+import type { Normalized, Problem } from './result.js';
 import { cellToText, cleanText, isBlank, normalizeTags, normalizeText } from './text.js';
 
 /** One row after normalization. `fields` is absent when the row is rejected (an `error` issue says why). */
@@ -115,8 +115,13 @@ export function createRowNormalizer(mapping: Mapping, options: RowNormalizerOpti
         continue;
       }
       fields[field] = result.value;
-      for (const change of result.changes) notes.push(`${field}: ${change}`);
-      for (const warning of result.warnings) issue(field, cell, warning.code, warning.reason, optionalSeverity);
+      // Indexed: for…of costs ~20 ns a list here (lists of several shapes, nearly all empty), twice a field.
+      const { changes, warnings } = result;
+      for (let i = 0; i < changes.length; i++) notes.push(`${field}: ${changes[i]}`);
+      for (let i = 0; i < warnings.length; i++) {
+        const warning = warnings[i] as Problem;
+        issue(field, cell, warning.code, warning.reason, optionalSeverity);
+      }
     }
 
     let blacklistType: BlacklistType | undefined;
