@@ -4,21 +4,12 @@ import { normalizeOneEmail } from '../../src/normalize/email.js';
 import { onlySystemGroups } from '../../src/normalize/groups.js';
 import { splitList } from '../../src/normalize/split.js';
 import { cleanText, isBlank } from '../../src/normalize/text.js';
+import { mulberry32 } from '../helpers/random.js';
 
 /**
  * The shortcuts of the normalizers (a cell with nothing to split, nothing to clean, …) against the
  * general code they skip, on cells drawn from the characters that make that code do something.
  */
-
-/** Seeded, so a failure names a draw that fails again. */
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = [
   ...[' ', '  ', '\t', '\n', '\r\n', '\u00A0', '\u200B', '\uFEFF', '\u2028', '\u3000'],

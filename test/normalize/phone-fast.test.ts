@@ -2,21 +2,12 @@ import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/
 import { describe, expect, it } from 'vitest';
 import { fastE164 } from '../../src/normalize/phone-fast.js';
 import { normalizeOnePhone } from '../../src/normalize/phone.js';
+import { mulberry32 } from '../helpers/random.js';
 
 /** What the fast path stands in for: one libphonenumber parse and its validity. */
 function libE164(digits: string, region: CountryCode | undefined): string | undefined {
   const number = region === undefined ? parsePhoneNumberFromString(`+${digits}`) : parsePhoneNumberFromString(digits, region);
   return number?.isValid() ? number.number.slice(1) : undefined;
-}
-
-/** Seeded, so a failure names a draw that fails again. */
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const DRAWS = 1_000_000;
