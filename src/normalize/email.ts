@@ -48,8 +48,9 @@ export function normalizeOneEmail(input: string): Normalized {
  * `a@x.ru b@y.ru` is a list; `ivan petrov@mail.ru` is one broken address. Taking its last word
  * would make up `petrov@mail.ru`, which may well be someone else's.
  */
+const hasSpace = (part: string): boolean => /\s/.test(part);
+
 function spaceSeparated(part: string): string[] {
-  if (!/\s/.test(part)) return [part]; // one word, as most parts are: no split
   const words = part.split(/\s+/);
   return words.length > 1 && words.every((word) => LOOKS_LIKE_ADDRESS.test(word)) ? words : [part];
 }
@@ -57,9 +58,9 @@ function spaceSeparated(part: string): string[] {
 /** A cell with one or more addresses → comma-joined list; invalid ones among valid ones are dropped with a warning. */
 export function normalizeEmails(cell: Cell): Normalized {
   if (typeof cell !== 'string') return rejected('MAIL_INVALID', 'a date cell is not an e-mail address');
-  const parts: string[] = [];
-  // Loops, not flatMap or a spread push: they cost more than the rest of a one-address cell.
-  for (const part of splitList(cleanText(cell), SEPARATORS)) for (const word of spaceSeparated(part)) parts.push(word);
+  const items = splitList(cleanText(cell), SEPARATORS);
+  // Most cells hold addresses without spaces: flatMap alone would cost more than checking one of them.
+  const parts = items.some(hasSpace) ? items.flatMap(spaceSeparated) : items;
   if (parts.length === 0) return rejected('MAIL_INVALID', 'no e-mail address');
   return normalizeList(parts, normalizeOneEmail);
 }
