@@ -44,12 +44,12 @@ export function normalizeOneEmail(input: string): Normalized {
   return value === input ? accepted(value) : accepted(value, [`«${input}» → ${value}`]);
 }
 
+const hasSpace = (part: string): boolean => /\s/.test(part);
+
 /**
  * `a@x.ru b@y.ru` is a list; `ivan petrov@mail.ru` is one broken address. Taking its last word
  * would make up `petrov@mail.ru`, which may well be someone else's.
  */
-const hasSpace = (part: string): boolean => /\s/.test(part);
-
 function spaceSeparated(part: string): string[] {
   const words = part.split(/\s+/);
   return words.length > 1 && words.every((word) => LOOKS_LIKE_ADDRESS.test(word)) ? words : [part];
