@@ -145,12 +145,15 @@ function pickerOf(plan: Plan, indexes: readonly number[]): Picker {
   if ('constant' in plan) return () => plan.constant;
   const [only] = indexes;
   if (indexes.length === 1 && only !== undefined) return (cells) => cells[only] ?? '';
-  return (cells) =>
-    indexes
-      .map((index) => cells[index])
-      .filter((cell) => !isEmpty(cell))
-      .map((cell) => cellText(cell).trim())
-      .join(plan.separator);
+  return (cells) => {
+    // One list for the row, not three (this runs for every row of the file).
+    const texts: string[] = [];
+    for (const index of indexes) {
+      const cell = cells[index];
+      if (!isEmpty(cell)) texts.push(cellText(cell).trim());
+    }
+    return texts.join(plan.separator);
+  };
 }
 
 /**
@@ -160,6 +163,8 @@ function pickerOf(plan: Plan, indexes: readonly number[]): Picker {
  */
 export function compileMapping(mapping: Mapping, info: TableInfo): RowMapper {
   const pick = compileFields(contactSources(mapping), info, { missingColumns: mapping.missingColumns });
+  // Without a block-type column the picked row is the mapped row.
+  if (typeof mapping.blacklistType !== 'object') return pick;
   return (source) => {
     const { row, values } = pick(source);
     if (!('blacklistType' in values)) return { row, values };

@@ -29,15 +29,17 @@ export interface BirthdayOptions {
   slashDates?: 'day-month' | 'month-day';
 }
 
-function utcDay(date: Date): number {
-  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate());
+/** Midnight UTC of a time value: Date's days are all 86,400,000 ms long (it has no leap seconds). */
+function utcDay(time: number): number {
+  return time - (((time % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY);
 }
 
 /** The calendar date, or `undefined` when the day does not exist (31.02, 29.02 of a common year). */
 function calendarDate(year: number, month: number, day: number): Date | undefined {
   if (month < 1 || month > 12 || day < 1) return undefined;
   const date = new Date(Date.UTC(year, month - 1, day));
-  date.setUTCFullYear(year);
+  // Date.UTC reads the years 0–99 as 1900–1999.
+  if (year < 100) date.setUTCFullYear(year);
   return date.getUTCMonth() === month - 1 && date.getUTCDate() === day ? date : undefined;
 }
 
@@ -57,7 +59,7 @@ function fromParts(year: number, month: number, day: number, text: string): Norm
 }
 
 /** The date a text names, before range checks. */
-function parseText(text: string, today: Date, slashDates: BirthdayOptions['slashDates']): Normalized<Date> {
+function parseText(text: string, todayMidnight: number, slashDates: BirthdayOptions['slashDates']): Normalized<Date> {
   const dayFirst = DAY_FIRST.exec(text);
   if (dayFirst) {
     const [, first = '', separator, second = '', year = ''] = dayFirst;
@@ -65,7 +67,7 @@ function parseText(text: string, today: Date, slashDates: BirthdayOptions['slash
     if (year.length === 4) return fromParts(Number(year), Number(month), Number(day), text);
     // Two-digit year: the century that puts the date in the past.
     const recent = fromParts(2000 + Number(year), Number(month), Number(day), text);
-    if (recent.ok && utcDay(recent.value) <= utcDay(today)) return accepted(recent.value, [`two-digit year in «${text}» read as ${recent.value.getUTCFullYear()}`]);
+    if (recent.ok && utcDay(recent.value.getTime()) <= todayMidnight) return accepted(recent.value, [`two-digit year in «${text}» read as ${recent.value.getUTCFullYear()}`]);
     const older = fromParts(1900 + Number(year), Number(month), Number(day), text);
     return older.ok ? accepted(older.value, [`two-digit year in «${text}» read as ${older.value.getUTCFullYear()}`]) : older;
   }
@@ -83,13 +85,14 @@ function parseText(text: string, today: Date, slashDates: BirthdayOptions['slash
  * (`BD_IMPOSSIBLE`), dates after today (`BD_FUTURE`) and before 1900 (`BD_TOO_OLD`).
  */
 export function normalizeBirthday(cell: Cell, options: BirthdayOptions = {}): Normalized {
-  const today = options.today ?? new Date();
+  // Today's midnight UTC, without making a Date per cell.
+  const todayMidnight = utcDay(options.today?.getTime() ?? Date.now());
   const text = typeof cell === 'string' ? cell.trim() : '';
-  const parsed = typeof cell === 'string' ? parseText(text, today, options.slashDates) : accepted(cell);
+  const parsed = typeof cell === 'string' ? parseText(text, todayMidnight, options.slashDates) : accepted(cell);
   if (!parsed.ok) return parsed;
   const value = formatDate(parsed.value);
   if (parsed.value.getUTCFullYear() < EARLIEST_YEAR) return rejected('BD_TOO_OLD', `${value} is before 1900`);
-  if (utcDay(parsed.value) > utcDay(today)) return rejected('BD_FUTURE', `${value} is in the future`);
+  if (utcDay(parsed.value.getTime()) > todayMidnight) return rejected('BD_FUTURE', `${value} is in the future`);
   const changes = typeof cell === 'string' && value !== text ? [...parsed.changes, `«${text}» → ${value}`] : parsed.changes;
   return accepted(value, changes);
 }

@@ -1,5 +1,6 @@
 import { domainToASCII } from 'node:url';
 import type { Cell } from '../read/types.js';
+import { memoize } from './memo.js';
 import { accepted, normalizeList, rejected, type Normalized } from './result.js';
 import { splitList } from './split.js';
 import { cleanText } from './text.js';
@@ -9,16 +10,22 @@ const LOOKS_LIKE_ADDRESS = /^[^@\s]+@[^@\s]+$/;
 /** RFC 5322 dot-atom, widened to any letter or digit (RFC 6531 internationalized local parts). */
 const LOCAL_PART = /^[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+(?:\.[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+)*$/u;
 const LABEL = /^[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?$/u;
+/**
+ * Letters, digits, hyphens and dots of ASCII, with no punycode label (`xn--`, which the IDNA mapping
+ * has to decode): a host name as it is, so the mapping cannot reject it.
+ */
+const PLAIN_ASCII_DOMAIN = /^(?!.*xn--)[a-z0-9.-]+$/;
 
-function checkDomain(domain: string): string | undefined {
+/** What is wrong with a domain (`undefined`: nothing); remembered, as files repeat their domains. */
+const checkDomain = memoize((domain: string): string | undefined => {
   const labels = domain.split('.');
   if (labels.length < 2) return 'the domain has no dot';
   if (!labels.every((label) => LABEL.test(label))) return 'the domain has an empty or malformed part';
   if (!/^(?:\p{L}{2,}|xn--[a-z0-9-]+)$/u.test(labels.at(-1) ?? '')) return 'the domain ends in no valid top-level domain';
   // The IDNA mapping rejects what cannot be a host name even though it passed the character test.
-  if (domainToASCII(domain) === '') return 'the domain is not a valid internationalized domain name';
+  if (!PLAIN_ASCII_DOMAIN.test(domain) && domainToASCII(domain) === '') return 'the domain is not a valid internationalized domain name';
   return undefined;
-}
+});
 
 /**
  * One address: trimmed and lower-cased. Internationalized domains stay in Unicode (`иван@почта.рф`)
@@ -34,8 +41,10 @@ export function normalizeOneEmail(input: string): Normalized {
   if (local.length > 64 || !LOCAL_PART.test(local)) return rejected('MAIL_INVALID', `«${input}» is not a valid e-mail address: bad part before «@»`);
   const domainProblem = checkDomain(domain);
   if (domainProblem !== undefined) return rejected('MAIL_INVALID', `«${input}» is not a valid e-mail address: ${domainProblem}`);
-  return accepted(value, value === input ? [] : [`«${input}» → ${value}`]);
+  return value === input ? accepted(value) : accepted(value, [`«${input}» → ${value}`]);
 }
+
+const hasSpace = (part: string): boolean => /\s/.test(part);
 
 /**
  * `a@x.ru b@y.ru` is a list; `ivan petrov@mail.ru` is one broken address. Taking its last word
@@ -49,7 +58,9 @@ function spaceSeparated(part: string): string[] {
 /** A cell with one or more addresses → comma-joined list; invalid ones among valid ones are dropped with a warning. */
 export function normalizeEmails(cell: Cell): Normalized {
   if (typeof cell !== 'string') return rejected('MAIL_INVALID', 'a date cell is not an e-mail address');
-  const parts = splitList(cleanText(cell), SEPARATORS).flatMap(spaceSeparated);
+  const items = splitList(cleanText(cell), SEPARATORS);
+  // Most cells hold addresses without spaces: flatMap alone would cost more than checking one of them.
+  const parts = items.some(hasSpace) ? items.flatMap(spaceSeparated) : items;
   if (parts.length === 0) return rejected('MAIL_INVALID', 'no e-mail address');
   return normalizeList(parts, normalizeOneEmail);
 }

@@ -11,7 +11,10 @@ const SYSTEM_GROUP = /^\*\s/;
 
 /** True when a cell names no group but system ones: nothing to import, not a bad value. */
 export function onlySystemGroups(cell: Cell): boolean {
-  const items = splitList(cellToText(cell), SEPARATORS);
+  const text = cellToText(cell);
+  // Checked on every grp cell before normalizeGroups splits it again: most name no system group.
+  if (!text.includes('*')) return false;
+  const items = splitList(text, SEPARATORS);
   return items.length > 0 && items.every((item) => SYSTEM_GROUP.test(item));
 }
 

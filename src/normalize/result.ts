@@ -8,9 +8,12 @@ export interface Problem {
  * Outcome of normalizing one value, shaped like zod's `safeParse`: bad data is a result, never a
  * throw. `changes` says, for people, what was changed and why; `warnings` are dropped parts.
  */
-export type Normalized<T = string> = { ok: true; value: T; changes: string[]; warnings: Problem[] } | { ok: false; code: string; reason: string };
+export type Normalized<T = string> = { ok: true; value: T; changes: readonly string[]; warnings: readonly Problem[] } | { ok: false; code: string; reason: string };
 
-export function accepted<T>(value: T, changes: string[] = [], warnings: Problem[] = []): Normalized<T> {
+/** Most values pass unchanged and clean: they all share this one frozen empty list. */
+const NONE: readonly never[] = Object.freeze([]);
+
+export function accepted<T>(value: T, changes: readonly string[] = NONE, warnings: readonly Problem[] = NONE): Normalized<T> {
   return { ok: true, value, changes, warnings };
 }
 
@@ -23,6 +26,9 @@ export function rejected<T = string>(code: string, reason: string): Normalized<T
  * only when no item is left. Equal results are kept once.
  */
 export function normalizeList(items: readonly string[], normalizeItem: (item: string) => Normalized): Normalized {
+  // Most cells hold one item, and the merging below would only copy its result.
+  const [only] = items;
+  if (items.length === 1 && only !== undefined) return normalizeItem(only);
   const values: string[] = [];
   const changes: string[] = [];
   const warnings: Problem[] = [];

@@ -33,6 +33,16 @@ export function cleanText(cell: Cell): string {
   return stripFormulaGuard(text).replace(WHITESPACE, ' ').trim();
 }
 
+/** A first character that `cleanText` keeps: such a cell is never blank. */
+const STARTS_VISIBLE = /^[^'\s\u200B]/;
+
+/** `cleanText(cell) === ''`, without cleaning the cells that start with a visible character (nearly all). */
+export function isBlank(cell: Cell): boolean {
+  // A date cell reads as dd.mm.yyyy.
+  if (typeof cell !== 'string') return false;
+  return !STARTS_VISIBLE.test(cell) && cleanText(cell) === '';
+}
+
 /** Plain trimming is not worth a note; a removed quote or collapsed inner whitespace is. */
 function describeChange(before: string, after: string): string[] {
   const unguarded = stripFormulaGuard(before);
@@ -45,7 +55,7 @@ function describeChange(before: string, after: string): string[] {
 export function normalizeText(cell: Cell): Normalized {
   const before = cellToText(cell);
   const after = cleanText(before);
-  return accepted(after, after === before ? [] : describeChange(before, after));
+  return after === before ? accepted(after) : accepted(after, describeChange(before, after));
 }
 
 /** Comma/semicolon list of tags: each cleaned, empty and repeated ones dropped, joined with `,`. */

@@ -1,4 +1,4 @@
-/** A seeded PRNG (mulberry32) for generated test cases: a failure names a draw that fails again. */
+/** A seeded PRNG (seededRandom) for generated test cases: a failure names a draw that fails again. */
 export function seededRandom(seed: number): () => number {
   return () => {
     seed = (seed + 0x6d2b79f5) | 0;

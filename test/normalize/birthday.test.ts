@@ -70,10 +70,23 @@ describe('normalizeBirthday', () => {
     expect(code(new Date(Date.UTC(2030, 0, 1)))).toBe('BD_FUTURE');
   });
 
+  it('counts today as the whole UTC day of the injected time, and the real today without one', () => {
+    const lateToday = { today: new Date(Date.UTC(2026, 10, 25, 23, 59, 59)) };
+    expect(normalizeBirthday('25.11.2026', lateToday)).toMatchObject({ ok: true, value: '25.11.2026' });
+    expect(normalizeBirthday('26.11.2026', lateToday)).toMatchObject({ ok: false, code: 'BD_FUTURE' });
+    expect(normalizeBirthday('25.11.26', lateToday)).toMatchObject({ ok: true, value: '25.11.2026' });
+    const now = new Date();
+    const day = (date: Date) => `${String(date.getUTCDate()).padStart(2, '0')}.${String(date.getUTCMonth() + 1).padStart(2, '0')}.${date.getUTCFullYear()}`;
+    expect(normalizeBirthday(day(now))).toMatchObject({ ok: true, value: day(now) });
+    expect(normalizeBirthday(day(new Date(now.getTime() + 86_400_000)))).toMatchObject({ ok: false, code: 'BD_FUTURE' });
+  });
+
   it('rejects dates before 1900', () => {
     expect(code('31.12.1899')).toBe('BD_TOO_OLD');
     expect(code(new Date(Date.UTC(1850, 5, 1)))).toBe('BD_TOO_OLD');
     expect(code('0')).toBe('BD_TOO_OLD');
+    // Date.UTC would read the year 50 as 1950.
+    expect(code('0050-06-01')).toBe('BD_TOO_OLD');
   });
 
   it.each(['вчера', '1985', '15.03', '31048.5', '15.03.1985.', '15.03/1985'])('rejects the unreadable %s', (cell) => {

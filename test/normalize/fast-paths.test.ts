@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { domainToASCII } from 'node:url';
+import { normalizeOneEmail } from '../../src/normalize/email.js';
+import { onlySystemGroups } from '../../src/normalize/groups.js';
+import { splitList } from '../../src/normalize/split.js';
+import { cleanText, isBlank } from '../../src/normalize/text.js';
+import { seededRandom } from '../helpers/random.js';
+
+/**
+ * The shortcuts of the normalizers (a cell with nothing to split, nothing to clean, …) against the
+ * general code they skip, on cells drawn from the characters that make that code do something.
+ */
+
+const PIECES = [
+  ...[' ', '  ', '\t', '\n', '\r\n', '\u00A0', '\u200B', '\uFEFF', '\u2028', '\u3000'],
+  ...["'", "'=", "'+", "'\t", '"', ':::', ' ::: ', ':', '::', ',', ';', ',,', '/', ' или ', 'ИЛИ', '*', '* ', '* myContacts'],
+  ...['a', 'Иван', 'VIP', 'x', '@', '.', '-', 'mail.ru', '7', '916', '+7', '(', ')', '1990', '😀', '\u0301'],
+];
+const DRAWS = 100_000;
+
+/** `count` cells of one to eight pieces, as many of them empty or blank as not. */
+function drawCells(count: number, seed: number): string[] {
+  const random = seededRandom(seed);
+  const cells: string[] = [];
+  for (let i = 0; i < count; i++) {
+    let cell = '';
+    for (let n = 1 + Math.floor(random() * 8); n > 0; n--) cell += PIECES[Math.floor(random() * PIECES.length)];
+    cells.push(cell);
+  }
+  return cells;
+}
+
+describe('splitList', () => {
+  /** What splitList did before its shortcut for a cell with one value. */
+  const splitEverywhere = (text: string, separators: RegExp): string[] =>
+    text
+      .split(/\s*:::\s*/)
+      .flatMap((chunk) => chunk.split(separators))
+      .map((part) => part.trim())
+      .filter((part) => part !== '');
+
+  it.each([
+    ['e-mail', /[,;]+/],
+    ['groups', /[,;\n\r]+/],
+    ['phones', /[,;/\n\r]+|\s+или\s+/i],
+  ])(`splits drawn cells like splitting everywhere does, with the separators of %s`, (_, separators) => {
+    const differing = drawCells(DRAWS, 13).filter((cell) => JSON.stringify(splitList(cell, separators)) !== JSON.stringify(splitEverywhere(cell, separators)));
+    expect(differing).toEqual([]);
+  });
+});
+
+describe('isBlank', () => {
+  it('is cleanText(cell) === "" on drawn cells and date cells', () => {
+    const cells = [...drawCells(DRAWS, 14), '', ' ', "'\t", "'", new Date(Date.UTC(2024, 1, 29))];
+    expect(cells.filter((cell) => isBlank(cell) !== (cleanText(cell) === ''))).toEqual([]);
+  });
+});
+
+describe('onlySystemGroups', () => {
+  it('finds no system group in a cell without a star, and only then skips splitting it', () => {
+    const cells = drawCells(DRAWS, 15);
+    const systemOnly = (cell: string) => {
+      const items = splitList(cell, /[,;\n\r]+/);
+      return items.length > 0 && items.every((item) => /^\*\s/.test(item));
+    };
+    expect(cells.filter((cell) => onlySystemGroups(cell) !== systemOnly(cell))).toEqual([]);
+    expect(cells.filter((cell) => onlySystemGroups(cell)).length).toBeGreaterThan(100);
+  });
+});
+
+describe('normalizeOneEmail', () => {
+  /**
+   * Domains of ASCII letters, digits, hyphens and dots skip the IDNA mapping unless a label is
+   * punycode: every address accepted must still have a domain the mapping takes.
+   */
+  it('accepts no drawn address whose domain the IDNA mapping rejects', () => {
+    const random = seededRandom(16);
+    const pieces = ['a', 'z', 'q', '0', '9', '-', '--', 'xn--', 'xn--p1ai', 'xn--zz', 'ru', 'com', 'ß', 'рф'];
+    const label = () => {
+      let text = '';
+      for (let n = 1 + Math.floor(random() * (random() < 0.05 ? 40 : 4)); n > 0; n--) text += pieces[Math.floor(random() * pieces.length)];
+      return text;
+    };
+    const domains = Array.from({ length: DRAWS }, () => Array.from({ length: 1 + Math.floor(random() * 4) }, label).join('.'));
+    domains.push('256.1.1.1', '1.2.3.4', 'xn--a.ru', 'a.xn--zz', 'a--b.ru');
+    const accepted = domains.filter((domain) => normalizeOneEmail(`user@${domain}`).ok);
+    expect(accepted.filter((domain) => domainToASCII(domain) === '')).toEqual([]);
+    expect(accepted.length).toBeGreaterThan(DRAWS / 50);
+    expect(domains.filter((domain) => domainToASCII(domain) === '').length).toBeGreaterThan(1000);
+  });
+});
