@@ -127,7 +127,7 @@ export async function runExport(options: ExportOptions, hooks: ExportHooks = {})
     }
   }
 
-  const sink = openSink(settings);
+  const sink = await openSink(settings);
   try {
     for (const kind of kinds) {
       const table = sink.openTable(kind);

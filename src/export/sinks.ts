@@ -4,7 +4,7 @@
  * names and renamed by `commit` (all files of a multi-file export at the end, after every table
  * is complete); `abort` removes them, leaving a previous export untouched.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { once } from 'node:events';
 import { openAtomicFile, type AtomicFile } from '../report/atomic-file.js';
 import { openCsvWriter, type CsvWriter } from '../report/csv-writer.js';
@@ -49,13 +49,14 @@ export function checkSinkOptions({ format, out, kinds }: SinkOptions): void {
   }
 }
 
-export function openSink(options: SinkOptions): ExportSink {
+export async function openSink(options: SinkOptions): Promise<ExportSink> {
   checkSinkOptions(options);
   switch (options.format) {
     case 'csv':
       return csvSink(options);
     case 'xlsx':
-      return xlsxSink(options.out);
+      // Loaded only for XLSX: exceljs alone costs every command ~25 MB once loaded.
+      return xlsxSink(options.out, (await import('exceljs')).default);
     case 'json':
       return jsonSink(options.out);
     case 'jsonl':
@@ -159,9 +160,9 @@ function setXlsxCell(cell: ExcelJS.Cell, column: ColumnSpec, text: string): void
   cell.value = text.replace(XML_INVALID, '');
 }
 
-function xlsxSink(out: string): ExportSink {
+function xlsxSink(out: string, excel: typeof ExcelJS): ExportSink {
   const file = guardedFile(out);
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: file.stream, useStyles: true, useSharedStrings: false });
+  const workbook = new excel.stream.xlsx.WorkbookWriter({ stream: file.stream, useStyles: true, useSharedStrings: false });
   return {
     openTable(kind) {
       const { sheet: name, columns } = TABLES[kind];
