@@ -1,7 +1,8 @@
 // Per-step cost of `clean` in CPU µs per row, on the generated CSV (default 100,000 rows), each
 // step timed alone in this process over rows collected in memory (so this is a profiling aid, not
-// a memory benchmark): bare csv-parse, the reader, mapping, phones alone, the whole normalizer
-// (phones included), dedupe and CSV writing. CPU time (user + system) rather than wall time: on a
+// a memory benchmark): bare csv-parse, the pieces of a clean worker (decode + fast parse), the
+// one-thread reader, mapping, phones alone, the whole normalizer (phones included), dedupe and CSV
+// writing. CPU time (user + system) rather than wall time: on a
 // shared machine it is what a step costs, not how long it waited. Medians of BENCH_REPEATS (3).
 // `node bench/steps.js [file]` after a build.
 import { createReadStream } from 'node:fs';
@@ -47,6 +48,22 @@ const record = (name, { ms, rows }) => {
 record('csv-parse (bare)', await time(async () => {
   let rows = 0;
   for await (const _ of createReadStream(file).pipe(parse({ delimiter: ';' }))) rows++;
+  return rows;
+}));
+
+// What a clean worker does instead of the streaming reader: decode 64 KB pieces cut at record
+// ends and parse them with the fast path (csv-parse where it does not answer).
+const { splitCsv } = await import('../dist/read/csv-split.js');
+const { parseCsvFast } = await import('../dist/read/csv-fast.js');
+const { default: iconv } = await import('iconv-lite');
+record('pieces: decode + parse', await time(async () => {
+  let rows = 0;
+  const split = splitCsv(createReadStream(file, { highWaterMark: 64 * 1024 }), { delimiter: ';', pieceBytes: 64 * 1024, maxPieceBytes: 8 << 20 });
+  let first = true;
+  for await (const piece of split.pieces) {
+    rows += parseCsvFast(iconv.decode(Buffer.from(piece.bytes.buffer), 'windows-1251'), { delimiter: ';', recordDelimiter: split.recordDelimiter(), bom: first, maxRecordChars: 1_000_000 })?.length ?? 0;
+    first = false;
+  }
   return rows;
 }));
 
