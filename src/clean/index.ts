@@ -5,6 +5,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
+import { EtlError, EXIT } from '../errors.js';
 import type { Mapping } from '../map/schema.js';
 import { DUPLICATE_CODES } from '../normalize/dedupe-stage.js';
 import type { NormalizedRow } from '../normalize/row.js';
@@ -29,6 +30,15 @@ export interface CleanOptions extends ContactSourceOptions {
    * read on this thread (the output is the same either way).
    */
   threads?: number;
+  /** Aborted (Ctrl-C): the run stops and neither file is written. */
+  signal?: AbortSignal;
+}
+
+/** A clean stopped by its signal: nothing is written or replaced (both files are atomic), as with `export`. */
+export class CleanInterrupted extends EtlError {
+  constructor() {
+    super('ERR_CLEAN_INTERRUPTED', 'clean interrupted; no file was written or replaced', { exitCode: EXIT.aborted });
+  }
 }
 
 export interface CleanSummary extends CleanCounts {
@@ -67,7 +77,7 @@ export async function runClean(options: CleanOptions, hooks: CleanHooks = {}): P
   let done: { info: TableInfo; counts: CleanCounts; threads: number } | undefined;
   if (threads !== 0 && entry !== undefined) {
     // Every check of the file and the mapping comes before anything is written.
-    const threaded = await prepareThreadedClean({ ...options, strict: options.strict ?? false, today, threads: threads === 'auto' ? undefined : threads }, entry);
+    const threaded = await prepareThreadedClean({ ...options, strict: options.strict ?? false, today, threads: threads === 'auto' ? undefined : threads, onTask: () => stopIfAborted(options.signal) }, entry);
     opened = threaded.info;
     hooks.onOpened?.(opened);
     const counts = await writeOutputs(options, hooks, threaded.run);
@@ -76,7 +86,7 @@ export async function runClean(options: CleanOptions, hooks: CleanHooks = {}): P
   if (done === undefined) {
     const source = await openContactSource(options.input, options.mapping, { ...options, today });
     if (opened === undefined) hooks.onOpened?.(source.info);
-    done = { info: source.info, counts: await writeOutputs(options, hooks, (sinks) => cleanInThread(source.rows, sinks)), threads: 0 };
+    done = { info: source.info, counts: await writeOutputs(options, hooks, (sinks) => cleanInThread(source.rows, sinks, options.signal)), threads: 0 };
   }
 
   const { info, counts } = done;
@@ -120,10 +130,15 @@ async function writeOutputs<Counts extends CleanCounts | undefined>(options: Cle
   }
 }
 
-async function cleanInThread(rows: AsyncIterable<NormalizedRow>, sinks: CleanSinks): Promise<CleanCounts> {
+function stopIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted === true) throw new CleanInterrupted();
+}
+
+async function cleanInThread(rows: AsyncIterable<NormalizedRow>, sinks: CleanSinks, signal: AbortSignal | undefined): Promise<CleanCounts> {
   const records = cleanRecords();
   const counts: CleanCounts = { rowsRead: 0, clean: 0, rejected: 0, duplicates: 0, warnings: 0 };
   for await (const result of rows) {
+    stopIfAborted(signal);
     counts.rowsRead++;
     for (const issue of result.issues) {
       if (issue.severity === 'warning') counts.warnings++;

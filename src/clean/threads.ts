@@ -92,6 +92,8 @@ export interface ThreadedCleanOptions extends SourceReadOptions {
   today: Date;
   /** How many workers; by default two for CSV pieces (the main thread is nearly idle) and one for rows read here (it is busy reading). */
   threads: number | undefined;
+  /** Called before each task is sent; may throw to stop the run (an interrupt). */
+  onTask?: () => void;
 }
 
 export interface CleanCounts {
@@ -150,7 +152,7 @@ export async function prepareThreadedClean(options: ThreadedCleanOptions, entry:
   const { delimiter } = info;
   if (info.format !== 'csv' || delimiter?.length !== 1 || !SPLITTABLE_ENCODING.test(info.encoding ?? '')) {
     const threads = options.threads ?? 1;
-    return { info, threads, run: (sinks) => runTasks({ tasks: rowBatches(table.rows, pending), setup, threads, entry, sinks }) };
+    return { info, threads, run: (sinks) => runTasks({ tasks: rowBatches(table.rows, pending), setup, threads, entry, sinks, onTask: options.onTask }) };
   }
   const threads = options.threads ?? Math.min(2, availableParallelism());
   return {
@@ -167,7 +169,7 @@ export async function prepareThreadedClean(options: ThreadedCleanOptions, entry:
       const pieces = csvPieces(options.input, delimiter);
       // With a margin: the first piece (header, a title) need not be typical, and falling short doubles the table.
       const expectedRows = (firstTaskRows: number): number => Math.ceil((size / Math.max(1, pieces.firstPieceBytes)) * firstTaskRows * ROWS_ESTIMATE_MARGIN);
-      return runTasks({ tasks: pieces, setup, threads, entry, sinks, expectedRows });
+      return runTasks({ tasks: pieces, setup, threads, entry, sinks, expectedRows, onTask: options.onTask });
     },
   };
 }
@@ -236,9 +238,10 @@ interface TaskRun {
   sinks: CleanSinks;
   /** The file's rows estimated from the first task's (sizes the duplicates table). */
   expectedRows?: (firstTaskRows: number) => number;
+  onTask?: () => void;
 }
 
-async function runTasks({ tasks, setup, threads, entry, sinks, expectedRows }: TaskRun): Promise<CleanCounts | undefined> {
+async function runTasks({ tasks, setup, threads, entry, sinks, expectedRows, onTask }: TaskRun): Promise<CleanCounts | undefined> {
   const workers = Array.from({ length: threads }, () => new Worker(entry, { workerData: setup, resourceLimits: WORKER_HEAP }));
   const waiting = new Map<number, { resolve: (result: TaskResult) => void; reject: (error: unknown) => void }>();
   let failure: unknown;
@@ -275,6 +278,7 @@ async function runTasks({ tasks, setup, threads, entry, sinks, expectedRows }: T
   const limit = workers.length * IN_FLIGHT_PER_WORKER;
   try {
     for await (const body of tasks) {
+      onTask?.();
       inFlight.push(send(body));
       if (inFlight.length >= limit) await write(await (inFlight.shift() as Promise<TaskResult>));
     }

@@ -2,8 +2,10 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CLEAN_COLUMNS, REJECT_COLUMNS } from '../../src/clean/index.js';
+import { EXIT } from '../../src/errors.js';
+import { startCli } from '../helpers/cli-run.js';
 import { REPO_ROOT, runCli } from '../helpers/cli.js';
 
 const SAMPLES = [
@@ -127,4 +129,27 @@ describe('smsc-etl clean on unusable input: exit 2, one line, no stack, no outpu
       expect(await readdir(outDir)).toEqual([]);
     });
   }
+});
+
+describe('smsc-etl clean interrupted', () => {
+  it.each<NodeJS.Signals>(['SIGINT', 'SIGTERM'])('%s mid-run exits 3 and leaves neither file nor temporary file, on threads too', async (signal) => {
+    const dir = await mkdtemp(join(tmpdir(), 'smsc-etl-clean-interrupt-'));
+    try {
+      const rows = Array.from({ length: 400_000 }, (_, i) => `Иванов;Иван;8916${String(1_000_000 + i)};u${i}@example.com`);
+      const input = join(dir, 'big.csv');
+      await writeFile(input, `Фамилия;Имя;Телефон;E-mail\n${rows.join('\n')}\n`);
+      await writeFile(join(dir, 'mapping.json'), JSON.stringify({ fields: { phone: 'Телефон', lnm: 'Фамилия', fnm: 'Имя', mail: 'E-mail' }, defaultRegion: 'RU' }));
+      const { child, done } = startCli(['clean', input, '--mapping', join(dir, 'mapping.json'), '--out', join(dir, 'out.csv'), '--rejects', join(dir, 'rejects.csv')], { env: { PATH: process.env.PATH }, cwd: dir });
+      let stderr = '';
+      child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      await vi.waitFor(() => expect(stderr).toMatch(/^Reading /), { timeout: 10_000, interval: 10 });
+      child.kill(signal);
+      const result = await done;
+      expect(result.code).toBe(EXIT.aborted);
+      expect(result.stderr).toMatch(/clean interrupted; no file was written or replaced/);
+      expect((await readdir(dir)).sort()).toEqual(['big.csv', 'mapping.json']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

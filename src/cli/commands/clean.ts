@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { runClean, type CleanSummary } from '../../clean/index.js';
 import { EXIT } from '../../errors.js';
 import { describeTable, siblingPath } from '../describe.js';
+import { handleInterrupts } from '../interrupt.js';
 import { mappingForRun } from '../guess.js';
 import type { Output } from '../output.js';
 import { addReadOptions, readOptionsFrom } from '../read-options.js';
@@ -21,6 +22,8 @@ export function cleanCommand(output: Output): Command {
   addReadOptions(command);
   return command.action(async (input: string, options: Record<string, unknown>) => {
     const mapping = await mappingForRun(input, options, output, { confirm: false });
+    // Ctrl-C stops the run, and the half-written files are removed, not left for the next run to sweep.
+    const interrupt = handleInterrupts();
     const summary = await runClean(
       {
         input,
@@ -29,11 +32,12 @@ export function cleanCommand(output: Output): Command {
         strict: options.strict === true,
         bom: options.bom === true,
         threads: typeof options.threads === 'number' ? options.threads : undefined,
+        signal: interrupt.stop,
         out: typeof options.out === 'string' ? options.out : siblingPath(input, 'clean.csv'),
         rejects: typeof options.rejects === 'string' ? options.rejects : siblingPath(input, 'rejects.csv'),
       },
       { onOpened: (info) => output.info(describeTable(info)) },
-    );
+    ).finally(() => interrupt.dispose());
     if (options.json === true) output.json(summary);
     else output.info(formatCleanSummary(summary));
     process.exitCode = summary.rejected > 0 ? EXIT.someRowsFailed : EXIT.ok;
