@@ -52,15 +52,30 @@ function emitsDelimiter(value: string, delimiter: string): boolean {
  * because csv-stringify's per-field option handling cost as much as normalizing the row.
  */
 export function csvRecord(values: readonly string[], delimiter: string): string {
+  // One test per value finds the few that need quotes (most hold no quote, delimiter or line end).
+  const special = delimiter.length === 1 ? specialCharacters(delimiter) : undefined;
   let record = '';
   for (let index = 0; index < values.length; index++) {
     if (index > 0) record += delimiter;
     const value = values[index] ?? '';
-    if (value.includes('"')) record += `"${value.replaceAll('"', '""')}"`;
+    if (special !== undefined && !special.test(value)) record += value;
+    else if (value.includes('"')) record += `"${value.replaceAll('"', '""')}"`;
     else if (emitsDelimiter(value, delimiter) || LINE_BREAK.test(value)) record += `"${value}"`;
     else record += value;
   }
   return record + RECORD_DELIMITER;
+}
+
+const SPECIAL = new Map<string, RegExp>();
+
+/** A quote, `delimiter` or a line end. */
+function specialCharacters(delimiter: string): RegExp {
+  let pattern = SPECIAL.get(delimiter);
+  if (pattern === undefined) {
+    pattern = new RegExp(`["\\r\\n${delimiter.replace(/[\\\]^-]/g, '\\$&')}]`);
+    SPECIAL.set(delimiter, pattern);
+  }
+  return pattern;
 }
 
 /** The CSV record of one row of `format`, line end included. */
