@@ -26,8 +26,8 @@ export interface CleanOptions extends ContactSourceOptions {
   bom?: boolean;
   /**
    * Worker threads to normalize on; 0 normalizes in this thread. By default, on a machine with
-   * two cores or more, files of a few MB and more use two for a CSV cut into pieces, one for rows
-   * read on this thread (the output is the same either way).
+   * two cores or more, a CSV of a few MB and more that can be cut into pieces uses two; other
+   * files none (the output is the same either way).
    */
   threads?: number;
   /** Aborted (Ctrl-C): the run stops and neither file is written. */
@@ -80,7 +80,7 @@ export async function runClean(options: CleanOptions, hooks: CleanHooks = {}): P
     const threaded = await prepareThreadedClean({ ...options, strict: options.strict ?? false, today, threads: threads === 'auto' ? undefined : threads, onTask: () => stopIfAborted(options.signal) }, entry);
     opened = threaded.info;
     hooks.onOpened?.(opened);
-    const counts = await writeOutputs(options, hooks, threaded.run);
+    const counts = threaded.threads === 0 ? undefined : await writeOutputs(options, hooks, threaded.run);
     if (counts !== undefined) done = { info: opened, counts, threads: threaded.threads };
   }
   if (done === undefined) {

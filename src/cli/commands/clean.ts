@@ -17,7 +17,7 @@ export function cleanCommand(output: Output): Command {
     .option('--rejects <file>', 'rejects CSV (default: <input>.rejects.csv)')
     .option('--strict', 'reject a row whose optional field is invalid instead of dropping the field', false)
     .option('--bom', 'start the CSV files with a UTF-8 BOM (for Excel)', false)
-    .option('--threads <n>', 'worker threads to normalize on, 0 for none (default for files from 4 MB: 2 for a CSV, 1 for other files; the output is the same either way)', parseThreads)
+    .option('--threads <n>', 'worker threads to normalize on, 0 for none (default: 2 for a CSV from 4 MB, none for other files; the output is the same either way)', parseThreads)
     .option('--json', 'print the summary as JSON on stdout', false);
   addReadOptions(command);
   return command.action(async (input: string, options: Record<string, unknown>) => {
