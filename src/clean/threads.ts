@@ -6,7 +6,7 @@
  *
  * A CSV in UTF-8 or a single-byte code page is sent as raw pieces cut at record ends
  * (read/csv-split.ts): the workers decode and parse them too, which is most of the work. Any
- * other file is read here and its rows are sent in batches. Where a piece cannot be done exactly
+ * other file is read here and, when asked, its rows are sent in batches. Where a piece cannot be done exactly
  * as the one-thread reader does it (bytes that are not UTF-8, a malformed record, a quote that
  * never closes), the run says so and the caller starts over on one thread.
  */
@@ -61,6 +61,9 @@ export interface ReleaseMessage {
 
 export type WorkerTask = CsvPieceTask | RowsTask;
 
+/** A task before it is numbered for sending. */
+type TaskBody<Task extends WorkerTask = WorkerTask> = Task extends WorkerTask ? Omit<Task, 'id'> : never;
+
 /** Numbers per row in a result's `index`, in this order: row, key, clean end, rejects end, phones end. */
 export const INDEX_FIELDS = 5;
 const CLEAN_END = 2;
@@ -114,7 +117,7 @@ export interface CleanSinks {
   onProgress?: (rowsRead: number) => void;
 }
 
-/** Bytes per CSV piece: tens of milliseconds of work, a few MB of memory per task in flight. */
+/** Bytes per CSV piece: ~1,000 rows, some milliseconds of work, little memory per task in flight. */
 const PIECE_BYTES = 64 * 1024;
 /** A record this long is a quote that never closes (the one-thread reader then says where). */
 const MAX_PIECE_BYTES = 8 * 1024 * 1024;
@@ -183,11 +186,11 @@ export async function prepareThreadedClean(options: ThreadedCleanOptions, entry:
   };
 }
 
-function csvPieces(file: string, delimiter: string): AsyncIterable<Omit<CsvPieceTask, 'id'>> & { firstPieceBytes: number } {
+function csvPieces(file: string, delimiter: string): AsyncIterable<TaskBody<CsvPieceTask>> & { firstPieceBytes: number } {
   const split = splitCsv(readChunks(file, PIECE_BYTES), { delimiter, pieceBytes: PIECE_BYTES, maxPieceBytes: MAX_PIECE_BYTES });
   const pieces = {
     firstPieceBytes: 0,
-    async *[Symbol.asyncIterator](): AsyncGenerator<Omit<CsvPieceTask, 'id'>> {
+    async *[Symbol.asyncIterator](): AsyncGenerator<TaskBody<CsvPieceTask>> {
       let first = true;
       for await (const piece of split.pieces) {
         if (first) pieces.firstPieceBytes = piece.bytes.byteLength;
@@ -218,7 +221,7 @@ async function* readChunks(file: string, size: number): AsyncGenerator<Buffer> {
   }
 }
 
-async function* rowBatches(rows: AsyncIterable<SourceRow>, pending: RowIssue[]): AsyncGenerator<Omit<RowsTask, 'id'>> {
+async function* rowBatches(rows: AsyncIterable<SourceRow>, pending: RowIssue[]): AsyncGenerator<TaskBody<RowsTask>> {
   let batch: RowsTask = { kind: 'rows', id: 0, rows: [], readIssues: [] };
   for await (const row of rows) {
     if (pending.length > 0) {
@@ -240,7 +243,7 @@ function isOutOfMemory(error: unknown): boolean {
 }
 
 interface TaskRun {
-  tasks: AsyncIterable<Omit<CsvPieceTask, 'id'> | Omit<RowsTask, 'id'>>;
+  tasks: AsyncIterable<TaskBody>;
   setup: ThreadSetup;
   threads: number;
   entry: URL;
@@ -270,7 +273,7 @@ async function runTasks({ tasks, setup, threads, entry, sinks, expectedRows, onT
   }
 
   let nextId = 0;
-  const send = (body: Omit<CsvPieceTask, 'id'> | Omit<RowsTask, 'id'>): Promise<TaskResult> => {
+  const send = (body: TaskBody): Promise<TaskResult> => {
     const task = { ...body, id: nextId++ } as WorkerTask;
     const answer = new Promise<TaskResult>((resolve, reject) => {
       if (failure !== undefined) reject(failure);
