@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as cleanSource from '../../src/clean/index.js';
 import { loadMapping } from '../../src/map/load.js';
 import type { Mapping } from '../../src/map/schema.js';
-import { REPO_ROOT } from '../helpers/cli.js';
+import { REPO_ROOT, runCli } from '../helpers/cli.js';
 
 /** The build: worker threads run dist/, so only the built clean has them. */
 const built = (await import(pathToFileURL(join(REPO_ROOT, 'dist/clean/index.js')).href)) as typeof cleanSource;
@@ -145,4 +146,31 @@ describe('clean on worker threads', () => {
     expect(onThreads.threads).toBe(0);
     expect(onThreads.clean.equals(oneThread.clean)).toBe(true);
   });
+});
+
+describe('clean --threads 2 against --threads 0 on every fixture (the built CLI, guessed mappings)', () => {
+  const fixtures = ['test/fixtures/read', 'test/fixtures/crm'].flatMap((folder) => readdirSync(join(REPO_ROOT, folder)).map((name) => join(folder, name)));
+
+  it('gives the same exit code, messages and files for each of them, broken ones included', async () => {
+    expect(fixtures.length).toBeGreaterThan(40);
+    let onThreads = 0;
+    for (const fixture of fixtures) {
+      const runs = [];
+      for (const threads of ['0', '2']) {
+        const out = join(dir, `fixture-${threads}.csv`);
+        const rejects = join(dir, `fixture-${threads}.rejects.csv`);
+        await rm(out, { force: true });
+        await rm(rejects, { force: true });
+        const result = await runCli(['clean', fixture, '--out', out, '--rejects', rejects, '--threads', threads]);
+        if (result.stderr.includes(' on 2 worker threads')) onThreads++;
+        const files = await Promise.all([out, rejects].map((path) => readFile(path).catch(() => undefined)));
+        // The timing and the file names differ by design; everything else may not.
+        const messages = result.stderr.replace(/ in \d+\.\d s( on \d+ worker threads)?/, '').replaceAll(`fixture-${threads}`, 'fixture');
+        runs.push({ code: result.code, messages, stdout: result.stdout, files });
+      }
+      expect(runs[1], fixture).toEqual(runs[0]);
+    }
+    // Most fixtures are read to the end on threads; the others fail or fall back to one thread the same way.
+    expect(onThreads).toBeGreaterThan(25);
+  }, 120_000);
 });
