@@ -23,6 +23,7 @@ import { readWarningIssue, takeReadWarnings } from '../read/warnings.js';
 import { splitCsv, TooLongRecord, type RecordDelimiter } from '../read/csv-split.js';
 import type { SourceRow, TableInfo } from '../read/types.js';
 import type { CsvWriter } from '../report/csv-writer.js';
+import { OneThreadNeeded } from './one-thread.js';
 import { cleanRecords } from './records.js';
 
 export interface ThreadSetup {
@@ -236,7 +237,6 @@ async function* rowBatches(rows: AsyncIterable<SourceRow>, pending: RowIssue[]):
   if (batch.rows.length > 0) yield batch;
 }
 
-class OneThreadNeeded extends Error {}
 
 function isOutOfMemory(error: unknown): boolean {
   return error instanceof Error && (error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';

@@ -18,6 +18,7 @@ import { csvParseOptions, lineBreaks, raggedWarning } from '../read/csv.js';
 import { parseCsvFast } from '../read/csv-fast.js';
 import { isBlankRow } from '../read/header.js';
 import type { SourceRow } from '../read/types.js';
+import { OneThreadNeeded } from './one-thread.js';
 import { cleanRecords } from './records.js';
 import type { CsvPieceTask, ReleaseMessage, RowsTask, TaskResult, ThreadSetup, WorkerTask } from './threads.js';
 
@@ -30,8 +31,6 @@ const NO_ISSUES: readonly RowIssue[] = [];
 const SINK_BYTES = 256 * 1024;
 const MAX_FREE_SINKS = 8;
 
-/** Thrown when a piece cannot be done here exactly as one thread would do it. */
-class OneThreadNeeded extends Error {}
 
 /**
  * Output bytes: lines are encoded straight into a buffer (no joined string, no second copy), and

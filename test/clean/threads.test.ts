@@ -71,6 +71,13 @@ async function bothWays(input: string, threads = 2, mapping = excelMapping) {
   return { oneThread, onThreads };
 }
 
+/** The same summary and, byte for byte, the same clean and rejects files. */
+function expectSameFiles(onThreads: Awaited<ReturnType<typeof clean>>, oneThread: Awaited<ReturnType<typeof clean>>): void {
+  expect(onThreads.summary).toEqual(oneThread.summary);
+  expect(onThreads.clean.equals(oneThread.clean)).toBe(true);
+  expect(onThreads.rejects.equals(oneThread.rejects)).toBe(true);
+}
+
 describe('clean on worker threads', () => {
   it('exists in the build and not in the sources (which clean on one thread)', async () => {
     const input = await file('small.csv', iconv.encode(contacts(50), 'win1251'));
@@ -91,9 +98,7 @@ describe('clean on worker threads', () => {
       expect(oneThread.summary.rowsRead).toBe(20_000);
       expect(oneThread.summary.duplicates).toBeGreaterThan(100);
       expect(oneThread.rejects.toString()).toContain('has 9 cells, the header has 8');
-      expect(onThreads.summary).toEqual(oneThread.summary);
-      expect(onThreads.clean.equals(oneThread.clean)).toBe(true);
-      expect(onThreads.rejects.equals(oneThread.rejects)).toBe(true);
+      expectSameFiles(onThreads, oneThread);
     });
   }
 
@@ -102,9 +107,7 @@ describe('clean on worker threads', () => {
     const { oneThread, onThreads } = await bothWays(input, 3);
     expect(onThreads.threads).toBe(3);
     expect(oneThread.summary.rowsRead).toBe(5_000);
-    expect(onThreads.summary).toEqual(oneThread.summary);
-    expect(onThreads.clean.equals(oneThread.clean)).toBe(true);
-    expect(onThreads.rejects.equals(oneThread.rejects)).toBe(true);
+    expectSameFiles(onThreads, oneThread);
   });
 
   it('an XLSX too', async () => {
@@ -112,9 +115,7 @@ describe('clean on worker threads', () => {
     const { oneThread, onThreads } = await bothWays(join(REPO_ROOT, 'samples/contacts.xlsx'), 2, mapping);
     expect(onThreads.threads).toBe(2);
     expect(oneThread.summary.rowsRead).toBeGreaterThan(0);
-    expect(onThreads.summary).toEqual(oneThread.summary);
-    expect(onThreads.clean.equals(oneThread.clean)).toBe(true);
-    expect(onThreads.rejects.equals(oneThread.rejects)).toBe(true);
+    expectSameFiles(onThreads, oneThread);
   });
 
   it('starts over on one thread where a piece is not UTF-8, and writes what one thread writes (NOT_UTF8 warnings)', async () => {
@@ -124,9 +125,7 @@ describe('clean on worker threads', () => {
     const { oneThread, onThreads } = await bothWays(input);
     expect(oneThread.rejects.toString()).toContain('Windows-1251');
     expect(onThreads.threads).toBe(0);
-    expect(onThreads.summary).toEqual(oneThread.summary);
-    expect(onThreads.clean.equals(oneThread.clean)).toBe(true);
-    expect(onThreads.rejects.equals(oneThread.rejects)).toBe(true);
+    expectSameFiles(onThreads, oneThread);
   });
 
   it('fails as one thread does on a quote that never closes: the same error, the same row, no files', async () => {
