@@ -1,5 +1,6 @@
 import { ReadError } from './errors.js';
-import { isBlankRow, locateHeader } from './header.js';
+import { columnLetter } from './columns.js';
+import { isBlankRow, isHeaderMiss, locateHeader } from './header.js';
 import type { ReadOptions, SourceRow, Table } from './types.js';
 import type { ErrorCell } from './xlsx-cells.js';
 import { NotAWorkbook, openPackage, type SheetEntry, type XlsxPackage } from './xlsx-package.js';
@@ -100,17 +101,6 @@ async function* closing(rows: AsyncGenerator<SourceRow>, workbook: XlsxPackage):
   }
 }
 
-function isHeaderMiss(error: unknown): error is ReadError {
-  return error instanceof ReadError && (error.code === 'ERR_READ_NO_HEADER' || error.code === 'ERR_READ_EMPTY');
-}
-
-export function columnLetter(column: number): string {
-  let letters = '';
-  for (let rest = column; rest > 0; rest = Math.floor((rest - 1) / 26)) {
-    letters = String.fromCharCode(65 + ((rest - 1) % 26)) + letters;
-  }
-  return letters;
-}
 
 function corrupt(error: unknown, file: string): ReadError {
   if (error instanceof ReadError) return error;

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { Cell, ReadOptions, ReadWarning, Table } from '../../src/read/index.js';
-import { columnLetter } from '../../src/read/xlsx.js';
+import { columnLetter } from '../../src/read/columns.js';
 
 /**
  * Compares what our reader gives for every sheet of a workbook with LibreOffice's CSV of that

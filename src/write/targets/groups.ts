@@ -184,6 +184,12 @@ async function deletions(
   }
   const members = await memberCounts(client, new Set(unmatched.map((group) => group.id)), pageHint);
   return unmatched.map((group) => {
+    // The members of an e-mail group (type 1) are mails.php contacts, which `get` does not list:
+    // an uncounted group is never taken for an empty one.
+    if (group.type === MAIL_GROUP_TYPE) {
+      if (!force) return { line: { ...line(group), errorCode: 'GROUP_HAS_CONTACTS', error: 'not deleted: the members of an e-mail group are not counted here, so it may have some; --force deletes it anyway (the contacts stay, without this group)' } };
+      return { line: { ...line(group), errorCode: 'GROUP_HAS_CONTACTS', error: 'deleted with --force: an e-mail group, whose members are not counted here; they stay, without it' }, write: { action: 'del', group } };
+    }
     const count = members.get(group.id) ?? 0;
     if (count === 0) return { line: line(group), write: { action: 'del', group } };
     const contacts = count === 1 ? '1 contact is' : `${count} contacts are`;
@@ -191,6 +197,8 @@ async function deletions(
     return { line: { ...line(group), errorCode: 'GROUP_HAS_CONTACTS', error: `deleted with --force: ${contacts} in this group; they stay, without it` }, write: { action: 'del', group } };
   });
 }
+
+const MAIL_GROUP_TYPE = 1;
 
 /** Members per group, from full `get` pages (`cnt` 1000 unless --page-size says otherwise). */
 export async function memberCounts(client: Pick<SmscClient, 'get'>, groups: ReadonlySet<number>, pageHint: number | undefined): Promise<Map<number, number>> {
