@@ -42,7 +42,14 @@ export async function openCsv(file: string, head: CsvHead, options: ReadOptions)
   const delimiter = options.delimiter ?? declared ?? sniffDelimiter(text);
   const firstLine = declared === undefined ? 1 : 2;
 
-  const parser = parse({ ...csvParseOptions(delimiter), from_line: firstLine });
+  // Lines counted as records are parsed, not as they are taken: a failure names the line it is on
+  // even when the records before it still wait in the stream's buffer (a slow consumer).
+  let parsedLine = firstLine;
+  const countLines = (cells: string[]): string[] => {
+    parsedLine += 1 + lineBreaks(cells);
+    return cells;
+  };
+  const parser = parse({ ...csvParseOptions(delimiter), from_line: firstLine, on_record: countLines });
   // UTF-8, guessed or forced, never turns a stray byte into U+FFFD silently: see utf8-fallback.ts.
   const utf8 = /^utf-?8$/i.test(detected.encoding)
     ? createUtf8FallbackDecoder({ undecided: detected.guessed && !head.complete && isAscii(head.sample) })
@@ -50,7 +57,7 @@ export async function openCsv(file: string, head: CsvHead, options: ReadOptions)
   // The callback only has to exist: a failure destroys the parser, whose iterator then throws it.
   pipeline([createReadStream(file), utf8?.stream ?? iconv.decodeStream(detected.encoding), parser], () => undefined);
 
-  const located = await locateHeader(records(parser, file, firstLine, utf8 && options.onWarning && fallbackWarnings(utf8, options.onWarning)), {
+  const located = await locateHeader(records(parser, file, firstLine, () => parsedLine, utf8 && options.onWarning && fallbackWarnings(utf8, options.onWarning)), {
     file,
     expectedHeaders: options.expectedHeaders ?? [],
     headerRow: options.headerRow,
@@ -77,7 +84,14 @@ export async function openCsv(file: string, head: CsvHead, options: ReadOptions)
  * csv-parse's `info.lines` counts a CRLF inside quotes twice and, on an unclosed quote, names
  * the end of the file rather than the line where the quote opened.
  */
-async function* records(parser: AsyncIterable<string[]>, file: string, firstLine: number, onRecord?: (row: number, nextLine: number, cells: readonly string[]) => void): AsyncGenerator<SourceRow> {
+async function* records(
+  parser: AsyncIterable<string[]>,
+  file: string,
+  firstLine: number,
+  /** The line after the last record parsed: where a failing record starts. */
+  parsedLine: () => number,
+  onRecord?: (row: number, nextLine: number, cells: readonly string[]) => void,
+): AsyncGenerator<SourceRow> {
   let line = firstLine;
   try {
     for await (const cells of parser) {
@@ -87,7 +101,7 @@ async function* records(parser: AsyncIterable<string[]>, file: string, firstLine
       if (!isBlankRow(cells)) yield { row, cells };
     }
   } catch (error) {
-    throw readError(error, file, line);
+    throw readError(error, file, parsedLine());
   }
 }
 

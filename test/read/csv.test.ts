@@ -164,6 +164,15 @@ describe('CSV delimiters and structure', () => {
     expect(failure).toMatchObject({ code: 'ERR_READ_UNTERMINATED_QUOTE', row: 6 });
     expect((failure as ReadError).message).toMatch(/unterminated-quote\.csv, row 6: a quote opens here and never closes/);
   });
+
+  it('names that line too when the rows are taken slowly (the parser fails while rows still wait in its buffer)', async () => {
+    const table = await openTable(fixture('unterminated-quote.csv'));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const failure = await (async () => {
+      for await (const _row of table.rows) await new Promise((resolve) => setTimeout(resolve, 10));
+    })().catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: 'ERR_READ_UNTERMINATED_QUOTE', row: 6 });
+  });
 });
 
 describe('CSV header row', () => {
