@@ -1,7 +1,13 @@
-import { isSupportedCountry } from 'libphonenumber-js/max';
+import { createRequire } from 'node:module';
 import * as z from 'zod';
 import { CONTACT_FIELDS, type ContactField } from '../contact.js';
 import { didYouMean } from './suggest.js';
+
+/**
+ * The countries libphonenumber has metadata for, from its own metadata file: importing the library
+ * for `isSupportedCountry` would load ~12 MB of modules into every process that reads a mapping.
+ */
+const PHONE_COUNTRIES: ReadonlySet<string> = new Set(Object.keys((createRequire(import.meta.url)('libphonenumber-js/metadata.min.json') as { countries: object }).countries));
 
 const columnRef = z
   .union([z.string().min(1), z.number().int().positive()])
@@ -85,7 +91,7 @@ export const mappingSchema = strictWithSuggestions(
     defaultRegion: z
       .string()
       .regex(/^[A-Z]{2}$/, { message: 'expected a two-letter upper-case ISO 3166 country code such as "RU"', abort: true })
-      .refine((code) => isSupportedCountry(code), { message: 'not a country libphonenumber knows' })
+      .refine((code) => PHONE_COUNTRIES.has(code), { message: 'not a country libphonenumber knows' })
       .default('RU')
       .describe('Country of phone numbers written without a country code (ISO 3166 alpha-2).'),
     emptyCells: z
