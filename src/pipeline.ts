@@ -7,7 +7,7 @@ import type { RowIssue } from './contact.js';
 import { compileMapping, referencedHeaders, type MappedRow } from './map/compile.js';
 import type { Mapping } from './map/schema.js';
 import { dedupeRows } from './normalize/dedupe-stage.js';
-import { createRowNormalizer, type NormalizedRow } from './normalize/row.js';
+import type { NormalizedRow } from './normalize/row.js';
 import { openTable } from './read/index.js';
 import { ReadError } from './read/errors.js';
 import type { ReadOptions, ReadWarning, SourceRow, Table, TableInfo } from './read/types.js';
@@ -19,12 +19,20 @@ export interface ContactSourceOptions extends SourceReadOptions {
   strict?: boolean;
   /** "Today" for birthday checks; injectable so tests do not age. */
   today?: Date;
+  /**
+   * Worker threads to normalize on; 0 normalizes in this thread. By default, on a machine with
+   * two cores or more, a CSV of a few MB and more that can be cut into pieces uses two; other
+   * files none (the rows are the same either way).
+   */
+  threads?: number;
 }
 
 export interface ContactSource {
   info: TableInfo;
   /** Every data row of the file, in input order, exactly once. */
   rows: AsyncIterable<NormalizedRow>;
+  /** Worker threads the rows are read on; 0 once they are read on this thread (from the start, or for the rest of the file). */
+  readonly threads: number;
 }
 
 /** A file's table, its header found and checked against the mapping, with the mapping compiled for it. */
@@ -39,25 +47,43 @@ export async function openMappedTable(file: string, mapping: Mapping, options: S
   return { table, mapRow: compileMapping(mapping, table.info) };
 }
 
+/** One reading of a file; `threads` says how many workers it is on, when it may be on any. */
+interface Reading {
+  info: TableInfo;
+  rows: AsyncIterable<NormalizedRow>;
+  threads?: { readonly threads: number };
+}
+
 export async function openContactSource(file: string, mapping: Mapping, options: ContactSourceOptions = {}): Promise<ContactSource> {
   // One "today" for the whole file.
   const today = options.today ?? new Date();
   const strict = options.strict ?? false;
-  const open = async (onWarning: (warning: ReadWarning) => void): Promise<{ info: TableInfo; rows: AsyncIterable<NormalizedRow> }> => {
-    const { table, mapRow } = await openMappedTable(file, mapping, options, onWarning);
+  /** One reading of the file, in this thread. */
+  const oneThread = async (): Promise<Reading> => {
+    const pending: RowIssue[] = [];
+    const { table, mapRow } = await openMappedTable(file, mapping, options, (warning) => pending.push(readWarningIssue(warning)));
+    // Loaded here, not with this module: libphonenumber costs ~12 MB, which a run on worker threads need not carry in this thread.
+    const { createRowNormalizer } = await import('./normalize/row.js');
     const normalize = createRowNormalizer(mapping, { strict, today });
-    return { info: table.info, rows: normalizeInThread(table.rows, (row) => normalize(mapRow(row))) };
+    async function* normalized(): AsyncGenerator<NormalizedRow> {
+      for await (const row of table.rows) {
+        const result = normalize(mapRow(row));
+        if (pending.length > 0) result.issues.unshift(...takeReadWarnings(pending, result.row));
+        yield result;
+      }
+    }
+    return { info: table.info, rows: normalized() };
+  };
+  /** One reading of the file, on worker threads where they pay. */
+  const reading = async (): Promise<Reading> => {
+    // Loaded here: a small file, or `clean`'s one-thread pass, needs none of it.
+    const { openThreadedRows } = await import('./threads/source.js');
+    const threaded = await openThreadedRows({ ...options, input: file, mapping, strict, today, threads: options.threads });
+    if (threaded === undefined) return oneThread();
+    return { info: threaded.info, rows: threaded.rows(async () => (await oneThread()).rows), threads: threaded };
   };
 
-  const pending: RowIssue[] = [];
-  const first = await open((warning) => pending.push(readWarningIssue(warning)));
-
-  async function* normalized(): AsyncGenerator<NormalizedRow> {
-    for await (const result of first.rows) {
-      if (pending.length > 0) result.issues.unshift(...takeReadWarnings(pending, result.row));
-      yield result;
-    }
-  }
+  const first = await reading();
 
   // `last` and `merge` must know, before emitting a row, whether its phone comes again later:
   // a key-only pre-pass over a second reading of the file tells them.
@@ -65,14 +91,16 @@ export async function openContactSource(file: string, mapping: Mapping, options:
     (mapping.duplicates ?? 'first') === 'first'
       ? undefined
       : async function* keys(): AsyncGenerator<NormalizedRow> {
-          yield* (await open(() => {})).rows;
+          yield* (await reading()).rows;
         };
 
-  return { info: first.info, rows: dedupeRows(normalized(), mapping.duplicates ?? 'first', prepass) };
-}
-
-async function* normalizeInThread(rows: AsyncIterable<SourceRow>, normalize: (row: SourceRow) => NormalizedRow): AsyncGenerator<NormalizedRow> {
-  for await (const row of rows) yield normalize(row);
+  return {
+    info: first.info,
+    rows: dedupeRows(first.rows, mapping.duplicates ?? 'first', prepass),
+    get threads() {
+      return first.threads?.threads ?? 0;
+    },
+  };
 }
 
 /**

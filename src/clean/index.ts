@@ -3,8 +3,6 @@
  * of two files: the clean file (normalized contact + notes) or the rejects file (one line per
  * reason). Warnings about clean rows go to the rejects file too, with severity `warning`.
  */
-import { stat } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { EtlError, EXIT } from '../errors.js';
 import type { Mapping } from '../map/schema.js';
 import { DUPLICATE_CODES } from '../normalize/dedupe-stage.js';
@@ -14,7 +12,9 @@ import { openCsvWriter, type CsvWriter } from '../report/csv-writer.js';
 import { checkOutputPaths } from '../report/preflight.js';
 import type { TableInfo } from '../read/types.js';
 import { CLEAN_FORMAT, cleanRecords, REJECTS_FORMAT } from './records.js';
-import { prepareThreadedClean, workerEntry, type CleanCounts, type CleanSinks } from './threads.js';
+import { workerEntry } from '../threads/pool.js';
+import { defaultThreads } from '../threads/tasks.js';
+import { prepareThreadedClean, type CleanCounts, type CleanSinks } from './threads.js';
 
 export { CLEAN_COLUMNS, REJECT_COLUMNS } from './records.js';
 
@@ -24,12 +24,6 @@ export interface CleanOptions extends ContactSourceOptions {
   out: string;
   rejects: string;
   bom?: boolean;
-  /**
-   * Worker threads to normalize on; 0 normalizes in this thread. By default, on a machine with
-   * two cores or more, a CSV of a few MB and more that can be cut into pieces uses two; other
-   * files none (the output is the same either way).
-   */
-  threads?: number;
   /** Aborted (Ctrl-C): the run stops and neither file is written. */
   signal?: AbortSignal;
 }
@@ -61,9 +55,6 @@ export interface CleanHooks {
   onProgress?: (rowsRead: number) => void;
 }
 
-/** Below this size a file is done before worker threads would have started. */
-const THREADS_FROM_BYTES = 4 * 1024 * 1024;
-
 export async function runClean(options: CleanOptions, hooks: CleanHooks = {}): Promise<CleanSummary> {
   const started = performance.now();
   await checkOutputPaths([
@@ -84,7 +75,7 @@ export async function runClean(options: CleanOptions, hooks: CleanHooks = {}): P
     if (counts !== undefined) done = { info: opened, counts, threads: threaded.threads };
   }
   if (done === undefined) {
-    const source = await openContactSource(options.input, options.mapping, { ...options, today });
+    const source = await openContactSource(options.input, options.mapping, { ...options, today, threads: 0 });
     if (opened === undefined) hooks.onOpened?.(source.info);
     done = { info: source.info, counts: await writeOutputs(options, hooks, (sinks) => cleanInThread(source.rows, sinks, options.signal)), threads: 0 };
   }
@@ -103,12 +94,6 @@ export async function runClean(options: CleanOptions, hooks: CleanHooks = {}): P
     threads: done.threads,
     durationMs: Math.round(performance.now() - started),
   };
-}
-
-async function defaultThreads(file: string): Promise<0 | 'auto'> {
-  // A file that cannot be read is the reader's to report, with its message.
-  const size = (await stat(file).catch(() => undefined))?.size ?? 0;
-  return size < THREADS_FROM_BYTES || availableParallelism() < 2 ? 0 : 'auto';
 }
 
 /** Opens both files, runs `fill`, commits both — or aborts both when `fill` fails or gives up (`undefined`). */

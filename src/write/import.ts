@@ -111,6 +111,8 @@ export interface ImportSummary {
   retries: number;
   readBacks: number;
   resumedRows: number;
+  /** Worker threads the file was read and validated on; absent for one thread. */
+  threads?: number;
   durationMs: number;
   aborted?: { code: string; message: string };
   /** Set when `signal` stopped the run: `after` input rows were settled before it did. */
@@ -371,6 +373,7 @@ async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Prom
     retries: meter.retries,
     readBacks: executor.readBacks,
     resumedRows: tally.resumedRows,
+    ...(facts.threads > 0 ? { threads: facts.threads } : {}),
     durationMs: Math.round(performance.now() - started),
     ...(executor.aborted ? { aborted: { code: executor.aborted.code, message: executor.aborted.message } } : {}),
     ...(interrupted() ? { interrupted: { after: facts.rows - notRun } } : {}),
@@ -423,6 +426,8 @@ async function readAccount(
 
 interface FileFacts {
   rows: number;
+  /** Worker threads the file was read on (0: this thread). */
+  threads: number;
   groupNames: Set<string>;
   groupIds: boolean;
   /** Phones and e-mails of the file, only collected for `sync --delete-missing`. */
@@ -434,7 +439,7 @@ interface FileFacts {
 }
 
 async function surveyFile(options: ImportOptions, collectGroupNames: boolean, onOpened: ImportHooks['onOpened']): Promise<FileFacts> {
-  const facts: FileFacts = { rows: 0, groupNames: new Set(), groupIds: false, keys: new Set(), unkeyedRows: 0, lookupKeys: undefined };
+  const facts: FileFacts = { rows: 0, threads: 0, groupNames: new Set(), groupIds: false, keys: new Set(), unkeyedRows: 0, lookupKeys: undefined };
   const lookupKeys = options.deleteMissing || options.target === 'blacklist' ? undefined : createKeyCollector();
   const source = await openContactSource(options.input, options.mapping, options);
   onOpened?.(source.info);
@@ -455,6 +460,7 @@ async function surveyFile(options: ImportOptions, collectGroupNames: boolean, on
     }
   }
   facts.lookupKeys = lookupKeys?.keys;
+  facts.threads = source.threads;
   return facts;
 }
 

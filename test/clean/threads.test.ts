@@ -9,37 +9,13 @@ import type * as cleanSource from '../../src/clean/index.js';
 import { loadMapping } from '../../src/map/load.js';
 import type { Mapping } from '../../src/map/schema.js';
 import { REPO_ROOT, runCli } from '../helpers/cli.js';
+import { contacts } from '../helpers/contacts-file.js';
 
 /** The build: worker threads run dist/, so only the built clean has them. */
 const built = (await import(pathToFileURL(join(REPO_ROOT, 'dist/clean/index.js')).href)) as typeof cleanSource;
 const sources = await import('../../src/clean/index.js');
 
 const TODAY = new Date('2026-06-01T00:00:00Z');
-const HEADER = ['Фамилия', 'Имя', 'Отчество', 'Телефон', 'E-mail', 'Дата рождения', 'Группа', 'Комментарий'];
-const PHONES = ['8 (916) 123-45-67', '+7 701 234 56 78', '9161234567', '12345', '8 812 555-12-34', '+44 20 7946 0958', 'звонить', '79161234567, 8 495 123 45 67', ''];
-const DATES = ['01.02.1990', '1985-12-31', '31.02.1990', '', '2/3/77', '44000'];
-
-/**
- * Rows of every outcome over many 64 KB pieces: repeated phones, ragged rows, cells with quotes,
- * delimiters and line breaks of every kind, blank lines, stray quotes, formula triggers.
- */
-function contacts(rows: number, lineEnd = '\r\n'): string {
-  const lines = [HEADER.join(';')];
-  for (let i = 0; i < rows; i++) {
-    const phone = i % 97 === 0 ? PHONES[0] : (PHONES[i % PHONES.length] ?? '').replace('123', String(100 + (i % 900)));
-    const comment =
-      i % 251 === 0 ? '"две\r\nстроки; и ""кавычки"""'
-      : i % 257 === 0 ? '"одна\nи\rещё"'
-      : i % 263 === 0 ? 'ООО "Ромашка"'
-      : i % 7 === 0 ? '=1+1'
-      : '';
-    const cells = [`Фам${i % 13}`, ` Имя  ${i % 5} `, i % 11 === 0 ? '"Отч;ество"' : '', phone, i % 3 === 0 ? ` U${i}@Example.COM ` : 'bad@', DATES[i % DATES.length], i % 4 === 0 ? 'VIP; Клиенты' : '', comment];
-    lines.push(i % 499 === 0 ? `${cells.join(';')};лишняя` : cells.join(';'));
-    if (i % 1009 === 0) lines.push('');
-  }
-  return `${lines.join(lineEnd)}${lineEnd}`;
-}
-
 let dir: string;
 let excelMapping: Mapping;
 beforeAll(async () => {

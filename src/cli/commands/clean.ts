@@ -1,11 +1,11 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { runClean, type CleanSummary } from '../../clean/index.js';
 import { EXIT } from '../../errors.js';
 import { describeTable, siblingPath } from '../describe.js';
 import { handleInterrupts } from '../interrupt.js';
 import { mappingForRun } from '../guess.js';
 import type { Output } from '../output.js';
-import { addReadOptions, readOptionsFrom } from '../read-options.js';
+import { addSourceOptions, sourceOptionsFrom } from '../read-options.js';
 
 export function cleanCommand(output: Output): Command {
   const command = new Command('clean')
@@ -17,9 +17,8 @@ export function cleanCommand(output: Output): Command {
     .option('--rejects <file>', 'rejects CSV (default: <input>.rejects.csv)')
     .option('--strict', 'reject a row whose optional field is invalid instead of dropping the field', false)
     .option('--bom', 'start the CSV files with a UTF-8 BOM (for Excel)', false)
-    .option('--threads <n>', 'worker threads to normalize on, 0 for none (default: 2 for a CSV from 4 MB, none for other files; the output is the same either way)', parseThreads)
     .option('--json', 'print the summary as JSON on stdout', false);
-  addReadOptions(command);
+  addSourceOptions(command);
   return command.action(async (input: string, options: Record<string, unknown>) => {
     const mapping = await mappingForRun(input, options, output, { confirm: false });
     // Ctrl-C stops the run, and the half-written files are removed, not left for the next run to sweep.
@@ -28,10 +27,9 @@ export function cleanCommand(output: Output): Command {
       {
         input,
         mapping,
-        ...readOptionsFrom(options),
+        ...sourceOptionsFrom(options),
         strict: options.strict === true,
         bom: options.bom === true,
-        threads: typeof options.threads === 'number' ? options.threads : undefined,
         signal: interrupt.stop,
         out: typeof options.out === 'string' ? options.out : siblingPath(input, 'clean.csv'),
         rejects: typeof options.rejects === 'string' ? options.rejects : siblingPath(input, 'rejects.csv'),
@@ -42,12 +40,6 @@ export function cleanCommand(output: Output): Command {
     else output.info(formatCleanSummary(summary));
     process.exitCode = summary.rejected > 0 ? EXIT.someRowsFailed : EXIT.ok;
   });
-}
-
-function parseThreads(value: string): number {
-  const threads = Number(value);
-  if (!Number.isInteger(threads) || threads < 0 || threads > 16) throw new InvalidArgumentError('expected a whole number from 0 to 16');
-  return threads;
 }
 
 export function formatCleanSummary(summary: CleanSummary): string {

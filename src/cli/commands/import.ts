@@ -11,7 +11,7 @@ import { describeTable, siblingPath } from '../describe.js';
 import { mappingForRun } from '../guess.js';
 import type { Output } from '../output.js';
 import { PAGE_SIZE_HELP, parsePageSize } from '../page-size.js';
-import { addReadOptions, parsePositiveInteger, readOptionsFrom } from '../read-options.js';
+import { addSourceOptions, parsePositiveInteger, sourceOptionsFrom } from '../read-options.js';
 import { openWriteSession } from '../write-session.js';
 
 export function importCommand(output: Output): Command {
@@ -38,7 +38,7 @@ export function importCommand(output: Output): Command {
     .option('--strict', 'reject a row whose optional field is invalid instead of dropping the field', false)
     .option('--json', 'print the summary as JSON on stdout', false)
     .addHelpText('after', '\nCredentials: SMSC_LOGIN + SMSC_PASSWORD, or SMSC_APIKEY, from the environment or ./.env; SMSC_URL selects the service (default https://smsc.ru).');
-  addReadOptions(command);
+  addSourceOptions(command);
   return command.action(async (input: string, options: Record<string, unknown>) => {
     if (options.resume === true && options.restart === true) throw new EtlError('ERR_IMPORT_RESUME_RESTART', '--resume and --restart contradict each other: choose one');
     const target = options.target as ImportTarget;
@@ -57,7 +57,7 @@ export function importCommand(output: Output): Command {
           client,
           meter,
           report,
-          ...readOptionsFrom(options),
+          ...sourceOptionsFrom(options),
           mode: options.mode as ImportMode,
           force: options.force === true,
           dryRun: options.dryRun === true,
@@ -98,6 +98,7 @@ export function formatImportSummary(summary: ImportSummary): string {
   ];
   if (summary.target === 'contacts' && summary.mode !== 'delete') lines.push(describeLists(summary));
   if (summary.groupsCreated > 0) lines.push(`groups created: ${summary.groupsCreated}`);
+  if (summary.threads !== undefined) lines.push(`file read and validated on ${summary.threads} worker threads`);
   if (summary.groupsMissing.length > 0) lines.push(`groups missing (use --create-groups): ${summary.groupsMissing.join(', ')}`);
   if (summary.actions.delete > 0) {
     const verb = summary.dryRun ? 'planned for DELETION' : 'in delete lines';
