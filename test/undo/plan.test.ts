@@ -60,7 +60,10 @@ describe('planRetypeUndo', () => {
     expect(planRetypeUndo(record, DONE, listed({ '79161111111': 2, '79162222222': 2 }))).toEqual({
       action: 'chg',
       operation: { action: 'retype_black', remove: '79161111111,79162222222', phone: '79161111111', type: 0 },
-      changes: [{ field: 'type', from: '2', to: '0' }],
+      changes: [
+        { field: 'type', from: '2', to: '0' },
+        { field: 'phone', added: [], removed: ['79162222222'] },
+      ],
       intId: 1,
     });
     expect(planRetypeUndo(record, DONE, listed({ '79161111111': 0 }))).toMatchObject({ action: 'unchanged' });

@@ -2,8 +2,9 @@
  * `smsc-etl undo <report>`: takes back what an import did, from its journal (`<report>.journal`,
  * which also survives a run killed before its report was written): contacts it added are deleted,
  * fields it changed are set back, group memberships are reversed, groups it created are deleted
- * when empty, blacklist entries it added are removed — each only where the account still holds
- * what the import wrote. A target whose "file" is the journal: read it, read the account once for
+ * when empty (e-mail groups, whose members are not counted, only with `force`), blacklist entries
+ * it added are removed and those it retyped get their old type — each only where the account still
+ * holds what the import wrote, and a deletion only where the journal proves the import created it. A target whose "file" is the journal: read it, read the account once for
  * its keys, plan (pure, ./plan.ts), guard the deletions, write through the import's executor, and
  * report one line per journaled write. Resumable with its own journal; locked like import.
  */

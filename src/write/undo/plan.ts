@@ -119,7 +119,8 @@ export function planRetypeUndo(record: Extract<UndoRecord, { kind: 'retype' }>, 
   return {
     action: 'chg',
     operation: remove.length === 0 ? { action: 'add_black', phone: relist.join(','), type } : { action: 'retype_black', remove: remove.join(','), phone: restored.join(','), type },
-    changes: [{ field: 'type', from, to: String(type) }],
+    // The numbers the import added with the row go in the same del_black: the report lists them.
+    changes: [{ field: 'type', from, to: String(type) }, ...(added.length > 0 ? [{ field: 'phone' as const, added: [], removed: added }] : [])],
     intId,
   };
 }
