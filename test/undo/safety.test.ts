@@ -95,6 +95,15 @@ describe('undo of an add that failed', () => {
     expect(world.emulator.state().contacts).toEqual([gleb()]);
   });
 
+  it('refuses, before any request, an import report it cannot read for that evidence', async () => {
+    const report = join(world.dir, 'broken.report.csv');
+    await writeFile(report, 'row,phone,action,outcome\n2,"79160000004,add,failed\n');
+    await writeFile(`${report}.journal`, `${JSON.stringify({ journal: 1, input: 'x', undo: 1 })}\n`);
+    seed(world.emulator, {});
+    await expect(undoFrom(world.emulator, { report })).rejects.toThrow(/broken\.report\.csv: cannot read the import report \(undo reads which writes failed from it\)/);
+    expect(world.emulator.stats().requestsTotal).toBe(0);
+  });
+
   it('with neither (a kill cut the add off), deletes no contact with a field the add did not write', async () => {
     const report = await failedImport('failed-add-killed.csv', gleb({ cmt: 'VIP', groups: [] }));
     await withoutLines(`${report}.journal`, (line) => 'failed' in line);

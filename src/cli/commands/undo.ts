@@ -64,7 +64,7 @@ function formatUndoSummary(summary: UndoSummary): string {
     `planned: ${counts(summary.actions)}`,
     `outcome: ${counts(summary.outcomes)}`,
     `calls: ${counts(summary.calls)}; write calls ${summary.writeCalls}, retries ${summary.retries}, read-backs ${summary.readBacks}${summary.resumedItems ? `, resumed ${summary.resumedItems}` : ''}`,
-    ...(summary.actions.skip > 0 ? [`${summary.actions.skip} not undone (changed since the import, or not undoable): see the skip lines of the undo report`] : []),
+    ...(summary.actions.skip > 0 ? [`${summary.actions.skip} not undone (changed since the import, not proven to be its doing, or not undoable): see the skip lines of the undo report`] : []),
     ...(summary.aborted ? [`ABORTED: ${summary.aborted.message}`] : []),
     `undo report: ${summary.undoReport ?? ''} (${(summary.durationMs / 1000).toFixed(1)} s)`,
   ].join('\n');

@@ -4,9 +4,10 @@
  * fields it changed are set back, group memberships are reversed, groups it created are deleted
  * when empty (e-mail groups, whose members are not counted, only with `force`), blacklist entries
  * it added are removed and those it retyped get their old type — each only where the account still
- * holds what the import wrote, and a deletion only where the journal proves the import created it. A target whose "file" is the journal: read it, read the account once for
- * its keys, plan (pure, ./plan.ts), guard the deletions, write through the import's executor, and
- * report one line per journaled write. Resumable with its own journal; locked like import.
+ * holds what the import wrote, and a deletion only where the journal proves the import created it.
+ * A target whose "file" is the journal: read it, read the account once for its keys, plan (pure,
+ * ./plan.ts), guard the deletions, write through the import's executor, and report one line per
+ * journaled write. Resumable with its own journal; locked like import.
  */
 import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
@@ -233,9 +234,14 @@ function unrecorded(action: string): { code: string; reason: string } {
 async function reportFailuresOf(report: string): Promise<Map<number, string>> {
   const failures = new Map<number, string>();
   if (!(await exists(report))) return failures;
-  for await (const line of createReadStream(report).pipe(parse({ columns: true, bom: true, relax_column_count: true })) as AsyncIterable<Record<string, string>>) {
-    const code = line.error_code ?? '';
-    if (line.outcome === 'failed' && code !== 'ERR_SMSC_UNKNOWN_OUTCOME' && code !== INTERRUPTED && /^\d+$/.test(line.row ?? '')) failures.set(Number(line.row), code);
+  try {
+    for await (const line of createReadStream(report).pipe(parse({ columns: true, bom: true, relax_column_count: true })) as AsyncIterable<Record<string, string>>) {
+      const code = line.error_code ?? '';
+      if (line.outcome === 'failed' && code !== 'ERR_SMSC_UNKNOWN_OUTCOME' && code !== INTERRUPTED && /^\d+$/.test(line.row ?? '')) failures.set(Number(line.row), code);
+    }
+  } catch (error) {
+    // Without it a failed write could pass for one cut off: better no undo than a guess.
+    throw new EtlError('ERR_UNDO_REPORT', `${report}: cannot read the import report (undo reads which writes failed from it): ${(error as Error).message}`);
   }
   return failures;
 }
