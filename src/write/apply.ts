@@ -33,20 +33,26 @@ export interface Applied {
 type Client = Pick<SmscClient, 'add' | 'chg' | 'del' | 'get' | 'moveGroup' | 'addBlack' | 'getBlack' | 'delBlack'>;
 
 export async function applyOperation(client: Client, operation: WriteOperation): Promise<Applied> {
+  // Set once a retype's del_black went through: from then on a failure leaves the numbers off the blacklist.
+  const progress = { removed: false };
   const sendOnce = () =>
-    send(client, operation).catch((error: unknown) => {
+    send(client, operation, progress).catch((error: unknown) => {
       // A record already gone is what a delete wants.
       if (isSmscError(error) && error.code === 'ERR_SMSC_NOT_FOUND' && (operation.action === 'delete' || operation.action === 'delete_black')) return undefined;
       throw error;
     });
-  const settled = await sendSettled(sendOnce, async () => {
-    const found = await readBack(client, operation);
-    return { applied: found.applied, value: found.smscId };
-  });
-  return { smscId: settled.value, readBacks: settled.readBacks };
+  try {
+    const settled = await sendSettled(sendOnce, async () => {
+      const found = await readBack(client, operation);
+      return { applied: found.applied, value: found.smscId };
+    });
+    return { smscId: settled.value, readBacks: settled.readBacks };
+  } catch (error) {
+    throw operation.action === 'retype_black' && progress.removed ? offTheBlacklist(operation, error) : error;
+  }
 }
 
-async function send(client: Client, operation: WriteOperation): Promise<number | undefined> {
+async function send(client: Client, operation: WriteOperation, progress: { removed: boolean }): Promise<number | undefined> {
   switch (operation.action) {
     case 'add':
       return (await client.add(operation.params)).id;
@@ -65,7 +71,7 @@ async function send(client: Client, operation: WriteOperation): Promise<number |
       await client.delBlack({ phone: operation.phone });
       return undefined;
     case 'retype_black':
-      return retypeBlack(client, operation);
+      return retypeBlack(client, operation, progress);
   }
 }
 
@@ -73,20 +79,27 @@ async function send(client: Client, operation: WriteOperation): Promise<number |
  * `del_black` then `add_black` (the table has no command that changes an entry). Sent again after a
  * lost reply, the `del_black` may find nothing to delete: that is where it should be.
  */
-async function retypeBlack(client: Client, operation: Extract<WriteOperation, { action: 'retype_black' }>): Promise<number> {
+async function retypeBlack(client: Client, operation: Extract<WriteOperation, { action: 'retype_black' }>, progress: { removed: boolean }): Promise<number> {
   await client.delBlack({ phone: operation.remove }).catch((error: unknown) => {
     if (!(isSmscError(error) && error.code === 'ERR_SMSC_NOT_FOUND')) throw error;
   });
-  try {
-    return (await client.addBlack({ phone: operation.phone, type: operation.type })).id;
-  } catch (error) {
-    // A lost reply is settled by reading back; a fatal error stops the run as it is. Any other
-    // failure leaves the numbers unblocked, which the report must say.
-    if (!isSmscError(error) || error.fatal || error.code === 'ERR_SMSC_UNKNOWN_OUTCOME') throw error;
-    throw new EtlError('ERR_BLACKLIST_RETYPE', `${operation.remove} removed to change the block type, but add_black failed (${errorText(error)}): not blocked now; run the import again to block it`, {
-      cause: error,
-    });
-  }
+  progress.removed = true;
+  return (await client.addBlack({ phone: operation.phone, type: operation.type })).id;
+}
+
+/**
+ * A retype whose add_black failed (after the read-backs of lost replies) once its del_black went
+ * through: the numbers are not blocked at all now, which the report line must say plainly. A fatal
+ * cause still stops the run (the executor looks at the cause).
+ */
+function offTheBlacklist(operation: Extract<WriteOperation, { action: 'retype_black' }>, error: unknown): EtlError {
+  const numbers = listItems(operation.remove);
+  const them = numbers.length === 1 ? 'it' : 'them';
+  return new EtlError(
+    'ERR_BLACKLIST_RETYPE',
+    `${operation.remove} now OFF the blacklist: removed (del_black) to change the block type to ${operation.type}, but add_black failed (${errorText(error)}); re-add ${them}: run the import again (or undo it)`,
+    { cause: error },
+  );
 }
 
 /** Did the lost write take effect? Decided from the account itself. */

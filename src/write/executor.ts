@@ -20,6 +20,8 @@ export interface SendHooks {
   beforeSend?: () => void;
   /** When the write took effect (the journal's done entry). */
   onApplied?: (applied: Applied) => void;
+  /** When the write failed with `error` (not when a second interrupt abandoned it: that one may have been applied). */
+  onFailed?: (error: unknown) => void;
 }
 
 export interface Executor {
@@ -71,7 +73,9 @@ export function createExecutor(options: { meter: CallMeter; limit: <T>(work: () 
         if (interrupted() && error instanceof Error && error.name === 'AbortError') {
           return { ...base, outcome: 'failed', errorCode: INTERRUPTED, error: ABANDONED, attempts: result.attempts };
         }
-        if (isSmscError(error) && error.fatal) aborted ??= error;
+        hooks.onFailed?.(error);
+        const fatal = fatalOf(error);
+        if (fatal) aborted ??= fatal;
         else if (!isSmscError(error) || error.retryable || error.code === 'ERR_SMSC_UNKNOWN_OUTCOME') {
           if (++consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
             aborted ??= new EtlError('ERR_IMPORT_TOO_MANY_FAILURES', `${MAX_CONSECUTIVE_FAILURES} writes in a row failed; the last: ${errorText(error)}`, { exitCode: EXIT.aborted });
@@ -80,6 +84,13 @@ export function createExecutor(options: { meter: CallMeter; limit: <T>(work: () 
         return { ...base, outcome: 'failed', errorCode: errorCode(error), error: errorText(error), attempts: result.attempts };
       }),
   };
+}
+
+/** The error that stops the run: a fatal SMSC error, also as the cause of ours (a retype that left numbers off the blacklist). */
+function fatalOf(error: unknown): EtlError | undefined {
+  if (isSmscError(error) && error.fatal) return error;
+  const cause = error instanceof EtlError ? error.cause : undefined;
+  return isSmscError(cause) && cause.fatal ? cause : undefined;
 }
 
 /**

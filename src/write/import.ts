@@ -31,7 +31,7 @@ import { createExecutor, queued, type LineBase } from './executor.js';
 import { createContactRowMerger, sameContactReason } from './contact-rows.js';
 import { unaskedDeleteGuard, type DeleteCandidate, type DeleteGuard } from './delete-guard.js';
 import { loadGroupDirectory, type GroupDirectory } from './groups.js';
-import { hashFile, openJournal, type Journal } from './journal.js';
+import { failedEntry, hashFile, openJournal, type Journal } from './journal.js';
 import { listPolicies, type ListPolicies } from './lists.js';
 import { acquireRunLock, lockPathFor } from './lock.js';
 import { errorText, INTERRUPTED, zeroes } from './outcome.js';
@@ -39,7 +39,7 @@ import { blacklistDeletePlanner, contactDeleteKey, contactDeletePlanner, type Ro
 import { planBlacklistRow } from './targets/blacklist-plan.js';
 import { runGroupsImport } from './targets/groups.js';
 import { planRow, type ExistingContact, type ImportMode, type Operation } from './plan.js';
-import { changeRecord, type UndoRecord } from './undo/record.js';
+import { blacklistRecord, changeRecord, type UndoRecord } from './undo/record.js';
 import { OUTCOMES, REPORT_ACTIONS, REPORT_COLUMNS, removedItems, reportRecord, type Outcome, type ReportAction, type ReportLine } from './report.js';
 
 /** SMSC refuses 15 requests in flight per login; we stay clearly below. */
@@ -253,6 +253,10 @@ async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Prom
       onApplied: (applied) => {
         if (base.row !== undefined) journal?.append({ row: base.row, action: base.action, smscId: applied.smscId ?? base.smscId });
       },
+      onFailed: (error) => {
+        const failed = base.row !== undefined && undo ? failedEntry(base.row, error) : undefined;
+        if (failed) journal?.append(failed);
+      },
     });
 
   const lineFor = (result: NormalizedRow): ReportLine | Promise<ReportLine> => {
@@ -292,9 +296,7 @@ async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Prom
       if (planned.action === 'unchanged') return { ...base, action: 'unchanged', outcome: dryRun ? 'dry-run' : 'done', smscId: planned.smscId, attempts: 0 };
       const line = planned.action === 'add' ? { ...base, action: 'add' as const } : { ...base, action: 'chg' as const, smscId: planned.smscId, changes: planned.changes };
       if (dryRun) return { ...line, outcome: 'dry-run', attempts: 0 };
-      // Undo removes the entries this row added; a type change is not taken back (see the README's undo section).
-      const added = planned.action === 'add' ? phones.filter((number) => !blacklist.has(number)) : [];
-      return execute(line, planned.operation, added.length > 0 ? { kind: 'black', phones: added } : undefined);
+      return execute(line, planned.operation, blacklistRecord(planned.operation, blacklist));
     }
 
     const desired = resolveGroups(decision.fields, groups);

@@ -9,6 +9,8 @@ import { createHash } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { EtlError } from '../errors.js';
 import { asOutputError } from '../report/output-error.js';
+import { isSmscError } from '../smsc/errors.js';
+import { errorCode } from './outcome.js';
 import type { UndoRecord } from './undo/record.js';
 
 export interface JournalEntry {
@@ -33,6 +35,26 @@ export interface CreatedGroupEntry {
   type?: 0 | 1;
 }
 
+/**
+ * Written after a write whose reply was an error (the row's report line is `failed`): `undo` does
+ * not take back what the import did not do, e.g. delete the account's own contact that made an
+ * `add` fail. `code` is the report's error_code. A line without `row`, which `--resume` passes over.
+ */
+export interface FailedEntry {
+  failed: number;
+  code: string;
+}
+
+/**
+ * The failed entry of a write that failed with `error`, or undefined when the write may have been
+ * applied all the same (replies lost even after the read-backs): that one stays an intent without
+ * an outcome, which undo takes back only on proof.
+ */
+export function failedEntry(row: number, error: unknown): FailedEntry | undefined {
+  if (isSmscError(error) && error.code === 'ERR_SMSC_UNKNOWN_OUTCOME') return undefined;
+  return { failed: row, code: errorCode(error) };
+}
+
 export interface JournalHeader {
   journal: 1;
   input: string;
@@ -47,7 +69,7 @@ export interface Journal {
   /** Rows the journal already records as done (empty unless resuming). */
   readonly done: ReadonlyMap<number, JournalEntry>;
   /** Throws an OutputWriteError naming the journal when an earlier write of it failed. */
-  append(entry: JournalEntry | CreatedGroupEntry): void;
+  append(entry: JournalEntry | CreatedGroupEntry | FailedEntry): void;
   /**
    * Writes `entry` at once (to the file, not yet synced: a kill does not undo a write()), before the
    * write it announces is sent. Synchronous, so the writes still leave in the order they were planned.

@@ -17,6 +17,7 @@ export function undoCommand(output: Output): Command {
     .option('--report <file>', 'undo report CSV, one line per write taken back (default: <report>.undo.csv)')
     .option('--yes', 'confirm the deletions without asking (needed when there is no terminal)', false)
     .option('--max-deletes <n>', `refuse an undo that would delete more than n records (default ${DEFAULT_MAX_DELETES})`, parsePositiveInteger, DEFAULT_MAX_DELETES)
+    .option('--force', 'also delete the e-mail groups the import created, whose members are not counted', false)
     .option('--concurrency <n>', `requests in flight, 1–${MAX_CONCURRENCY}`, parsePositiveInteger, 4)
     .option('--resume', 'continue an interrupted undo (skips what its journal records as done)', false)
     .option('--restart', 'start over although the undo journal holds an unfinished undo', false)
@@ -38,6 +39,7 @@ export function undoCommand(output: Output): Command {
           restart: options.restart === true,
           concurrency: options.concurrency as number,
           pageSize: options.pageSize as number | undefined,
+          force: options.force === true,
           guardDeletes: createDeleteGuard({ yes: options.yes === true, maxDeletes: options.maxDeletes as number, ask: terminalQuestion(), print: output.info }),
           signal: session.signal,
         },
@@ -62,7 +64,7 @@ function formatUndoSummary(summary: UndoSummary): string {
     `planned: ${counts(summary.actions)}`,
     `outcome: ${counts(summary.outcomes)}`,
     `calls: ${counts(summary.calls)}; write calls ${summary.writeCalls}, retries ${summary.retries}, read-backs ${summary.readBacks}${summary.resumedItems ? `, resumed ${summary.resumedItems}` : ''}`,
-    ...(summary.actions.skip > 0 ? [`${summary.actions.skip} not undone (changed since the import, or not undoable): see the skip lines of the undo report`] : []),
+    ...(summary.actions.skip > 0 ? [`${summary.actions.skip} not undone (changed since the import, not proven to be its doing, or not undoable): see the skip lines of the undo report`] : []),
     ...(summary.aborted ? [`ABORTED: ${summary.aborted.message}`] : []),
     `undo report: ${summary.undoReport ?? ''} (${(summary.durationMs / 1000).toFixed(1)} s)`,
   ].join('\n');

@@ -198,7 +198,7 @@ async function deletions(
   });
 }
 
-const MAIL_GROUP_TYPE = 1;
+export const MAIL_GROUP_TYPE = 1;
 
 /** Members per group, from full `get` pages (`cnt` 1000 unless --page-size says otherwise). */
 export async function memberCounts(client: Pick<SmscClient, 'get'>, groups: ReadonlySet<number>, pageHint: number | undefined): Promise<Map<number, number>> {

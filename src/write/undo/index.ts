@@ -2,10 +2,12 @@
  * `smsc-etl undo <report>`: takes back what an import did, from its journal (`<report>.journal`,
  * which also survives a run killed before its report was written): contacts it added are deleted,
  * fields it changed are set back, group memberships are reversed, groups it created are deleted
- * when empty, blacklist entries it added are removed — each only where the account still holds
- * what the import wrote. A target whose "file" is the journal: read it, read the account once for
- * its keys, plan (pure, ./plan.ts), guard the deletions, write through the import's executor, and
- * report one line per journaled write. Resumable with its own journal; locked like import.
+ * when empty (e-mail groups, whose members are not counted, only with `force`), blacklist entries
+ * it added are removed and those it retyped get their old type — each only where the account still
+ * holds what the import wrote, and a deletion only where the journal proves the import created it.
+ * A target whose "file" is the journal: read it, read the account once for its keys, plan (pure,
+ * ./plan.ts), guard the deletions, write through the import's executor, and report one line per
+ * journaled write. Resumable with its own journal; locked like import.
  */
 import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
@@ -27,10 +29,10 @@ import { hashFile, openJournal, readJournalLines, type Journal } from '../journa
 import { acquireRunLock, lockPathFor } from '../lock.js';
 import { INTERRUPTED, zeroes } from '../outcome.js';
 import { OUTCOMES, REPORT_ACTIONS, reportRecord, type Outcome, type ReportAction, type ReportLine } from '../report.js';
-import { applyGroupWrite, memberCounts } from '../targets/groups.js';
+import { applyGroupWrite, MAIL_GROUP_TYPE, memberCounts } from '../targets/groups.js';
 import type { AccountGroup } from '../targets/groups-plan.js';
-import { planBlacklistUndo, planContactUndo, type UndoDecision } from './plan.js';
-import { createdGroupSchema, intentSchema, journalEntrySchema, type UndoRecord } from './record.js';
+import { planBlacklistUndo, planContactUndo, planRetypeUndo, skipFailed, type Fate, type UndoDecision } from './plan.js';
+import { createdGroupSchema, failedSchema, intentSchema, journalEntrySchema, type UndoRecord } from './record.js';
 
 /** `undoes`: what the import did that the line takes back (the import's action, or `add_group`). */
 export const UNDO_REPORT_COLUMNS = ['row', 'phone', 'undoes', 'action', 'outcome', 'smsc_id', 'error_code', 'error', 'attempts', 'changes'] as const;
@@ -49,6 +51,8 @@ export interface UndoOptions {
   guardDeletes?: DeleteGuard;
   signal?: AbortSignal;
   pageSize?: number;
+  /** Deletes the e-mail groups the import created too, whose members are not counted (`--force`). */
+  force?: boolean;
 }
 
 export interface UndoHooks {
@@ -77,13 +81,13 @@ export interface UndoSummary {
   interrupted?: { after: number };
 }
 
-/** A decision as the report needs it (a group's deletion is sent by the groups target's writer, not apply.ts). */
-type Decided = UndoDecision | { action: 'delete'; intId: number };
+/** A decision as the report needs it (a group's deletion is sent by the groups target's writer, not apply.ts; `note`: why a forced one goes). */
+type Decided = UndoDecision | { action: 'delete'; intId: number; note?: string };
 
 type Item =
-  | { seq: number; kind: 'contact'; row: number; action: string; smscId?: number; undo: Extract<UndoRecord, { kind: 'add' | 'chg' }> }
-  | { seq: number; kind: 'black'; row: number; action: string; smscId?: number; phones: string[] }
-  | { seq: number; kind: 'none'; row: number; action: string; smscId?: number }
+  | { seq: number; kind: 'contact'; row: number; action: string; smscId?: number; fate: Fate; undo: Extract<UndoRecord, { kind: 'add' | 'chg' }> }
+  | { seq: number; kind: 'black'; row: number; action: string; smscId?: number; fate: Fate; undo: Extract<UndoRecord, { kind: 'black' | 'retype' }> }
+  | { seq: number; kind: 'none'; row: number; action: string; smscId?: number; code: string; reason: string }
   | { seq: number; kind: 'group'; group: AccountGroup };
 
 export async function runUndo(options: UndoOptions, hooks: UndoHooks = {}): Promise<UndoSummary> {
@@ -123,7 +127,7 @@ export async function runUndo(options: UndoOptions, hooks: UndoHooks = {}): Prom
   });
   try {
     if (!(await exists(importJournal))) return summaryOf({ nothingToUndo: await withoutJournal(options.report) });
-    const survey = await surveyJournal(importJournal);
+    const survey = await surveyJournal(importJournal, await reportFailuresOf(options.report));
     if (survey.items === 0) return summaryOf({ nothingToUndo: 'the import wrote nothing (its journal records no write)' });
     return await undoUnderLock(options, hooks, { dryRun, concurrency, undoReport, importJournal, survey, summaryOf });
   } finally {
@@ -135,6 +139,8 @@ export async function runUndo(options: UndoOptions, hooks: UndoHooks = {}): Prom
 /** What the journal holds, checked before anything is read from the account. */
 interface JournalSurvey {
   items: number;
+  /** Rows the import's report says failed (see reportFailuresOf). */
+  reportFailures: ReadonlyMap<number, string>;
   keys: ReadonlySet<string> | undefined;
   groups: boolean;
   /** Some change touched group memberships: the report names the groups. */
@@ -142,10 +148,10 @@ interface JournalSurvey {
   blacklist: boolean;
 }
 
-async function surveyJournal(path: string): Promise<JournalSurvey> {
+async function surveyJournal(path: string, reportFailures: ReadonlyMap<number, string>): Promise<JournalSurvey> {
   const keys = createKeyCollector();
-  const survey = { items: 0, groups: false, memberships: false, blacklist: false };
-  for await (const item of journalItems(path)) {
+  const survey = { items: 0, reportFailures, groups: false, memberships: false, blacklist: false };
+  for await (const item of journalItems(path, reportFailures)) {
     survey.items++;
     if (item.kind === 'group') survey.groups = true;
     if (item.kind === 'black') survey.blacklist = true;
@@ -157,15 +163,17 @@ async function surveyJournal(path: string): Promise<JournalSurvey> {
 }
 
 /**
- * The journal's writes, each as its intent joined with its done entry (in the order they were
- * done), then the intents a kill left without one: those writes may or may not have been applied,
- * which the plan tells from the account. A journal of an older version (no intents) is refused.
+ * The journal's writes, each as its intent joined with its done or failed entry (in the order they
+ * were settled), then the intents a kill left without either: those writes may or may not have
+ * been applied (`pending`), unless the import's report says they failed. A done entry without an
+ * intent is a write the import recorded nothing to undo with: a line of its own, not a refusal.
+ * A journal of an older version (no intents at all) is refused.
  */
-async function* journalItems(path: string): AsyncGenerator<Item> {
+async function* journalItems(path: string, reportFailures: ReadonlyMap<number, string>): AsyncGenerator<Item> {
   const pending = new Map<number, { seq: number; undo: UndoRecord }>();
-  const itemOf = (seq: number, row: number, action: string, smscId: number | undefined, undo: UndoRecord): Item => {
-    const base = { seq, row, action, ...(smscId === undefined ? {} : { smscId }) };
-    return undo.kind === 'black' ? { ...base, kind: 'black', phones: undo.phones } : { ...base, kind: 'contact', undo };
+  const itemOf = (seq: number, row: number, action: string, fate: Fate, undo: UndoRecord, smscId?: number): Item => {
+    const base = { seq, row, action, fate, ...(smscId === undefined ? {} : { smscId }) };
+    return undo.kind === 'black' || undo.kind === 'retype' ? { ...base, kind: 'black', undo } : { ...base, kind: 'contact', undo };
   };
   let seq = 0;
   for await (const line of readJournalLines(path)) {
@@ -179,7 +187,7 @@ async function* journalItems(path: string): AsyncGenerator<Item> {
     if (typeof line === 'object' && line !== null && 'finished' in line) continue;
     const intent = intentSchema.safeParse(line);
     if (intent.success) {
-      // A row planned again by `import --resume` after a kill: its later intent is the one done.
+      // A row planned again by `import --resume` after a kill: its later intent is the one settled.
       pending.set(intent.data.intent, { seq, undo: intent.data.undo });
       continue;
     }
@@ -189,17 +197,53 @@ async function* journalItems(path: string): AsyncGenerator<Item> {
       yield { seq, kind: 'group', group: { id: createdGroup, name, type } };
       continue;
     }
+    const failed = failedSchema.safeParse(line);
+    if (failed.success) {
+      const intended = pending.get(failed.data.failed);
+      pending.delete(failed.data.failed);
+      if (intended !== undefined) yield itemOf(intended.seq, failed.data.failed, actionOf(intended.undo), { state: 'failed', code: failed.data.code }, intended.undo);
+      continue;
+    }
     const entry = journalEntrySchema.safeParse(line);
     if (!entry.success) throw new EtlError('ERR_UNDO_JOURNAL', `${path}: line ${seq} is not a journal entry: ${entry.error.issues[0]?.message ?? ''}`);
     const { row, action, smscId } = entry.data;
     const intended = pending.get(row);
     pending.delete(row);
-    if (intended !== undefined) yield itemOf(intended.seq, row, action, smscId, intended.undo);
-    // Deletions are journaled without what undo would need to re-create the record.
-    else if (action === 'delete') yield { seq, row, action, ...(smscId === undefined ? {} : { smscId }), kind: 'none' };
-    else throw oldJournal(path);
+    if (intended !== undefined) yield itemOf(intended.seq, row, action, { state: 'done' }, intended.undo, smscId);
+    else yield { seq, row, action, ...(smscId === undefined ? {} : { smscId }), kind: 'none', ...unrecorded(action) };
   }
-  for (const [row, { seq: at, undo }] of pending) yield itemOf(at, row, undo.kind === 'chg' ? 'chg' : 'add', undefined, undo);
+  for (const [row, { seq: at, undo }] of pending) {
+    const code = reportFailures.get(row);
+    yield itemOf(at, row, actionOf(undo), code === undefined ? { state: 'pending' } : { state: 'failed', code }, undo);
+  }
+}
+
+const actionOf = (undo: UndoRecord) => (undo.kind === 'chg' || undo.kind === 'retype' ? 'chg' : 'add');
+
+/** Why a done entry without an intent is not undone. */
+function unrecorded(action: string): { code: string; reason: string } {
+  // Deletions are journaled without what undo would need to re-create the record.
+  if (action === 'delete') return { code: 'UNDO_UNSUPPORTED', reason: 'not undone: undo does not re-create deleted records' };
+  return { code: 'UNDO_NO_RECORD', reason: 'not undone: the import journaled nothing to take this write back with (a blacklist type change by an earlier smsc-etl): check this entry by hand' };
+}
+
+/**
+ * Rows the import's report (when there is one) says failed with an error reply: the evidence for an
+ * intent a journal of an earlier version left without a failed entry. Only failed rows are kept.
+ */
+async function reportFailuresOf(report: string): Promise<Map<number, string>> {
+  const failures = new Map<number, string>();
+  if (!(await exists(report))) return failures;
+  try {
+    for await (const line of createReadStream(report).pipe(parse({ columns: true, bom: true, relax_column_count: true })) as AsyncIterable<Record<string, string>>) {
+      const code = line.error_code ?? '';
+      if (line.outcome === 'failed' && code !== 'ERR_SMSC_UNKNOWN_OUTCOME' && code !== INTERRUPTED && /^\d+$/.test(line.row ?? '')) failures.set(Number(line.row), code);
+    }
+  } catch (error) {
+    // Without it a failed write could pass for one cut off: better no undo than a guess.
+    throw new EtlError('ERR_UNDO_REPORT', `${report}: cannot read the import report (undo reads which writes failed from it): ${(error as Error).message}`);
+  }
+  return failures;
 }
 
 const oldJournal = (path: string) =>
@@ -266,22 +310,28 @@ async function undoUnderLock(options: UndoOptions, hooks: UndoHooks, context: Un
   }
 
   const decide = (item: Exclude<Item, { kind: 'group' }>): UndoDecision => {
-    if (item.kind === 'none') return { action: 'skip', code: 'UNDO_UNSUPPORTED', reason: 'not undone: undo does not re-create deleted records', intId: item.smscId };
-    if (item.kind === 'black') return planBlacklistUndo(item.phones, blacklist);
+    if (item.kind === 'none') return { action: 'skip', code: item.code, reason: item.reason, intId: item.smscId };
+    if (item.kind === 'black') {
+      if (item.undo.kind === 'retype') return planRetypeUndo(item.undo, item.fate, blacklist);
+      return item.fate.state === 'failed' ? skipFailed(item.fate.code, 'add_black') : planBlacklistUndo(item.undo.phones, blacklist);
+    }
     const fields = item.undo.kind === 'add' ? item.undo.wrote : item.undo.find;
-    return planContactUndo(item.undo, item.smscId, account.find(fields));
+    return planContactUndo(item.undo, item.fate, item.smscId, account.find(fields));
   };
   const decideGroup = (group: AccountGroup): Decided => {
     const now = groups.get(group.id);
     if (now === undefined) return { action: 'unchanged', reason: 'not in the account any more', intId: group.id };
     if (now.name.trim() !== group.name.trim()) return { action: 'skip', code: 'UNDO_CHANGED_SINCE', reason: `not undone: renamed since the import (now «${now.name}»)`, intId: group.id };
-    return { action: 'delete', intId: group.id };
+    // Its members are mails.php contacts, which `get` does not list on the real service: never taken for empty.
+    if ((now.type ?? group.type) !== MAIL_GROUP_TYPE) return { action: 'delete', intId: group.id };
+    if (options.force !== true) return { action: 'skip', code: 'GROUP_HAS_CONTACTS', reason: 'not deleted: an e-mail group, whose members are not counted here, so it may have some; --force deletes it anyway (they stay, without it)', intId: group.id };
+    return { action: 'delete', intId: group.id, note: 'deleted with --force: an e-mail group, whose members are not counted here; they stay, without it' };
   };
 
   // The delete guard sees every deletion before the first write (groups: those still empty once the contacts are undone).
   const doomed: DeleteCandidate[] = [];
   if (!dryRun && !interrupted()) {
-    for await (const item of journalItems(importJournal)) {
+    for await (const item of journalItems(importJournal, survey.reportFailures)) {
       if (journal?.done.has(item.seq)) continue;
       const decision = item.kind === 'group' ? decideGroup(item.group) : decide(item);
       if (decision.action === 'delete') doomed.push({ label: labelOf(item), smscId: decision.intId });
@@ -312,8 +362,9 @@ async function undoUnderLock(options: UndoOptions, hooks: UndoHooks, context: Un
       case 'skip':
         return { ...base, action: 'skip', outcome: 'skipped', smscId: decision.intId, errorCode: decision.code, error: decision.reason, attempts: 0 };
       default: {
-        const line: LineBase = { ...base, action: decision.action, smscId: decision.intId, ...('changes' in decision && decision.changes ? { changes: decision.changes } : {}) };
-        if (dryRun) return { ...line, outcome: 'dry-run', attempts: 0, ...(item.kind === 'group' ? { error: 'deleted only if no contact is in it once the contacts are undone' } : {}) };
+        const note = 'note' in decision && decision.note !== undefined ? { error: decision.note } : {};
+        const line: LineBase = { ...base, action: decision.action, smscId: decision.intId, ...note, ...('changes' in decision && decision.changes ? { changes: decision.changes } : {}) };
+        if (dryRun) return { ...line, outcome: 'dry-run', attempts: 0, ...(item.kind === 'group' ? { error: line.error ?? 'deleted only if no contact is in it once the contacts are undone' } : {}) };
         return executor.stopped(line) ?? executor.run(line, send, { onApplied: (applied) => journal?.append({ row: item.seq, action: decision.action, smscId: applied.smscId ?? decision.intId }) });
       }
     }
@@ -323,14 +374,14 @@ async function undoUnderLock(options: UndoOptions, hooks: UndoHooks, context: Un
     if (line.errorCode === INTERRUPTED && line.outcome === 'skipped') tally.notRun++;
     tally.actions[line.action]++;
     tally.outcomes[line.outcome]++;
-    await report.write({ ...reportRecord(line, (field, id) => (field === 'grp' ? (groups.get(Number(id))?.name ?? id) : id)), undoes: item.kind === 'group' ? 'add_group' : item.kind === 'black' ? 'add_black' : item.action });
+    await report.write({ ...reportRecord(line, (field, id) => (field === 'grp' ? (groups.get(Number(id))?.name ?? id) : id)), undoes: undoesOf(item) });
     if ((++tally.done & 0x3f) === 0) hooks.onProgress?.({ done: tally.done, total: survey.items, retries: meter.retries });
   };
 
   const window: { item: Item; line: Promise<ReportLine> }[] = [];
   const windowSize = concurrency * 64;
   try {
-    for await (const item of journalItems(importJournal)) {
+    for await (const item of journalItems(importJournal, survey.reportFailures)) {
       if (item.kind === 'group') {
         createdGroups.push(item);
         continue;
@@ -382,13 +433,20 @@ async function undoUnderLock(options: UndoOptions, hooks: UndoHooks, context: Un
   });
 }
 
+/** What the import did that the line takes back. */
+function undoesOf(item: Item): string {
+  if (item.kind === 'group') return 'add_group';
+  if (item.kind === 'black') return item.undo.kind === 'retype' ? 'chg_black' : 'add_black';
+  return item.action;
+}
+
 /** The phone (or e-mail) a line is about, or «group name». */
 function labelOf(item: Item): string {
   switch (item.kind) {
     case 'group':
       return `«${item.group.name}»`;
     case 'black':
-      return item.phones.join(',');
+      return (item.undo.kind === 'retype' ? [...Object.keys(item.undo.before), ...item.undo.added] : item.undo.phones).join(',');
     case 'none':
       return '';
     case 'contact': {

@@ -1,0 +1,226 @@
+/**
+ * `undo` removes only what it can prove the import made, over HTTP against the emulator: an `add`
+ * that failed on a contact someone else created leaves that contact alone (journal, else report,
+ * else an exact match decides), a blacklist type change is undone row by row, a created e-mail
+ * group is not taken for empty, and a retype that left numbers off the blacklist says so.
+ */
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Contact, EmulatorState } from '../../src/emulator/index.js';
+import { importExitCode } from '../../src/write/import.js';
+import { REPO, contact, group, importInto, mobile, seed, useImportWorld, writeInput } from '../helpers/import-run.js';
+import { undoFrom } from '../helpers/undo-run.js';
+
+const world = useImportWorld();
+const TYPED = join(REPO, 'mappings/smsc-blacklist.json');
+
+/** Puts `change` into the account once the import has read it, before its first write: someone else at work meanwhile. */
+const meanwhile = (change: (state: EmulatorState) => Partial<EmulatorState>) => ({
+  onPhase: (phase: string) => {
+    if (phase === 'write') {
+      const state = world.emulator.state();
+      seed(world.emulator, { ...state, ...change(state) });
+    }
+  },
+});
+
+/** A real HTTP hop in front of the emulator that answers every `add_black` with SMSC's error 2 (credentials refused). */
+async function refusingAddBlack(): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const reply = new URLSearchParams(body).has('add_black')
+        ? Promise.resolve('{"error":"authorise error","error_code":2}')
+        : fetch(`${world.emulator.url}${request.url ?? '/'}`, { method: 'POST', body, headers: { 'content-type': request.headers['content-type'] ?? '' } }).then((forwarded) => forwarded.text());
+      void reply.then((text) => response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(text));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/** SMSC's minute of at most 3 identical requests passes (the account stays as it is): runs over one account read it alike. */
+const aMinuteLater = () => seed(world.emulator, world.emulator.state());
+
+/** The undo report's lines in row order (they come in the order the import's writes settled). */
+const byRow = <Line extends { row: string }>(lines: Line[]) => [...lines].sort((a, b) => Number(a.row || Infinity) - Number(b.row || Infinity));
+
+/** Drops the journal lines `drop` matches, as a journal of an earlier version, or one cut by a kill, lacks them. */
+async function withoutLines(journal: string, drop: (line: Record<string, unknown>) => boolean): Promise<void> {
+  const lines = (await readFile(journal, 'utf8')).split('\n').filter((line) => line !== '' && !drop(JSON.parse(line) as Record<string, unknown>));
+  await writeFile(journal, `${lines.join('\n')}\n`);
+}
+
+describe('undo of an add that failed', () => {
+  const gleb = (fields: Partial<Contact> = {}) => contact(900, { phones: [mobile(4)], name: 'Глеб', ...fields });
+
+  async function failedImport(name: string, other: Contact): Promise<string> {
+    seed(world.emulator, { contacts: [] });
+    const input = await writeInput(world.dir, name, [
+      { name: 'Глеб', phone: mobile(4) },
+      { name: 'Дина', phone: mobile(5) },
+    ]);
+    // The account gets Глеб's number after the import read it: its add fails (error 5).
+    const { report } = await importInto(world.emulator, { input, hooks: meanwhile(() => ({ contacts: [other] })) });
+    expect(report.map(({ action, outcome, error_code }) => `${action}/${outcome}/${error_code}`)).toEqual(['add/failed/5', 'add/done/']);
+    return `${input}.report.csv`;
+  }
+
+  it('never deletes the contact the add failed on, though it holds every field the add wrote', async () => {
+    const report = await failedImport('failed-add.csv', gleb());
+    expect(await readFile(`${report}.journal`, 'utf8')).toContain('{"failed":2,"code":"5"}');
+
+    const { summary, report: lines } = await undoFrom(world.emulator, { report });
+    expect(byRow(lines).map(({ row, undoes, action, error_code }) => [row, undoes, action, error_code])).toEqual([
+      ['2', 'add', 'skip', 'UNDO_WRITE_FAILED'],
+      ['3', 'add', 'delete', ''],
+    ]);
+    expect(byRow(lines)[0]?.error).toMatch(/the import's add failed \(error_code 5\)/);
+    expect(summary.actions).toMatchObject({ skip: 1, delete: 1 });
+    expect(world.emulator.state().contacts).toEqual([gleb()]);
+    expect(world.emulator.stats().calls.del).toBe(1);
+  });
+
+  it('takes the import report as the evidence when the journal has no failed entry (an earlier version)', async () => {
+    const report = await failedImport('failed-add-old.csv', gleb());
+    await withoutLines(`${report}.journal`, (line) => 'failed' in line);
+
+    const { report: lines } = await undoFrom(world.emulator, { report });
+    expect(byRow(lines).map(({ action, error_code }) => `${action}/${error_code}`)).toEqual(['skip/UNDO_WRITE_FAILED', 'delete/']);
+    expect(world.emulator.state().contacts).toEqual([gleb()]);
+  });
+
+  it('refuses, before any request, an import report it cannot read for that evidence', async () => {
+    const report = join(world.dir, 'broken.report.csv');
+    await writeFile(report, 'row,phone,action,outcome\n2,"79160000004,add,failed\n');
+    await writeFile(`${report}.journal`, `${JSON.stringify({ journal: 1, input: 'x', undo: 1 })}\n`);
+    seed(world.emulator, {});
+    await expect(undoFrom(world.emulator, { report })).rejects.toThrow(/broken\.report\.csv: cannot read the import report \(undo reads which writes failed from it\)/);
+    expect(world.emulator.stats().requestsTotal).toBe(0);
+  });
+
+  it('with neither (a kill cut the add off), deletes no contact with a field the add did not write', async () => {
+    const report = await failedImport('failed-add-killed.csv', gleb({ cmt: 'VIP', groups: [] }));
+    await withoutLines(`${report}.journal`, (line) => 'failed' in line);
+    // Killed before its report was written: the journal alone is left.
+    await rename(report, `${report}.gone`);
+
+    const { report: lines } = await undoFrom(world.emulator, { report });
+    expect(byRow(lines).map(({ action, error_code }) => `${action}/${error_code}`)).toEqual(['skip/UNDO_NOT_PROVEN', 'delete/']);
+    expect(byRow(lines)[0]?.error).toMatch(/cut off before its reply .* has cmt \("VIP"\), which the add did not write/);
+    expect(world.emulator.state().contacts).toEqual([gleb({ cmt: 'VIP' })]);
+  });
+});
+
+describe('undo of blacklist type changes', () => {
+  const types = (state = world.emulator.state()) => Object.fromEntries(state.blacklist.map(({ phone, type }) => [phone, type]));
+  const typedFile = async (name: string, rows: readonly string[]) => {
+    const path = join(world.dir, name);
+    await writeFile(path, `id,phone,type\n${rows.map((row, index) => `${index + 1},${row}`).join('\n')}\n`, 'utf8');
+    return path;
+  };
+
+  it('gives each retyped entry its old type back and removes the ones added, row by row', async () => {
+    seed(world.emulator, { blacklist: [{ id: 1, phone: mobile(1), type: 0 }, { id: 2, phone: mobile(2), type: 1 }] });
+    const before = types();
+    const input = await typedFile('retype-undo.csv', [`${mobile(1)},2`, `"${mobile(2)},${mobile(3)}",2`, `${mobile(4)},1`]);
+    await importInto(world.emulator, { input, target: 'blacklist', mappingFile: TYPED });
+    expect(types()).toEqual({ [mobile(1)]: 2, [mobile(2)]: 2, [mobile(3)]: 2, [mobile(4)]: 1 });
+
+    const { summary, report: lines } = await undoFrom(world.emulator, { report: `${input}.report.csv` });
+    expect(byRow(lines).map(({ row, phone, undoes, action, outcome, changes }) => [row, phone, undoes, action, outcome, changes])).toEqual([
+      ['2', mobile(1), 'chg_black', 'chg', 'done', 'type: "2" → "0"'],
+      ['3', `${mobile(2)},${mobile(3)}`, 'chg_black', 'chg', 'done', `type: "2" → "1"; phone: −${mobile(3)}`],
+      ['4', mobile(4), 'add_black', 'delete', 'done', ''],
+    ]);
+    expect(summary.outcomes.failed).toBe(0);
+    expect(types()).toEqual(before);
+  });
+
+  it('a type change journaled without its record (an earlier version) is one skip line, the rest is undone', async () => {
+    seed(world.emulator, { blacklist: [{ id: 1, phone: mobile(1), type: 0 }] });
+    const input = await typedFile('retype-old.csv', [`${mobile(1)},2`, `${mobile(4)},1`]);
+    await importInto(world.emulator, { input, target: 'blacklist', mappingFile: TYPED });
+    const report = `${input}.report.csv`;
+    await withoutLines(`${report}.journal`, (line) => (line.undo as { kind?: string } | undefined)?.kind === 'retype');
+
+    const { report: lines } = await undoFrom(world.emulator, { report });
+    expect(byRow(lines).map(({ row, action, error_code }) => `${row} ${action} ${error_code}`)).toEqual(['2 skip UNDO_NO_RECORD', '3 delete ']);
+    expect(types()).toEqual({ [mobile(1)]: 2 });
+  });
+
+  it('a retype whose add_black failed after its del_black says the numbers are OFF the blacklist, and undo lists them again', async () => {
+    seed(world.emulator, { blacklist: [{ id: 1, phone: mobile(1), type: 0 }] });
+    const input = await typedFile('retype-failed.csv', [`"${mobile(1)},${mobile(2)}",2`]);
+    // Someone lists the new number meanwhile: the add_black of both fails (error 5) after mobile(1) was removed.
+    const { summary, report } = await importInto(world.emulator, {
+      input,
+      target: 'blacklist',
+      mappingFile: TYPED,
+      hooks: meanwhile((state) => ({ blacklist: [...state.blacklist, { id: 7, phone: mobile(2), type: 1 }] })),
+    });
+    expect(report).toMatchObject([{ action: 'chg', outcome: 'failed', error_code: 'ERR_BLACKLIST_RETYPE' }]);
+    expect(report[0]?.error).toMatch(new RegExp(`^${mobile(1)} now OFF the blacklist: removed \\(del_black\\) .* add_black failed \\(add_black: SMSC could not save`));
+    expect(summary.outcomes.failed).toBe(1);
+    expect(importExitCode(summary)).toBe(1);
+    expect(types()).toEqual({ [mobile(2)]: 1 });
+
+    const { report: lines } = await undoFrom(world.emulator, { report: `${input}.report.csv` });
+    expect(lines.map(({ action, outcome, changes }) => `${action}/${outcome} ${changes}`)).toEqual(['chg/done type: "not listed" → "0"']);
+    // mobile(2) was listed by someone else, not by the import: it stays.
+    expect(types()).toEqual({ [mobile(1)]: 0, [mobile(2)]: 1 });
+  });
+});
+
+describe('a retype cut off by a fatal error', () => {
+  it('still says the numbers are OFF the blacklist, and stops the run', async () => {
+    seed(world.emulator, { blacklist: [{ id: 1, phone: mobile(1), type: 0 }, { id: 2, phone: mobile(2), type: 0 }] });
+    const input = join(world.dir, 'retype-fatal.csv');
+    await writeFile(input, `id,phone,type\n1,${mobile(1)},2\n2,${mobile(2)},2\n`, 'utf8');
+    const proxy = await refusingAddBlack();
+    try {
+      const { summary, report } = await importInto(world.emulator, { input, target: 'blacklist', mappingFile: TYPED, concurrency: 1, client: { baseUrl: proxy.url } });
+      expect(report.map(({ outcome, error_code }) => `${outcome}/${error_code}`)).toEqual(['failed/ERR_BLACKLIST_RETYPE', 'skipped/ERR_SMSC_AUTH']);
+      expect(report[0]?.error).toMatch(new RegExp(`^${mobile(1)} now OFF the blacklist: .*add_black failed \\(add_black: SMSC refused the credentials`));
+      expect(summary.aborted?.code).toBe('ERR_SMSC_AUTH');
+      expect(importExitCode(summary)).toBe(3);
+      expect(world.emulator.state().blacklist).toEqual([{ id: 2, phone: mobile(2), type: 0 }]);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+describe('undo of a created e-mail group', () => {
+  it('is not deleted as empty (its members are not counted) unless --force', async () => {
+    seed(world.emulator, { groups: [group(5901, 'VIP')] });
+    const input = join(world.dir, 'newsletter.csv');
+    await writeFile(input, 'Почта,Имя,Рассылка\nanna@example.com,Анна,Новости\n', 'utf8');
+    const mappingFile = join(world.dir, 'newsletter.json');
+    await writeFile(mappingFile, JSON.stringify({ fields: { mail: 'Почта', name: 'Имя', grp: 'Рассылка' }, contactKind: 'mail' }), 'utf8');
+    await importInto(world.emulator, { input, mappingFile, createGroups: true });
+    const created = world.emulator.state().groups.find(({ name }) => name === 'Новости');
+    expect(created).toMatchObject({ type: 1 });
+    const report = `${input}.report.csv`;
+
+    const dry = await undoFrom(world.emulator, { report, dryRun: true });
+    expect(dry.report.at(-1)).toMatchObject({ phone: '«Новости»', action: 'skip', error_code: 'GROUP_HAS_CONTACTS' });
+    aMinuteLater();
+
+    const { report: lines } = await undoFrom(world.emulator, { report });
+    expect(lines.map(({ undoes, action, error_code }) => `${undoes} ${action} ${error_code}`)).toEqual(['add delete ', 'add_group skip GROUP_HAS_CONTACTS']);
+    expect(lines[1]?.error).toMatch(/e-mail group, whose members are not counted .* --force deletes it/);
+    expect(world.emulator.state().groups).toEqual([group(5901, 'VIP'), created]);
+    expect(world.emulator.stats().calls.del_group).toBeUndefined();
+    aMinuteLater();
+
+    const forced = await undoFrom(world.emulator, { report, undoReport: `${report}.forced.csv`, force: true });
+    expect(forced.report.at(-1)).toMatchObject({ action: 'delete', outcome: 'done', error: expect.stringMatching(/^deleted with --force/) });
+    expect(world.emulator.state().groups).toEqual([group(5901, 'VIP')]);
+  });
+});
