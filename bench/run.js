@@ -70,6 +70,27 @@ if (!only || only.includes('clean')) {
     rssGrowth: +(clean.peakRssMb / cleanSmall.peakRssMb).toFixed(2),
   };
 }
+if (!only || only.includes('source')) {
+  // What `import` pays for each pass over its file (validation, the write pass): every row read,
+  // normalized and brought to the main thread, without the account or the report.
+  process.stderr.write(`source (import's passes over the CSV), median of ${repeats}, interleaved\n`);
+  const small = await input('csv', sizes.small);
+  const large = await input('csv', sizes.large);
+  const [floor, source, oneThread, sourceSmall] = measure([
+    ['csv-parse', large],
+    ['source', large],
+    ['source-1thread', large],
+    ['source', small],
+  ]);
+  report.importSource = {
+    threads: source.threads,
+    ratio: +(source.ms / floor.ms).toFixed(2),
+    oneThread: { ratio: +(oneThread.ms / floor.ms).toFixed(2), peakRssMb: oneThread.peakRssMb },
+    speedup: +(oneThread.ms / source.ms).toFixed(2),
+    sameRowsAsOneThread: source.sha256 === oneThread.sha256,
+    peakRssMb: { [sizes.small]: sourceSmall.peakRssMb, [sizes.large]: source.peakRssMb },
+  };
+}
 if (!only || only.includes('xlsx')) {
   const rows = Number(process.env.BENCH_XLSX_ROWS ?? sizes.small);
   process.stderr.write(`clean (XLSX), median of ${repeats}\n`);
