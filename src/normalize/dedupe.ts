@@ -14,8 +14,17 @@ export type DuplicateDecision =
 
 /** The dedupe key of a normalized `phone` list: its first number (≤ 15 digits, exact as a number). */
 export function phoneKey(phones: string | undefined): number | undefined {
-  const first = phones?.split(',', 1)[0] ?? '';
-  return /^\d{1,15}$/.test(first) && Number(first) > 0 ? Number(first) : undefined;
+  if (phones === undefined) return undefined;
+  // Digit by digit: a split and a regex test cost ~0.6 µs a row, on every row of a clean or an import.
+  let key = 0;
+  let digits = 0;
+  for (; digits < phones.length; digits++) {
+    const code = phones.charCodeAt(digits);
+    if (code === 0x2c) break;
+    if (code < 0x30 || code > 0x39 || digits === 15) return undefined;
+    key = key * 10 + (code - 0x30);
+  }
+  return key > 0 ? key : undefined;
 }
 
 const LIST_FIELDS: ReadonlySet<ContactField> = new Set(['phone', 'mail', 'grp', 'tags', 'pho']);

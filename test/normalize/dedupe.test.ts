@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ContactFields } from '../../src/contact.js';
 import { DuplicateIndex, FirstOccurrenceFilter, duplicateIssue, mergeFields, phoneKey, type DuplicateDecision, type DuplicatePolicy } from '../../src/normalize/dedupe.js';
 import { PhoneTable } from '../../src/normalize/phone-table.js';
+import { seededRandom } from '../helpers/random.js';
 
 const ROWS: [number, ContactFields][] = [
   [2, { phone: '79161234567', name: 'Иван', grp: 'A', tags: 'x' }],
@@ -22,6 +23,26 @@ describe('phoneKey', () => {
     expect(phoneKey('999999999999999')).toBe(999999999999999);
     expect(phoneKey(undefined)).toBeUndefined();
     expect(phoneKey('')).toBeUndefined();
+  });
+
+  it('has no key for a first item that is not 1–15 digits or is zero', () => {
+    for (const phones of ['0', '000', ',79161234567', '1234567890123456', '+79161234567', '7916 1234567', '79161234567x', '٧٩١٦']) expect(phoneKey(phones), phones).toBeUndefined();
+    expect(phoneKey('007,1')).toBe(7);
+    expect(phoneKey('1234567890123456,1'.slice(1))).toBe(234567890123456);
+  });
+
+  it('agrees with its definition (the first comma-separated item, /^\\d{1,15}$/, above 0) on 100,000 drawn lists', () => {
+    const random = seededRandom(7);
+    const alphabet = '0123456789,0123456789+ a';
+    const byDefinition = (phones: string): number | undefined => {
+      const first = phones.split(',', 1)[0] ?? '';
+      return /^\d{1,15}$/.test(first) && Number(first) > 0 ? Number(first) : undefined;
+    };
+    for (let draw = 0; draw < 100_000; draw++) {
+      let phones = '';
+      for (let length = Math.floor(random() * 20); length > 0; length--) phones += alphabet[Math.floor(random() * alphabet.length)];
+      expect(phoneKey(phones), phones).toBe(byDefinition(phones));
+    }
   });
 });
 
