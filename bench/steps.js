@@ -93,7 +93,7 @@ record('normalize (all)', await time(async () => {
 }));
 record('dedupe', await time(async () => {
   const filter = new FirstOccurrenceFilter();
-  for (const row of normalized) if (row.fields) filter.check(row.row, row.fields.phone);
+  for (const row of normalized) if (row.fields) filter.check(row.row, row.fields);
   return normalized.length;
 }));
 record('write clean', await time(async () => {

@@ -11,7 +11,7 @@ import { openContactSource } from '../../src/pipeline.js';
 import { REPO_ROOT } from '../helpers/cli.js';
 import { runCli, smscEnv } from '../helpers/cli-run.js';
 import { contacts } from '../helpers/contacts-file.js';
-import { contact, seed, useImportWorld, writeCallCount } from '../helpers/import-run.js';
+import { contact, contactsByPhone, readReport, seed, useImportWorld, writeCallCount } from '../helpers/import-run.js';
 
 const world = useImportWorld();
 const MAPPING = join(REPO_ROOT, 'mappings/samples-excel-ru.json');
@@ -47,5 +47,23 @@ describe('import --threads 2 against --threads 0', () => {
     const text = oneThread.report.toString();
     for (const action of [',add,', ',chg,', ',reject,', 'DUPLICATE']) expect(text).toContain(action);
     expect(writeCallCount(world.emulator.stats())).toBe(0);
+  });
+
+  it('writes what one thread writes: the same account and, but for the new ids, the same report', async () => {
+    const input = join(world.dir, 'contacts-write.csv');
+    await writeFile(input, iconv.encode(contacts(3_000), 'win1251'));
+    const run = async (threads: string) => {
+      await seedFromFile(input);
+      const report = join(world.dir, `write-${threads}.csv`);
+      const result = await runCli(['import', input, '-m', MAPPING, '--create-groups', '--threads', threads, '--report', report], { env: smscEnv(world.emulator), cwd: world.dir });
+      const lines = (await readReport(report)).rows.map(({ smsc_id: id, ...line }) => ({ ...line, smsc_id: line.action === 'add' ? 'new' : id }));
+      return { code: result.code, lines, account: contactsByPhone(world.emulator.state()), writes: writeCallCount(world.emulator.stats()), threaded: result.stderr.includes('validated on 2 worker threads') };
+    };
+    const oneThread = await run('0');
+    const onThreads = await run('2');
+    expect(onThreads.threaded).toBe(true);
+    expect(oneThread.threaded).toBe(false);
+    expect({ ...onThreads, threaded: false }).toEqual(oneThread);
+    expect(oneThread.writes).toBeGreaterThan(200);
   });
 });
