@@ -4,7 +4,7 @@
  * both write the same bytes.
  */
 import { CONTACT_FIELDS, type ContactFields, type RowIssue } from '../contact.js';
-import { csvFormatter, type CsvFormat } from '../report/csv-writer.js';
+import { csvFormatter, csvValuesFormatter, type CsvFormat } from '../report/csv-writer.js';
 import type { NormalizedRow } from '../normalize/row.js';
 
 export const CLEAN_COLUMNS = ['row', ...CONTACT_FIELDS, 'notes'] as const;
@@ -23,10 +23,18 @@ export interface CleanRecords {
 }
 
 export function cleanRecords(): CleanRecords {
-  const clean = csvFormatter(CLEAN_FORMAT);
+  const clean = csvValuesFormatter(CLEAN_FORMAT);
   const reject = csvFormatter(REJECTS_FORMAT);
+  // In CLEAN_COLUMNS order: row, the contact fields, notes.
+  const values: (string | number | undefined)[] = new Array<string | number | undefined>(CLEAN_COLUMNS.length);
+  const notesAt = CLEAN_COLUMNS.length - 1;
   return {
-    clean: (result, fields) => clean({ row: result.row, ...fields, notes: result.notes.join('; ') }),
+    clean: (result, fields) => {
+      values[0] = result.row;
+      for (let field = 0; field < CONTACT_FIELDS.length; field++) values[field + 1] = fields[CONTACT_FIELDS[field] as keyof ContactFields];
+      values[notesAt] = result.notes.join('; ');
+      return clean(values);
+    },
     reject: (issue) => reject({ row: issue.row, field: issue.field, value: issue.value, reason: issue.reason, severity: issue.severity }),
   };
 }
