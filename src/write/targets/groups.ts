@@ -13,7 +13,6 @@ import { openTableForColumns } from '../../pipeline.js';
 import type { SmscClient } from '../../smsc/client.js';
 import { isSmscError } from '../../smsc/errors.js';
 import { pageContacts, pageGroups } from '../../smsc/paging.js';
-import { WRITE_COMMANDS, type Command } from '../../smsc/protocol.js';
 import { openCsvWriter } from '../../report/csv-writer.js';
 import { listItems } from '../account-index.js';
 import { unaskedDeleteGuard } from '../delete-guard.js';
@@ -21,6 +20,7 @@ import type { GroupsImportOptions, ImportHooks, ImportSummary } from '../import.
 import { ABANDONED, errorCode, errorText, INTERRUPTED, zeroes } from '../outcome.js';
 import { sendSettled } from '../settle.js';
 import { OUTCOMES, REPORT_ACTIONS, REPORT_COLUMNS, reportRecord, type ReportLine } from '../report.js';
+import { countWriteCalls } from '../write-calls.js';
 import { createGroupPlanner, parseGroupRow, type AccountGroup, type DesiredGroup, type GroupOperation } from './groups-plan.js';
 
 export type GroupWrite = { action: 'add'; group: DesiredGroup } | { action: 'chg'; grp: number; name: string; num?: number; type?: number } | { action: 'del'; group: AccountGroup };
@@ -113,7 +113,7 @@ export async function runGroupsImport(options: GroupsImportOptions, hooks: Impor
     groupsMissing: [],
     listItemsRemoved: 0,
     calls: { ...meter.calls },
-    writeCalls: Object.entries(meter.calls).reduce((sum, [command, count]) => sum + (WRITE_COMMANDS.has(command as Command) ? count : 0), 0),
+    writeCalls: countWriteCalls(meter.calls),
     retries: meter.retries,
     readBacks: tally.readBacks,
     resumedRows: 0,
