@@ -405,7 +405,7 @@ async function undoUnderLock(options: UndoOptions, hooks: UndoHooks, context: Un
         decision?.action === 'delete' && count > 0
           ? { action: 'skip', code: 'GROUP_HAS_CONTACTS', reason: `not deleted: ${count === 1 ? '1 contact is' : `${count} contacts are`} in this group`, intId: item.group.id }
           : decision;
-      const send = async () => ({ smscId: item.group.id, readBacks: (await applyGroupWrite(client, { action: 'del', group: item.group })).readBacks });
+      const send = () => applyGroupWrite(client, { action: 'del', group: item.group });
       await emit(item, await lineFor(item, kept, send));
     }
     await report.commit();
