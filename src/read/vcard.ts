@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import iconv from 'iconv-lite';
+import { checkedEncoding } from './encoding.js';
 import { ReadError } from './errors.js';
 import type { ReadOptions, SourceRow, Table } from './types.js';
 import { FALLBACK_ENCODING } from './utf8-fallback.js';
@@ -71,9 +72,7 @@ interface Card {
  * held, and photos are skipped as they are read.
  */
 export async function openVcard(file: string, _sample: Buffer, options: ReadOptions): Promise<Table> {
-  if (options.encoding !== undefined && !iconv.encodingExists(options.encoding)) {
-    throw new ReadError('ERR_READ_BAD_ENCODING', file, `unknown encoding ${JSON.stringify(options.encoding)}: expected a name such as utf-8 or windows-1251`);
-  }
+  if (options.encoding !== undefined) checkedEncoding(file, options.encoding);
   return {
     info: { file, format: 'vcard', headerRow: 0, headers: [...VCARD_COLUMNS] },
     rows: cardRows(file, options),
