@@ -11,14 +11,14 @@ import { join } from 'node:path';
 import { startEmulator } from '../dist/emulator/index.js';
 import { loadMapping } from '../dist/map/load.js';
 import { createSmscClient } from '../dist/smsc/client.js';
-import { WRITE_COMMANDS } from '../dist/smsc/protocol.js';
 import { createCallMeter, runImport } from '../dist/write/import.js';
 import { createPacedThrottle } from '../dist/write/pace.js';
+import { countWriteCalls } from '../dist/write/write-calls.js';
 
 const MAPPING = new URL('../mappings/samples-utf8.json', import.meta.url).pathname;
 const DEMO = { login: 'demo', password: 'demo-password' };
 
-const writeCalls = (stats) => Object.entries(stats.calls).reduce((sum, [command, count]) => sum + (WRITE_COMMANDS.has(command) ? count : 0), 0);
+const writeCalls = (stats) => countWriteCalls(stats.calls);
 
 async function writeContacts(path, rows) {
   const lines = ['name,phone,email,birthday,group,tags,customer_id'];

@@ -17,6 +17,12 @@ const BOMS: ReadonlyArray<{ bytes: readonly number[]; encoding: string }> = [
   { bytes: [0xfe, 0xff], encoding: 'utf-16be' },
 ];
 
+/** `encoding` (`--encoding`, or what the file names) when iconv-lite can decode it, else the reader's error. */
+export function checkedEncoding(file: string, encoding: string, examples = 'utf-8 or windows-1251'): string {
+  if (!iconv.encodingExists(encoding)) throw new ReadError('ERR_READ_BAD_ENCODING', file, `unknown encoding ${JSON.stringify(encoding)}: expected a name such as ${examples}`);
+  return encoding;
+}
+
 /** More control characters than this share of the sample means the file is not text. */
 const CONTROL_SHARE_LIMIT = 0.01;
 
@@ -28,12 +34,7 @@ const CONTROL_SHARE_LIMIT = 0.01;
  */
 export function detectEncoding(sample: Buffer, file: string, forced?: string): DetectedEncoding {
   const bomMatch = BOMS.find(({ bytes }) => bytes.every((byte, index) => sample[index] === byte));
-  if (forced !== undefined) {
-    if (!iconv.encodingExists(forced)) {
-      throw new ReadError('ERR_READ_BAD_ENCODING', file, `unknown encoding ${JSON.stringify(forced)}: expected a name such as utf-8, windows-1251 or utf-16le`);
-    }
-    return { encoding: forced, bom: bomMatch !== undefined, guessed: false };
-  }
+  if (forced !== undefined) return { encoding: checkedEncoding(file, forced, 'utf-8, windows-1251 or utf-16le'), bom: bomMatch !== undefined, guessed: false };
   if (bomMatch) return { encoding: bomMatch.encoding, bom: true, guessed: false };
 
   const utf16 = bomlessUtf16(sample);

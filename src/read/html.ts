@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { pipeline, type Readable } from 'node:stream';
 import { Parser } from 'htmlparser2';
 import iconv from 'iconv-lite';
+import { checkedEncoding } from './encoding.js';
 import { ReadError } from './errors.js';
 import { pickTable, type TableEvent } from './table-sequence.js';
 import type { Cell, ReadOptions, Table } from './types.js';
@@ -29,10 +30,7 @@ export function htmlCharset(sample: Buffer): string {
  * Tables are picked like sheets; a table inside a cell is part of that cell's text.
  */
 export async function openHtml(file: string, sample: Buffer, options: ReadOptions): Promise<Table> {
-  const encoding = options.encoding ?? htmlCharset(sample);
-  if (!iconv.encodingExists(encoding)) {
-    throw new ReadError('ERR_READ_BAD_ENCODING', file, `unknown encoding ${JSON.stringify(encoding)}: expected a name such as utf-8 or windows-1251`);
-  }
+  const encoding = checkedEncoding(file, options.encoding ?? htmlCharset(sample));
   const picked = await pickTable(htmlEvents(file, encoding), file, options, 'table');
   return {
     info: { file, format: 'html', encoding, sheet: picked.name, headerRow: picked.located.headerRow, headers: picked.located.headers },

@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import iconv from 'iconv-lite';
+import { checkedEncoding } from './encoding.js';
 import { ReadError } from './errors.js';
 import type { ReadOptions, SourceRow, Table } from './types.js';
 import { FALLBACK_ENCODING } from './utf8-fallback.js';
@@ -57,6 +58,12 @@ interface Property {
   value: string;
 }
 
+/** A property cut at {@link MAX_LINE_BYTES}: the card it is in is named when it is refused. */
+interface TooLong {
+  tooLong: true;
+  line: number;
+}
+
 interface Card {
   number: number;
   line: number;
@@ -71,9 +78,7 @@ interface Card {
  * held, and photos are skipped as they are read.
  */
 export async function openVcard(file: string, _sample: Buffer, options: ReadOptions): Promise<Table> {
-  if (options.encoding !== undefined && !iconv.encodingExists(options.encoding)) {
-    throw new ReadError('ERR_READ_BAD_ENCODING', file, `unknown encoding ${JSON.stringify(options.encoding)}: expected a name such as utf-8 or windows-1251`);
-  }
+  if (options.encoding !== undefined) checkedEncoding(file, options.encoding);
   return {
     info: { file, format: 'vcard', headerRow: 0, headers: [...VCARD_COLUMNS] },
     rows: cardRows(file, options),
@@ -88,6 +93,9 @@ async function* cardRows(file: string, options: ReadOptions): AsyncGenerator<Sou
     options.onWarning?.({ code: 'VCARD_UNTERMINATED', row: open.number, message: `card ${open.number} (line ${open.line}) has no END:VCARD before ${what}; read up to there` });
 
   for await (const property of properties(file, options.encoding)) {
+    if ('tooLong' in property) {
+      throw new ReadError('ERR_READ_CORRUPT', file, `a property longer than ${MAX_LINE_BYTES} bytes on line ${property.line}: not a vCard line`, { row: card?.number });
+    }
     if (property.name === 'BEGIN' && property.value.trim().toUpperCase() === 'VCARD') {
       if (card) {
         unterminated(card, `the next card on line ${property.line}`);
@@ -109,11 +117,11 @@ async function* cardRows(file: string, options: ReadOptions): AsyncGenerator<Sou
 }
 
 /** Logical properties: folded lines unfolded, QUOTED-PRINTABLE soft breaks joined, values decoded. */
-async function* properties(file: string, forcedCharset: string | undefined): AsyncGenerator<Property> {
+async function* properties(file: string, forcedCharset: string | undefined): AsyncGenerator<Property | TooLong> {
   let current: { line: number; parts: Buffer[]; quotedPrintable: boolean; skip: boolean; cut: boolean } | undefined;
-  const complete = (): Property | undefined => {
+  const complete = (): Property | TooLong | undefined => {
     if (!current || current.skip) return undefined;
-    if (current.cut) throw new ReadError('ERR_READ_CORRUPT', file, `a property longer than ${MAX_LINE_BYTES} bytes: not a vCard line`, { row: current.line });
+    if (current.cut) return { tooLong: true, line: current.line };
     return parseProperty(Buffer.concat(current.parts), current.line, forcedCharset);
   };
 

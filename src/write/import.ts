@@ -23,10 +23,11 @@ import { openCsvWriter } from '../report/csv-writer.js';
 import { OutputWriteError } from '../report/output-error.js';
 import { checkOutputPaths } from '../report/preflight.js';
 import type { SmscClient } from '../smsc/client.js';
-import { GROUP_TYPE, LIMITS, WRITE_COMMANDS, type Command } from '../smsc/protocol.js';
+import { GROUP_TYPE, LIMITS, type Command } from '../smsc/protocol.js';
 import { buildAccountIndex, listItems, readBlacklist, type AccountIndex, type BlacklistEntries } from './account-index.js';
 import { createKeyCollector, readContacts, type AccountRead } from './account/strategy.js';
 import { applyOperation, type WriteOperation } from './apply.js';
+import { checkedConcurrency } from './concurrency.js';
 import { createExecutor, queued, type LineBase } from './executor.js';
 import { createContactRowMerger, sameContactReason } from './contact-rows.js';
 import { unaskedDeleteGuard, type DeleteCandidate, type DeleteGuard } from './delete-guard.js';
@@ -40,10 +41,10 @@ import { planBlacklistRow } from './targets/blacklist-plan.js';
 import { runGroupsImport } from './targets/groups.js';
 import { planRow, type ExistingContact, type ImportMode, type Operation } from './plan.js';
 import { blacklistRecord, changeRecord, type UndoRecord } from './undo/record.js';
+import { countWriteCalls } from './write-calls.js';
 import { OUTCOMES, REPORT_ACTIONS, REPORT_COLUMNS, removedItems, reportRecord, type Outcome, type ReportAction, type ReportLine } from './report.js';
 
-/** SMSC refuses 15 requests in flight per login; we stay clearly below. */
-export const MAX_CONCURRENCY = 14;
+export { MAX_CONCURRENCY } from './concurrency.js';
 
 export interface ImportOptions extends ContactSourceOptions {
   input: string;
@@ -178,10 +179,7 @@ async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Prom
   const mode = options.mode ?? 'upsert';
   const target = options.target ?? 'contacts';
   const dryRun = options.dryRun ?? false;
-  const concurrency = options.concurrency ?? 4;
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
-    throw new EtlError('ERR_IMPORT_CONCURRENCY', `--concurrency must be 1–${MAX_CONCURRENCY} (SMSC refuses 15 requests in flight per login), got ${concurrency}`);
-  }
+  const concurrency = checkedConcurrency(options.concurrency);
   if (options.deleteMissing && mode !== 'sync') throw new EtlError('ERR_IMPORT_DELETE_MISSING', '--delete-missing needs --mode sync');
   const { client, meter } = options;
 
@@ -382,10 +380,6 @@ async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Prom
   };
 }
 
-
-function countWriteCalls(calls: Partial<Record<Command, number>>): number {
-  return Object.entries(calls).reduce((sum, [command, count]) => sum + (WRITE_COMMANDS.has(command as Command) ? count : 0), 0);
-}
 
 /** An output that failed after writes to SMSC were made says how many, and how to go on. */
 function withWritesMade(error: unknown, writeCalls: number): unknown {

@@ -12,10 +12,10 @@ import { startEmulator, type Contact, type EmulatorOptions, type EmulatorState, 
 import { loadGroupsMapping, loadMapping } from '../../src/map/load.js';
 import type { Mapping } from '../../src/map/schema.js';
 import { createSmscClient, type SmscClientOptions } from '../../src/smsc/client.js';
-import { WRITE_COMMANDS, type Command } from '../../src/smsc/protocol.js';
 import { realSleep } from '../../src/smsc/retry.js';
 import { createCallMeter, runImport, type ImportHooks, type ImportOptions, type ImportSummary } from '../../src/write/import.js';
 import { createPacedThrottle } from '../../src/write/pace.js';
+import { countWriteCalls } from '../../src/write/write-calls.js';
 
 export const REPO = new URL('../../', import.meta.url).pathname;
 export const CONTACTS_MAPPING = join(REPO, 'mappings/samples-utf8.json');
@@ -87,7 +87,7 @@ export function contactsByPhone(state: EmulatorState): Record<string, Omit<Conta
 }
 
 export function writeCallCount(stats: EmulatorStats): number {
-  return Object.entries(stats.calls).reduce((sum, [command, count]) => sum + (WRITE_COMMANDS.has(command as Command) ? count : 0), 0);
+  return countWriteCalls(stats.calls);
 }
 
 export type ReportRow = Record<'row' | 'phone' | 'action' | 'outcome' | 'smsc_id' | 'error_code' | 'error' | 'attempts' | 'changes', string>;

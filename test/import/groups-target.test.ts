@@ -167,6 +167,23 @@ describe('import --target groups', () => {
     expect(importExitCode(summary)).toBe(130);
   });
 
+  it('stops after 20 writes in a row failed, as import does for contacts: the rest not attempted, ERR_IMPORT_TOO_MANY_FAILURES, exit 3', async () => {
+    seed(world.emulator, ACCOUNT);
+    const rows = Array.from({ length: 25 }, (_, index) => `,Сбой ${index + 1},,0`);
+    const input = await writeGroups('failing.csv', `id,name,num,type\n${rows.join('\n')}\n`);
+    // The service breaks down once the groups were read: every write gets HTTP 500.
+    const { summary, report } = await importGroups({ input, hooks: { onPhase: (phase) => phase === 'write' && world.emulator.setFaults({ http500Rate: 1 }) } });
+    world.emulator.setFaults({});
+
+    expect(summary.aborted).toEqual({ code: 'ERR_IMPORT_TOO_MANY_FAILURES', message: expect.stringMatching(/^20 writes in a row failed; the last: /) });
+    expect(importExitCode(summary)).toBe(3);
+    expect(report.map(({ outcome }) => outcome)).toEqual([...Array(20).fill('failed'), ...Array(5).fill('skipped')]);
+    expect(report.at(-1)).toMatchObject({ outcome: 'skipped', attempts: '0', error_code: 'ERR_IMPORT_TOO_MANY_FAILURES', error: `not attempted: ${summary.aborted?.message}` });
+    // Only the 20 failed rows sent anything (each with its retries); the account is as it was.
+    expect(world.emulator.stats().calls.add_group).toBe(report.slice(0, 20).reduce((sum, { attempts }) => sum + Number(attempts), 0));
+    expect(groupsIn()).toEqual(ACCOUNT.groups.map(({ id, name, num, type }) => ({ id, name, num, type })));
+  });
+
   it('rejects unusable rows naming the field, a type change, and withholds deletes while a row is rejected', async () => {
     seed(world.emulator, ACCOUNT);
     const input = await writeGroups('bad.csv', 'id,name,num,type\n5901,VIP,10,1\n,,5,0\n5902,Клиенты,x,0\n,Новая,,2\n,VIP,,\n');

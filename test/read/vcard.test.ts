@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -105,10 +105,15 @@ describe('vCard', () => {
     expect(warnings).toEqual([{ code: 'VCARD_UNTERMINATED', row: 2, message: 'card 2 (line 7) has no END:VCARD before the end of the file; read up to there' }]);
   });
 
-  it('refuses a text property longer than a megabyte, naming its line', async () => {
+  it('refuses a text property longer than a megabyte, naming its card as the row and its line', async () => {
     const file = join(tmpdir(), `smsc-etl-vcard-long-${process.pid}.vcf`);
-    await writeFile(file, `BEGIN:VCARD\nVERSION:3.0\nNOTE:${'x'.repeat(2 * 1024 * 1024)}\nEND:VCARD\n`);
-    expect(await readFailure(file)).toMatchObject({ code: 'ERR_READ_CORRUPT', message: expect.stringContaining('row 3: a property longer than') });
+    const card = (name: string, extra = '') => `BEGIN:VCARD\nVERSION:3.0\nFN:${name}\n${extra}END:VCARD\n`;
+    await writeFile(file, card('Один', `NOTE:${'x'.repeat(2 * 1024 * 1024)}\n`));
+    expect(await readFailure(file)).toMatchObject({ code: 'ERR_READ_CORRUPT', row: 1, message: `${file}, row 1: a property longer than 1048576 bytes on line 4: not a vCard line` });
+    // The third card, folded: its row is its position among the cards, not the line (12) the property starts on.
+    await writeFile(file, card('Один') + card('Два') + card('Три', `NOTE:начало\n ${'y'.repeat(1024 * 1024)}\n`) + card('Четыре'));
+    expect(await readFailure(file)).toMatchObject({ code: 'ERR_READ_CORRUPT', row: 3, message: expect.stringContaining(', row 3: a property longer than 1048576 bytes on line 12: ') });
+    await rm(file);
   });
 
   it('decodes values without CHARSET in a forced encoding, and refuses an unknown one', async () => {

@@ -11,23 +11,24 @@ import { EtlError } from '../../errors.js';
 import { compileFields, referencedHeadersOf } from '../../map/compile.js';
 import { openTableForColumns } from '../../pipeline.js';
 import type { SmscClient } from '../../smsc/client.js';
-import { isSmscError } from '../../smsc/errors.js';
 import { pageContacts, pageGroups } from '../../smsc/paging.js';
-import { WRITE_COMMANDS, type Command } from '../../smsc/protocol.js';
 import { openCsvWriter } from '../../report/csv-writer.js';
 import { listItems } from '../account-index.js';
+import type { Applied } from '../apply.js';
 import { unaskedDeleteGuard } from '../delete-guard.js';
+import { createExecutor, type LineBase } from '../executor.js';
 import type { GroupsImportOptions, ImportHooks, ImportSummary } from '../import.js';
-import { ABANDONED, errorCode, errorText, INTERRUPTED, zeroes } from '../outcome.js';
+import { INTERRUPTED, zeroes } from '../outcome.js';
 import { sendSettled } from '../settle.js';
 import { OUTCOMES, REPORT_ACTIONS, REPORT_COLUMNS, reportRecord, type ReportLine } from '../report.js';
+import { countWriteCalls } from '../write-calls.js';
 import { createGroupPlanner, parseGroupRow, type AccountGroup, type DesiredGroup, type GroupOperation } from './groups-plan.js';
 
 export type GroupWrite = { action: 'add'; group: DesiredGroup } | { action: 'chg'; grp: number; name: string; num?: number; type?: number } | { action: 'del'; group: AccountGroup };
 
 /** One planned report line, and the write it needs (none for unchanged, skip, reject). */
 interface Planned {
-  line: Omit<ReportLine, 'outcome' | 'attempts'>;
+  line: LineBase;
   write?: GroupWrite;
 }
 
@@ -61,8 +62,9 @@ export async function runGroupsImport(options: GroupsImportOptions, hooks: Impor
 
   hooks.onPhase?.('write', `${rows.length} rows, ${account.length} groups in the account`);
   const report = openCsvWriter(options.report, { columns: GROUP_REPORT_COLUMNS, rawColumns: new Set(['row', 'smsc_id', 'attempts']) });
-  const tally = { actions: zeroes(REPORT_ACTIONS), outcomes: zeroes(OUTCOMES), readBacks: 0, created: 0, notRun: 0 };
-  let aborted: EtlError | undefined;
+  const tally = { actions: zeroes(REPORT_ACTIONS), outcomes: zeroes(OUTCOMES), created: 0, notRun: 0 };
+  // Writes go one at a time (the loop awaits each), through the executor `import` sends contacts with.
+  const executor = createExecutor({ meter, limit: (work) => work(), signal: options.signal });
   try {
     for (const [index, { line, write }] of planned.entries()) {
       const done = await settle(line, write);
@@ -79,23 +81,15 @@ export async function runGroupsImport(options: GroupsImportOptions, hooks: Impor
     throw error;
   }
 
-  async function settle(line: Planned['line'], write: GroupWrite | undefined): Promise<ReportLine> {
+  function settle(line: Planned['line'], write: GroupWrite | undefined): ReportLine | Promise<ReportLine> {
     const quiet = line.action === 'unchanged' ? 'done' : line.action === 'reject' ? 'rejected' : 'skipped';
     if (write === undefined) return { ...line, outcome: dryRun && line.action === 'unchanged' ? 'dry-run' : quiet, attempts: 0 };
     if (dryRun) return { ...line, outcome: 'dry-run', attempts: 0 };
-    if (aborted) return { ...line, outcome: 'skipped', errorCode: aborted.code, error: `not attempted: ${aborted.message}`, attempts: 0 };
-    if (interrupted()) return { ...line, outcome: 'skipped', errorCode: INTERRUPTED, error: 'interrupted', attempts: 0 };
-    const result = await meter.attempts(() => applyGroupWrite(client, write));
-    if ('value' in result) {
-      tally.readBacks += result.value.readBacks;
-      if (write.action === 'add') tally.created++;
-      return { ...line, outcome: 'done', smscId: result.value.id ?? line.smscId, attempts: result.attempts };
-    }
-    if (interrupted() && result.error instanceof Error && result.error.name === 'AbortError') {
-      return { ...line, outcome: 'failed', errorCode: INTERRUPTED, error: ABANDONED, attempts: result.attempts };
-    }
-    if (isSmscError(result.error) && result.error.fatal) aborted ??= result.error;
-    return { ...line, outcome: 'failed', errorCode: errorCode(result.error), error: errorText(result.error), attempts: result.attempts };
+    return executor.run(line, () => applyGroupWrite(client, write), {
+      onApplied: () => {
+        if (write.action === 'add') tally.created++;
+      },
+    });
   }
 
   return {
@@ -113,12 +107,12 @@ export async function runGroupsImport(options: GroupsImportOptions, hooks: Impor
     groupsMissing: [],
     listItemsRemoved: 0,
     calls: { ...meter.calls },
-    writeCalls: Object.entries(meter.calls).reduce((sum, [command, count]) => sum + (WRITE_COMMANDS.has(command as Command) ? count : 0), 0),
+    writeCalls: countWriteCalls(meter.calls),
     retries: meter.retries,
-    readBacks: tally.readBacks,
+    readBacks: executor.readBacks,
     resumedRows: 0,
     durationMs: Math.round(performance.now() - started),
-    ...(aborted ? { aborted: { code: aborted.code, message: aborted.message } } : {}),
+    ...(executor.aborted ? { aborted: { code: executor.aborted.code, message: executor.aborted.message } } : {}),
     ...(interrupted() ? { interrupted: { after: rows.length - tally.notRun } } : {}),
   };
 }
@@ -212,9 +206,9 @@ export async function memberCounts(client: Pick<SmscClient, 'get'>, groups: Read
 type GroupClient = Pick<SmscClient, 'addGroup' | 'chgGroup' | 'delGroup' | 'getGroup'>;
 
 /** One group write, at most once: a lost reply is settled by reading the groups back (as for contacts). */
-export async function applyGroupWrite(client: GroupClient, write: GroupWrite): Promise<{ id?: number; readBacks: number }> {
+export async function applyGroupWrite(client: GroupClient, write: GroupWrite): Promise<Applied> {
   const settled = await sendSettled(() => sendGroupWrite(client, write), () => readBackGroup(client, write));
-  return { id: settled.value, readBacks: settled.readBacks };
+  return { smscId: settled.value, readBacks: settled.readBacks };
 }
 
 async function sendGroupWrite(client: GroupClient, write: GroupWrite): Promise<number | undefined> {

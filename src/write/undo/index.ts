@@ -18,19 +18,21 @@ import { openCsvWriter } from '../../report/csv-writer.js';
 import { checkOutputPaths } from '../../report/preflight.js';
 import type { SmscClient } from '../../smsc/client.js';
 import { pageGroups } from '../../smsc/paging.js';
-import { WRITE_COMMANDS, type Command } from '../../smsc/protocol.js';
+import type { Command } from '../../smsc/protocol.js';
 import { buildAccountIndex, listItems, readBlacklist, type AccountIndex, type BlacklistEntries } from '../account-index.js';
 import { createKeyCollector, readContacts } from '../account/strategy.js';
 import { applyOperation } from '../apply.js';
+import { checkedConcurrency } from '../concurrency.js';
 import { unaskedDeleteGuard, type DeleteCandidate, type DeleteGuard } from '../delete-guard.js';
 import { createExecutor, queued, type LineBase } from '../executor.js';
-import { MAX_CONCURRENCY, type CallMeter } from '../import.js';
+import type { CallMeter } from '../import.js';
 import { hashFile, openJournal, readJournalLines, type Journal } from '../journal.js';
 import { acquireRunLock, lockPathFor } from '../lock.js';
 import { INTERRUPTED, zeroes } from '../outcome.js';
 import { OUTCOMES, REPORT_ACTIONS, reportRecord, type Outcome, type ReportAction, type ReportLine } from '../report.js';
 import { applyGroupWrite, MAIL_GROUP_TYPE, memberCounts } from '../targets/groups.js';
 import type { AccountGroup } from '../targets/groups-plan.js';
+import { countWriteCalls } from '../write-calls.js';
 import { planBlacklistUndo, planContactUndo, planRetypeUndo, skipFailed, type Fate, type UndoDecision } from './plan.js';
 import { createdGroupSchema, failedSchema, intentSchema, journalEntrySchema, type UndoRecord } from './record.js';
 
@@ -93,10 +95,7 @@ type Item =
 export async function runUndo(options: UndoOptions, hooks: UndoHooks = {}): Promise<UndoSummary> {
   const started = performance.now();
   const dryRun = options.dryRun ?? false;
-  const concurrency = options.concurrency ?? 4;
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
-    throw new EtlError('ERR_IMPORT_CONCURRENCY', `--concurrency must be 1–${MAX_CONCURRENCY} (SMSC refuses 15 requests in flight per login), got ${concurrency}`);
-  }
+  const concurrency = checkedConcurrency(options.concurrency);
   const undoReport = options.undoReport ?? `${options.report}.undo.csv`;
   const importJournal = `${options.report}.journal`;
   const { meter } = options;
@@ -109,7 +108,7 @@ export async function runUndo(options: UndoOptions, hooks: UndoHooks = {}): Prom
     items: 0,
     ...counts,
     calls: { ...meter.calls },
-    writeCalls: Object.entries(meter.calls).reduce((sum, [command, count]) => sum + (WRITE_COMMANDS.has(command as Command) ? count : 0), 0),
+    writeCalls: countWriteCalls(meter.calls),
     retries: meter.retries,
     readBacks: 0,
     resumedItems: 0,
@@ -406,7 +405,7 @@ async function undoUnderLock(options: UndoOptions, hooks: UndoHooks, context: Un
         decision?.action === 'delete' && count > 0
           ? { action: 'skip', code: 'GROUP_HAS_CONTACTS', reason: `not deleted: ${count === 1 ? '1 contact is' : `${count} contacts are`} in this group`, intId: item.group.id }
           : decision;
-      const send = async () => ({ smscId: item.group.id, readBacks: (await applyGroupWrite(client, { action: 'del', group: item.group })).readBacks });
+      const send = () => applyGroupWrite(client, { action: 'del', group: item.group });
       await emit(item, await lineFor(item, kept, send));
     }
     await report.commit();
