@@ -41,55 +41,50 @@ function measure(jobs) {
   });
 }
 
-/** `clean` (threads) and `clean-1thread` against the floor; the files of both must be byte for byte the same. */
+/** A job on threads and its one-thread twin against the floor; what both put out must be the same. */
 function againstOneThread(floor, clean, oneThread) {
   return {
     threads: clean.threads,
     ratio: +(clean.ms / floor.ms).toFixed(2),
     oneThread: { ratio: +(oneThread.ms / floor.ms).toFixed(2), peakRssMb: oneThread.peakRssMb },
+    // clean: SHA-256 of both files; source: of a sample of the rows (measure.js).
     sameOutputAsOneThread: clean.sha256 === oneThread.sha256,
   };
 }
 
 const report = {};
-if (!only || only.includes('clean')) {
-  process.stderr.write(`clean (CSV), median of ${repeats}, interleaved\n`);
+/**
+ * `job` on the large CSV against the floor and against its one-thread run, and on the small CSV
+ * (memory growth): the same threads-versus-one-thread comparison for `clean` and `source`.
+ */
+async function csvAgainstOneThread(job) {
   const small = await input('csv', sizes.small);
   const large = await input('csv', sizes.large);
-  const [floor, clean, oneThread, cleanSmall] = measure([
+  const [floor, threaded, oneThread, smallRun] = measure([
     ['csv-parse', large],
-    ['clean', large],
-    ['clean-1thread', large],
-    ['clean', small],
+    [job, large],
+    [`${job}-1thread`, large],
+    [job, small],
   ]);
-  report.cleanCsv = {
+  return {
     floorRowsPerS: Math.round((floor.rows / floor.ms) * 1000),
-    cleanRowsPerS: Math.round((clean.rows / clean.ms) * 1000),
-    ...againstOneThread(floor, clean, oneThread),
-    peakRssMb: { [sizes.small]: cleanSmall.peakRssMb, [sizes.large]: clean.peakRssMb },
-    rssGrowth: +(clean.peakRssMb / cleanSmall.peakRssMb).toFixed(2),
+    rowsPerS: Math.round((threaded.rows / threaded.ms) * 1000),
+    ...againstOneThread(floor, threaded, oneThread),
+    speedup: +(oneThread.ms / threaded.ms).toFixed(2),
+    peakRssMb: { [sizes.small]: smallRun.peakRssMb, [sizes.large]: threaded.peakRssMb },
+    rssGrowth: +(threaded.peakRssMb / smallRun.peakRssMb).toFixed(2),
   };
+}
+
+if (!only || only.includes('clean')) {
+  process.stderr.write(`clean (CSV), median of ${repeats}, interleaved\n`);
+  report.cleanCsv = await csvAgainstOneThread('clean');
 }
 if (!only || only.includes('source')) {
   // What `import` pays for each pass over its file (validation, the write pass): every row read,
   // normalized and brought to the main thread, without the account or the report.
   process.stderr.write(`source (import's passes over the CSV), median of ${repeats}, interleaved\n`);
-  const small = await input('csv', sizes.small);
-  const large = await input('csv', sizes.large);
-  const [floor, source, oneThread, sourceSmall] = measure([
-    ['csv-parse', large],
-    ['source', large],
-    ['source-1thread', large],
-    ['source', small],
-  ]);
-  report.importSource = {
-    threads: source.threads,
-    ratio: +(source.ms / floor.ms).toFixed(2),
-    oneThread: { ratio: +(oneThread.ms / floor.ms).toFixed(2), peakRssMb: oneThread.peakRssMb },
-    speedup: +(oneThread.ms / source.ms).toFixed(2),
-    sameRowsAsOneThread: source.sha256 === oneThread.sha256,
-    peakRssMb: { [sizes.small]: sourceSmall.peakRssMb, [sizes.large]: source.peakRssMb },
-  };
+  report.importSource = await csvAgainstOneThread('source');
 }
 if (!only || only.includes('xlsx')) {
   const rows = Number(process.env.BENCH_XLSX_ROWS ?? sizes.small);

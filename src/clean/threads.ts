@@ -5,24 +5,16 @@
  * that are not UTF-8, a malformed record, a quote that never closes), the run says so and the
  * caller starts over on one thread.
  */
-import type { Mapping } from '../map/schema.js';
 import { duplicateIssue, FirstOccurrenceFilter } from '../normalize/dedupe.js';
-import type { SourceReadOptions } from '../pipeline.js';
 import type { TableInfo } from '../read/types.js';
 import type { CsvWriter } from '../report/csv-writer.js';
 import { OneThreadNeeded } from '../threads/one-thread.js';
 import { startPool } from '../threads/pool.js';
 import { CLEAN_END, INDEX_FIELDS, PHONES_END, REJECTS_END, type CleanResult } from '../threads/protocol.js';
-import { openThreadTasks } from '../threads/tasks.js';
+import { openThreadTasks, type ThreadTasksOptions } from '../threads/tasks.js';
 import { cleanRecords } from './records.js';
 
-export interface ThreadedCleanOptions extends SourceReadOptions {
-  input: string;
-  mapping: Mapping;
-  strict: boolean;
-  today: Date;
-  /** How many workers (see ThreadTasksOptions). */
-  threads: number | undefined;
+export interface ThreadedCleanOptions extends Omit<ThreadTasksOptions, 'output'> {
   /** Called before each task is sent; may throw to stop the run (an interrupt). */
   onTask?: () => void;
 }

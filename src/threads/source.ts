@@ -4,24 +4,16 @@
  * done on threads exactly (see one-thread.ts), the rest comes from the one-thread pass, which
  * starts over and skips the rows already given: rows before that point are the same either way.
  */
-import type { Mapping } from '../map/schema.js';
 import type { NormalizedRow } from '../normalize/row.js';
-import type { SourceReadOptions } from '../pipeline.js';
 import type { TableInfo } from '../read/types.js';
 import { OneThreadNeeded } from './one-thread.js';
 import { startPool, workerEntry } from './pool.js';
 import type { RowsResult } from './protocol.js';
 import { decodeRows } from './row-codec.js';
-import { defaultThreads, openThreadTasks } from './tasks.js';
+import { defaultThreads, openThreadTasks, type ThreadTasksOptions } from './tasks.js';
 
-export interface ThreadedRowsOptions extends SourceReadOptions {
-  input: string;
-  mapping: Mapping;
-  strict: boolean;
-  today: Date;
-  /** 0: none; by default as `clean` (see defaultThreads). */
-  threads: number | undefined;
-}
+/** `threads` 0: none; undefined: as `clean` (see defaultThreads). */
+export type ThreadedRowsOptions = Omit<ThreadTasksOptions, 'output'>;
 
 export interface ThreadedRows {
   info: TableInfo;

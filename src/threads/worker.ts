@@ -13,7 +13,7 @@ import iconv from 'iconv-lite';
 import type { RowIssue } from '../contact.js';
 import { compileMapping } from '../map/compile.js';
 import { phoneKey } from '../normalize/dedupe.js';
-import { createRowNormalizer } from '../normalize/row.js';
+import { createRowNormalizer, type NormalizedRow } from '../normalize/row.js';
 import { readWarningIssue } from '../read/warnings.js';
 import { csvParseOptions, lineBreaks, raggedWarning } from '../read/csv.js';
 import { parseCsvFast } from '../read/csv-fast.js';
@@ -72,7 +72,16 @@ class ByteSink {
 
 type Sources = Iterable<{ source: SourceRow; readIssues: readonly RowIssue[] }>;
 
-function cleanLines(id: number, sources: Sources): CleanResult {
+/** Each row mapped and normalized, its read warnings first among its issues. */
+function* normalized(sources: Sources): Generator<NormalizedRow> {
+  for (const { source, readIssues } of sources) {
+    const result = normalize(mapRow(source));
+    if (readIssues.length > 0) result.issues.unshift(...readIssues);
+    yield result;
+  }
+}
+
+function cleanLines(id: number, rows: Iterable<NormalizedRow>): CleanResult {
   const clean = new ByteSink();
   const rejects = new ByteSink();
   const index: number[] = [];
@@ -80,9 +89,7 @@ function cleanLines(id: number, sources: Sources): CleanResult {
   let phones = '';
   let warnings = 0;
   let rejected = 0;
-  for (const { source, readIssues } of sources) {
-    const result = normalize(mapRow(source));
-    if (readIssues.length > 0) result.issues.unshift(...readIssues);
+  for (const result of rows) {
     for (const issue of result.issues) {
       if (issue.severity === 'warning') warnings++;
       rejects.write(records.reject(issue));
@@ -98,17 +105,13 @@ function cleanLines(id: number, sources: Sources): CleanResult {
   return { id, clean: clean.take(), rejects: rejects.take(), index: Float64Array.from(index), phones, warnings, rejected };
 }
 
-function normalizedRows(id: number, sources: Sources): RowsResult {
-  const rows = new RowEncoder();
-  for (const { source, readIssues } of sources) {
-    const result = normalize(mapRow(source));
-    if (readIssues.length > 0) result.issues.unshift(...readIssues);
-    rows.add(result);
-  }
-  return { id, rows: rows.finish() };
+function encodedRows(id: number, rows: Iterable<NormalizedRow>): RowsResult {
+  const encoder = new RowEncoder();
+  for (const row of rows) encoder.add(row);
+  return { id, rows: encoder.finish() };
 }
 
-const work = setup.output === 'clean' ? cleanLines : normalizedRows;
+const work = setup.output === 'clean' ? cleanLines : encodedRows;
 
 function decode(bytes: Buffer): string {
   const { encoding } = setup.csv ?? {};
@@ -169,7 +172,7 @@ parentPort?.on('message', (task: WorkerTask | ReleaseMessage) => {
   }
   let result: TaskResult;
   try {
-    result = work(task.id, task.kind === 'csv' ? pieceRows(task) : batchRows(task));
+    result = work(task.id, normalized(task.kind === 'csv' ? pieceRows(task) : batchRows(task)));
   } catch (error) {
     if (!(error instanceof OneThreadNeeded)) throw error;
     result = { id: task.id, oneThread: error.message };
