@@ -97,7 +97,7 @@ function offTheBlacklist(operation: Extract<WriteOperation, { action: 'retype_bl
   const them = numbers.length === 1 ? 'it' : 'them';
   return new EtlError(
     'ERR_BLACKLIST_RETYPE',
-    `${operation.remove} now OFF the blacklist: removed (del_black) to change the block type to ${operation.type}, but add_black failed (${errorText(error)}); re-add ${them}: run the import again (or undo it)`,
+    `${operation.remove} now OFF the blacklist: removed (del_black) to change the block type to ${operation.type}, but add_black failed (${errorText(error)}); re-add ${them} with type ${operation.type}`,
     { cause: error },
   );
 }

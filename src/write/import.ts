@@ -44,8 +44,6 @@ import { blacklistRecord, changeRecord, type UndoRecord } from './undo/record.js
 import { countWriteCalls } from './write-calls.js';
 import { OUTCOMES, REPORT_ACTIONS, REPORT_COLUMNS, removedItems, reportRecord, type Outcome, type ReportAction, type ReportLine } from './report.js';
 
-export { MAX_CONCURRENCY } from './concurrency.js';
-
 export interface ImportOptions extends ContactSourceOptions {
   input: string;
   mapping: Mapping;

@@ -98,7 +98,9 @@ describe('undo of an add that failed', () => {
   it('refuses, before any request, an import report it cannot read for that evidence', async () => {
     const report = join(world.dir, 'broken.report.csv');
     await writeFile(report, 'row,phone,action,outcome\n2,"79160000004,add,failed\n');
-    await writeFile(`${report}.journal`, `${JSON.stringify({ journal: 1, input: 'x', undo: 1 })}\n`);
+    // An intent to take back: without the early refusal, undo would read the account for it.
+    const intent = { intent: 2, undo: { kind: 'add', wrote: { phone: '79160000004' } } };
+    await writeFile(`${report}.journal`, `${JSON.stringify({ journal: 1, input: 'x', undo: 1 })}\n${JSON.stringify(intent)}\n`);
     seed(world.emulator, {});
     await expect(undoFrom(world.emulator, { report })).rejects.toThrow(/broken\.report\.csv: cannot read the import report \(undo reads which writes failed from it\)/);
     expect(world.emulator.stats().requestsTotal).toBe(0);

@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { EtlError } from '../../errors.js';
 import { createDeleteGuard, DEFAULT_MAX_DELETES } from '../../write/delete-guard.js';
-import { createCallMeter, importExitCode, MAX_CONCURRENCY } from '../../write/import.js';
+import { MAX_CONCURRENCY } from '../../write/concurrency.js';
+import { createCallMeter, importExitCode } from '../../write/import.js';
 import { runUndo, type UndoSummary } from '../../write/undo/index.js';
 import { terminalQuestion } from '../confirm.js';
 import type { Output } from '../output.js';

@@ -12,6 +12,7 @@ import { compileFields, referencedHeadersOf } from '../../map/compile.js';
 import { openTableForColumns } from '../../pipeline.js';
 import type { SmscClient } from '../../smsc/client.js';
 import { pageContacts, pageGroups } from '../../smsc/paging.js';
+import { GROUP_TYPE } from '../../smsc/protocol.js';
 import { openCsvWriter } from '../../report/csv-writer.js';
 import { listItems } from '../account-index.js';
 import type { Applied } from '../apply.js';
@@ -180,7 +181,7 @@ async function deletions(
   return unmatched.map((group) => {
     // The members of an e-mail group (type 1) are mails.php contacts, which `get` does not list:
     // an uncounted group is never taken for an empty one.
-    if (group.type === MAIL_GROUP_TYPE) {
+    if (group.type === GROUP_TYPE.mails) {
       if (!force) return { line: { ...line(group), errorCode: 'GROUP_HAS_CONTACTS', error: 'not deleted: the members of an e-mail group are not counted here, so it may have some; --force deletes it anyway (the contacts stay, without this group)' } };
       return { line: { ...line(group), errorCode: 'GROUP_HAS_CONTACTS', error: 'deleted with --force: an e-mail group, whose members are not counted here; they stay, without it' }, write: { action: 'del', group } };
     }
@@ -191,8 +192,6 @@ async function deletions(
     return { line: { ...line(group), errorCode: 'GROUP_HAS_CONTACTS', error: `deleted with --force: ${contacts} in this group; they stay, without it` }, write: { action: 'del', group } };
   });
 }
-
-export const MAIL_GROUP_TYPE = 1;
 
 /** Members per group, from full `get` pages (`cnt` 1000 unless --page-size says otherwise). */
 export async function memberCounts(client: Pick<SmscClient, 'get'>, groups: ReadonlySet<number>, pageHint: number | undefined): Promise<Map<number, number>> {

@@ -18,7 +18,7 @@ import { openCsvWriter } from '../../report/csv-writer.js';
 import { checkOutputPaths } from '../../report/preflight.js';
 import type { SmscClient } from '../../smsc/client.js';
 import { pageGroups } from '../../smsc/paging.js';
-import type { Command } from '../../smsc/protocol.js';
+import { GROUP_TYPE, type Command } from '../../smsc/protocol.js';
 import { buildAccountIndex, listItems, readBlacklist, type AccountIndex, type BlacklistEntries } from '../account-index.js';
 import { createKeyCollector, readContacts } from '../account/strategy.js';
 import { applyOperation } from '../apply.js';
@@ -30,7 +30,7 @@ import { hashFile, openJournal, readJournalLines, type Journal } from '../journa
 import { acquireRunLock, lockPathFor } from '../lock.js';
 import { INTERRUPTED, zeroes } from '../outcome.js';
 import { OUTCOMES, REPORT_ACTIONS, reportRecord, type Outcome, type ReportAction, type ReportLine } from '../report.js';
-import { applyGroupWrite, MAIL_GROUP_TYPE, memberCounts } from '../targets/groups.js';
+import { applyGroupWrite, memberCounts } from '../targets/groups.js';
 import type { AccountGroup } from '../targets/groups-plan.js';
 import { countWriteCalls } from '../write-calls.js';
 import { planBlacklistUndo, planContactUndo, planRetypeUndo, skipFailed, type Fate, type UndoDecision } from './plan.js';
@@ -322,7 +322,7 @@ async function undoUnderLock(options: UndoOptions, hooks: UndoHooks, context: Un
     if (now === undefined) return { action: 'unchanged', reason: 'not in the account any more', intId: group.id };
     if (now.name.trim() !== group.name.trim()) return { action: 'skip', code: 'UNDO_CHANGED_SINCE', reason: `not undone: renamed since the import (now «${now.name}»)`, intId: group.id };
     // Its members are mails.php contacts, which `get` does not list on the real service: never taken for empty.
-    if ((now.type ?? group.type) !== MAIL_GROUP_TYPE) return { action: 'delete', intId: group.id };
+    if ((now.type ?? group.type) !== GROUP_TYPE.mails) return { action: 'delete', intId: group.id };
     if (options.force !== true) return { action: 'skip', code: 'GROUP_HAS_CONTACTS', reason: 'not deleted: an e-mail group, whose members are not counted here, so it may have some; --force deletes it anyway (they stay, without it)', intId: group.id };
     return { action: 'delete', intId: group.id, note: 'deleted with --force: an e-mail group, whose members are not counted here; they stay, without it' };
   };
