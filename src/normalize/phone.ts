@@ -64,14 +64,40 @@ export function normalizeOnePhone(input: string, region: CountryCode): Normalize
   if (extension) text = text.slice(0, extension.index);
   const warnings: Problem[] | undefined = extension ? [{ code: 'PHONE_EXTENSION_DROPPED', reason: `extension ${extension[1]} of «${input.trim()}» dropped: SMSC cannot dial it` }] : undefined;
   if (/\p{L}/u.test(text)) return rejected('PHONE_HAS_LETTERS', `«${input.trim()}» contains letters`);
-  const digits = text.replace(/\D/g, '');
-  if (digits.length < MIN_DIGITS) return rejected('PHONE_TOO_SHORT', `«${input.trim()}» has too few digits for a phone number`);
-  if (digits.length > MAX_DIGITS) return rejected('PHONE_TOO_LONG', `«${input.trim()}» has ${digits.length} digits; a phone number has at most 15`);
+  return fromDigits(input.trim(), text, text.replace(/\D/g, ''), region, warnings);
+}
+
+/** The number `text` (`shown` as the user wrote it) of `digits`, once extension and letters are dealt with. */
+function fromDigits(shown: string, text: string, digits: string, region: CountryCode, warnings?: readonly Problem[]): Normalized {
+  if (digits.length < MIN_DIGITS) return rejected('PHONE_TOO_SHORT', `«${shown}» has too few digits for a phone number`);
+  if (digits.length > MAX_DIGITS) return rejected('PHONE_TOO_LONG', `«${shown}» has ${digits.length} digits; a phone number has at most 15`);
   const value = text.startsWith('+') ? parseValid(digits, undefined) : parseDigits(digits, region);
-  if (value === undefined) return rejected('PHONE_INVALID', `«${input.trim()}» is not a valid phone number (default region ${region})`);
-  const changes = value === text ? undefined : [`«${input.trim()}» → ${value}`];
+  if (value === undefined) return rejected('PHONE_INVALID', `«${shown}» is not a valid phone number (default region ${region})`);
+  const changes = value === text ? undefined : [`«${shown}» → ${value}`];
   return accepted(value, changes, warnings);
 }
+
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+const PLUS = 0x2b;
+/** What a single number is written with besides digits: ` ( ) -` (and `+` first). */
+const PUNCTUATION = new Set([0x20, 0x28, 0x29, 0x2d]);
+
+/**
+ * Whether `text` (trimmed) is one number written with nothing but digits, ` ( ) -` and a leading
+ * `+`: the form nearly every cell has. Such a cell has no separator, letter, extension, formula
+ * guard, exponent or float form, so every step of the general path but the digits is a no-op on it.
+ */
+function isPlainNumber(text: string): boolean {
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code >= DIGIT_0 && code <= DIGIT_9) continue;
+    if (!PUNCTUATION.has(code) && !(code === PLUS && index === 0)) return false;
+  }
+  return true;
+}
+
+const ALL_DIGITS = /^\d*$/;
 
 /**
  * A cell with one or more phone numbers → comma-joined international digits. Invalid numbers
@@ -80,6 +106,13 @@ export function normalizeOnePhone(input: string, region: CountryCode): Normalize
 export function normalizePhones(cell: Cell, region: CountryCode): Normalized {
   if (typeof cell !== 'string') return rejected('PHONE_NOT_TEXT', 'a date cell is not a phone number');
   const text = cell.trim();
+  // What the general path would answer, without its regular expressions (~1 µs a cell).
+  if (text !== '' && isPlainNumber(text)) return fromDigits(text, text, ALL_DIGITS.test(text) ? text : text.replace(/\D/g, ''), region);
+  return normalizePhoneText(text, region);
+}
+
+/** `normalizePhones` of a trimmed text, whatever it holds (exported for the test that holds the plain-number path to it). */
+export function normalizePhoneText(text: string, region: CountryCode): Normalized {
   // Checked before splitting: the decimal comma of `7,91612E+10` is also a list separator.
   if (EXPONENT_FORM.test(text)) {
     return rejected('PHONE_EXPONENT_FORM', `«${text}» is a number in exponent form: its last digits are lost (format the column as text before exporting)`);

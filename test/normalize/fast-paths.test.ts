@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { domainToASCII } from 'node:url';
 import { normalizeOneEmail } from '../../src/normalize/email.js';
+import { normalizePhones, normalizePhoneText } from '../../src/normalize/phone.js';
 import { onlySystemGroups } from '../../src/normalize/groups.js';
 import { splitList } from '../../src/normalize/split.js';
 import { cleanText, isBlank } from '../../src/normalize/text.js';
@@ -87,5 +88,26 @@ describe('normalizeOneEmail', () => {
     expect(accepted.filter((domain) => domainToASCII(domain) === '')).toEqual([]);
     expect(accepted.length).toBeGreaterThan(DRAWS / 50);
     expect(domains.filter((domain) => domainToASCII(domain) === '').length).toBeGreaterThan(1000);
+  });
+});
+
+describe('normalizePhones', () => {
+  /** Digits and what numbers are written with, among the pieces that send a cell down the general path. */
+  const PHONE_PIECES = [...PIECES, '8', '9', '0', '00', '79161234567', '9161234567', '8 (916) 123-45-67', '+7 701 234 56 78', '8-800-', '12345', '(495)', 'доб. 12', 'x12', '#1', '.0', ',91612E+10', 'e+', '  '];
+
+  it('answers drawn cells as its general path does (the plain-number shortcut changes nothing)', () => {
+    const random = seededRandom(17);
+    const cells: string[] = [];
+    for (let i = 0; i < DRAWS; i++) {
+      let cell = '';
+      for (let n = 1 + Math.floor(random() * 5); n > 0; n--) cell += PHONE_PIECES[Math.floor(random() * PHONE_PIECES.length)];
+      cells.push(cell);
+    }
+    const differing = cells.filter((cell) => JSON.stringify(normalizePhones(cell, 'RU')) !== JSON.stringify(normalizePhoneText(cell.trim(), 'RU')));
+    expect(differing).toEqual([]);
+    // The draws reach the shortcut often, and with valid numbers.
+    const plain = cells.filter((cell) => /^\+?[\d ()-]+$/.test(cell.trim()));
+    expect(plain.length).toBeGreaterThan(DRAWS / 20);
+    expect(plain.filter((cell) => normalizePhones(cell, 'RU').ok).length).toBeGreaterThan(DRAWS / 100);
   });
 });
