@@ -87,17 +87,22 @@ async function retypeBlack(client: Client, operation: Extract<WriteOperation, { 
   return (await client.addBlack({ phone: operation.phone, type: operation.type })).id;
 }
 
+/** The error_code of a retype that left numbers off the blacklist. */
+export const OFF_THE_BLACKLIST = 'ERR_BLACKLIST_RETYPE';
+
 /**
  * A retype whose add_black failed (after the read-backs of lost replies) once its del_black went
  * through: the numbers are not blocked at all now, which the report line must say plainly. A fatal
  * cause still stops the run (the executor looks at the cause).
  */
 function offTheBlacklist(operation: Extract<WriteOperation, { action: 'retype_black' }>, error: unknown): EtlError {
-  const numbers = listItems(operation.remove);
+  // Only the removed numbers that were to be listed again: undo's retype also removes numbers for good.
+  const relisted = listItems(operation.phone);
+  const numbers = listItems(operation.remove).filter((phone) => relisted.includes(phone));
   const them = numbers.length === 1 ? 'it' : 'them';
   return new EtlError(
-    'ERR_BLACKLIST_RETYPE',
-    `${operation.remove} now OFF the blacklist: removed (del_black) to change the block type to ${operation.type}, but add_black failed (${errorText(error)}); re-add ${them} with type ${operation.type}`,
+    OFF_THE_BLACKLIST,
+    `${numbers.join(',')} now OFF the blacklist: removed (del_black) to change the block type to ${operation.type}, but add_black failed (${errorText(error)}); re-add ${them} with type ${operation.type}`,
     { cause: error },
   );
 }

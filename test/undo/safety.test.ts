@@ -27,17 +27,20 @@ const meanwhile = (change: (state: EmulatorState) => Partial<EmulatorState>) => 
   },
 });
 
-/** A real HTTP hop in front of the emulator that answers every `add_black` with SMSC's error 2 (credentials refused). */
-async function refusingAddBlack(): Promise<{ url: string; close: () => Promise<void> }> {
+const AUTH_ERROR = '{"error":"authorise error","error_code":2}';
+const SAVE_ERROR = '{"error":"save error","error_code":5}';
+
+/** A real HTTP hop in front of the emulator that answers every `add_black` with `reply` (default SMSC's error 2, credentials refused). */
+async function refusingAddBlack(reply = AUTH_ERROR): Promise<{ url: string; close: () => Promise<void> }> {
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      const reply = new URLSearchParams(body).has('add_black')
-        ? Promise.resolve('{"error":"authorise error","error_code":2}')
+      const answer = new URLSearchParams(body).has('add_black')
+        ? Promise.resolve(reply)
         : fetch(`${world.emulator.url}${request.url ?? '/'}`, { method: 'POST', body, headers: { 'content-type': request.headers['content-type'] ?? '' } }).then((forwarded) => forwarded.text());
-      void reply.then((text) => response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(text));
+      void answer.then((text) => response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(text));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -176,6 +179,41 @@ describe('undo of blacklist type changes', () => {
     expect(lines.map(({ action, outcome, changes }) => `${action}/${outcome} ${changes}`)).toEqual(['chg/done type: "not listed" → "0"']);
     // mobile(2) was listed by someone else, not by the import: it stays.
     expect(types()).toEqual({ [mobile(1)]: 0, [mobile(2)]: 1 });
+  });
+});
+
+describe('an undo of a retype whose own add_black fails after its del_black', () => {
+  it('says the numbers are OFF the blacklist (exit 1), and a rerun of undo lists them again with their old type', async () => {
+    seed(world.emulator, { blacklist: [{ id: 1, phone: mobile(1), type: 0 }] });
+    const input = join(world.dir, 'retype-undo-failed.csv');
+    await writeFile(input, `id,phone,type\n1,"${mobile(1)},${mobile(3)}",2\n`, 'utf8');
+    await importInto(world.emulator, { input, target: 'blacklist', mappingFile: TYPED });
+    const report = `${input}.report.csv`;
+    const proxy = await refusingAddBlack(SAVE_ERROR);
+    try {
+      const { summary, report: lines } = await undoFrom(world.emulator, { report }, { baseUrl: proxy.url });
+      expect(lines).toMatchObject([{ action: 'chg', outcome: 'failed', error_code: 'ERR_BLACKLIST_RETYPE' }]);
+      // mobile(3), which the import added, is off for good: only mobile(1) is to be re-added.
+      expect(lines[0]?.error).toMatch(new RegExp(`^${mobile(1)} now OFF the blacklist: removed \\(del_black\\) .* add_black failed \\(add_black: SMSC could not save.*re-add it with type 0$`));
+      expect(importExitCode(summary)).toBe(1);
+      expect(world.emulator.state().blacklist).toEqual([]);
+      aMinuteLater();
+
+      // A rerun whose add_black fails too replaces the undo journal: what the first run left off stays on record.
+      const failedAgain = await undoFrom(world.emulator, { report }, { baseUrl: proxy.url });
+      expect(failedAgain.report.map(({ action, outcome, error_code }) => `${action}/${outcome}/${error_code}`)).toEqual(['chg/failed/5']);
+      aMinuteLater();
+    } finally {
+      await proxy.close();
+    }
+
+    const rerun = await undoFrom(world.emulator, { report });
+    expect(rerun.report.map(({ action, outcome, changes }) => `${action}/${outcome} ${changes}`)).toEqual(['chg/done type: "not listed" → "0"']);
+    expect(world.emulator.state().blacklist).toMatchObject([{ phone: mobile(1), type: 0 }]);
+    aMinuteLater();
+
+    const again = await undoFrom(world.emulator, { report });
+    expect(again.report.map(({ action, error }) => `${action} ${error}`)).toEqual(['unchanged already as before the import']);
   });
 });
 

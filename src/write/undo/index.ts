@@ -21,12 +21,12 @@ import { pageGroups } from '../../smsc/paging.js';
 import { GROUP_TYPE, type Command } from '../../smsc/protocol.js';
 import { buildAccountIndex, listItems, readBlacklist, type AccountIndex, type BlacklistEntries } from '../account-index.js';
 import { createKeyCollector, readContacts } from '../account/strategy.js';
-import { applyOperation } from '../apply.js';
+import { applyOperation, OFF_THE_BLACKLIST } from '../apply.js';
 import { checkedConcurrency } from '../concurrency.js';
 import { unaskedDeleteGuard, type DeleteCandidate, type DeleteGuard } from '../delete-guard.js';
 import { createExecutor, queued, type LineBase } from '../executor.js';
 import type { CallMeter } from '../import.js';
-import { hashFile, openJournal, readJournalLines, type Journal } from '../journal.js';
+import { failedEntry, hashFile, openJournal, readJournalLines, type Journal, type JournalHeader } from '../journal.js';
 import { acquireRunLock, lockPathFor } from '../lock.js';
 import { INTERRUPTED, zeroes } from '../outcome.js';
 import { OUTCOMES, REPORT_ACTIONS, reportRecord, type Outcome, type ReportAction, type ReportLine } from '../report.js';
@@ -245,6 +245,33 @@ async function reportFailuresOf(report: string): Promise<Map<number, string>> {
   return failures;
 }
 
+/**
+ * The import's writes (by seq) whose undo, in an earlier run over this undo journal, removed numbers
+ * and then failed to list them again with their old type: the account no longer shows they were
+ * listed, so only this tells a rerun to list them again. Taken off once a later run's undo is done.
+ */
+async function leftOffByUndo(path: string, inputHash: string): Promise<Set<number>> {
+  const seqs = new Set<number>();
+  let header: Partial<JournalHeader> | undefined;
+  for await (const line of readJournalLines(path)) {
+    if (header === undefined) {
+      header = line as Partial<JournalHeader>;
+      continue;
+    }
+    const failed = failedSchema.safeParse(line);
+    if (failed.success && failed.data.code === OFF_THE_BLACKLIST) seqs.add(failed.data.failed);
+    const done = journalEntrySchema.safeParse(line);
+    if (done.success) seqs.delete(done.data.row);
+  }
+  if (seqs.size > 0 && header?.input !== inputHash) {
+    throw new EtlError(
+      'ERR_UNDO_LEFT_OFF',
+      `${path}: an earlier undo left numbers OFF the blacklist (its report's ${OFF_THE_BLACKLIST} lines name them), but the import journal has changed since, so they cannot be matched to its writes: re-add them by hand with the type those lines give, then remove ${path}`,
+    );
+  }
+  return seqs;
+}
+
 const oldJournal = (path: string) =>
   new EtlError('ERR_UNDO_OLD_JOURNAL', `${path}: written by an older smsc-etl that did not record what undo needs (old values, new ids, created groups): this import cannot be undone`);
 
@@ -286,9 +313,12 @@ async function undoUnderLock(options: UndoOptions, hooks: UndoHooks, context: Un
   const { dryRun, concurrency, undoReport, importJournal, survey } = context;
   const { client, meter } = options;
   const journalPath = dryRun ? undefined : `${undoReport}.journal`;
-  const journal: Journal | undefined = journalPath
-    ? await openJournal(journalPath, { inputHash: await hashFile(importJournal), resume: options.resume ?? false, restart: options.restart ?? false })
-    : undefined;
+  const inputHash = await hashFile(importJournal);
+  const leftOff = await leftOffByUndo(`${undoReport}.journal`, inputHash);
+  const resume = options.resume ?? false;
+  const journal: Journal | undefined = journalPath ? await openJournal(journalPath, { inputHash, resume, restart: options.restart ?? false }) : undefined;
+  // A new journal replaces the old one: what an earlier undo left off the blacklist stays on record.
+  if (!resume) for (const seq of leftOff) journal?.fail({ failed: seq, code: OFF_THE_BLACKLIST });
   const limit = pLimit(concurrency);
   const interrupted = () => options.signal?.aborted === true;
 
@@ -311,7 +341,7 @@ async function undoUnderLock(options: UndoOptions, hooks: UndoHooks, context: Un
   const decide = (item: Exclude<Item, { kind: 'group' }>): UndoDecision => {
     if (item.kind === 'none') return { action: 'skip', code: item.code, reason: item.reason, intId: item.smscId };
     if (item.kind === 'black') {
-      if (item.undo.kind === 'retype') return planRetypeUndo(item.undo, item.fate, blacklist);
+      if (item.undo.kind === 'retype') return planRetypeUndo(item.undo, item.fate, blacklist, leftOff.has(item.seq));
       return item.fate.state === 'failed' ? skipFailed(item.fate.code, 'add_black') : planBlacklistUndo(item.undo.phones, blacklist);
     }
     const fields = item.undo.kind === 'add' ? item.undo.wrote : item.undo.find;
@@ -364,7 +394,16 @@ async function undoUnderLock(options: UndoOptions, hooks: UndoHooks, context: Un
         const note = 'note' in decision && decision.note !== undefined ? { error: decision.note } : {};
         const line: LineBase = { ...base, action: decision.action, smscId: decision.intId, ...note, ...('changes' in decision && decision.changes ? { changes: decision.changes } : {}) };
         if (dryRun) return { ...line, outcome: 'dry-run', attempts: 0, ...(item.kind === 'group' ? { error: line.error ?? 'deleted only if no contact is in it once the contacts are undone' } : {}) };
-        return executor.stopped(line) ?? executor.run(line, send, { onApplied: (applied) => journal?.append({ row: item.seq, action: decision.action, smscId: applied.smscId ?? decision.intId }) });
+        return (
+          executor.stopped(line) ??
+          executor.run(line, send, {
+            onApplied: (applied) => journal?.append({ row: item.seq, action: decision.action, smscId: applied.smscId ?? decision.intId }),
+            onFailed: (error) => {
+              const failed = failedEntry(item.seq, error);
+              if (failed) journal?.fail(failed);
+            },
+          })
+        );
       }
     }
   };

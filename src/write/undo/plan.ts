@@ -5,7 +5,7 @@
  */
 import { CONTACT_FIELDS, type ContactField, type ContactFields } from '../../contact.js';
 import { listItems, type BlacklistEntries } from '../account-index.js';
-import type { WriteOperation } from '../apply.js';
+import { OFF_THE_BLACKLIST, type WriteOperation } from '../apply.js';
 import { LIST_FIELDS, type ListPolicies } from '../lists.js';
 import { holds, planRow, type ExistingContact, type FieldChange } from '../plan.js';
 import type { BlacklistChange } from '../targets/blacklist-plan.js';
@@ -90,10 +90,11 @@ function firstDifference(current: ContactFields, wrote: ContactFields): ContactF
  * their old type back (del_black + add_black), the ones it added and still listed are removed, and
  * numbers a retype left off the blacklist (its add_black failed) are listed again with their old
  * type. A number changed since, or gone (not by the import), skips the row with the reason.
+ * `undoLeftOff`: an earlier undo of this retype did the same (removed its numbers, failed to list them again).
  */
-export function planRetypeUndo(record: Extract<UndoRecord, { kind: 'retype' }>, fate: Fate, listed: BlacklistEntries): UndoDecision {
-  // Its del_black went through and its add_black did not: the import removed these numbers and added none.
-  const leftOff = fate.state === 'failed' && fate.code === 'ERR_BLACKLIST_RETYPE';
+export function planRetypeUndo(record: Extract<UndoRecord, { kind: 'retype' }>, fate: Fate, listed: BlacklistEntries, undoLeftOff = false): UndoDecision {
+  // A del_black went through and its add_black did not: the numbers are off, the ones the import added are not its any more.
+  const leftOff = undoLeftOff || (fate.state === 'failed' && fate.code === OFF_THE_BLACKLIST);
   if (fate.state === 'failed' && !leftOff) return skipFailed(fate.code, 'type change');
   const back: string[] = [];
   const relist: string[] = [];
