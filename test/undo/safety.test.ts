@@ -53,11 +53,16 @@ const aMinuteLater = () => seed(world.emulator, world.emulator.state());
 /** The undo report's lines in row order (they come in the order the import's writes settled). */
 const byRow = <Line extends { row: string }>(lines: Line[]) => [...lines].sort((a, b) => Number(a.row || Infinity) - Number(b.row || Infinity));
 
-/** Drops the journal lines `drop` matches, as a journal of an earlier version, or one cut by a kill, lacks them. */
-async function withoutLines(journal: string, drop: (line: Record<string, unknown>) => boolean): Promise<void> {
-  const lines = (await readFile(journal, 'utf8')).split('\n').filter((line) => line !== '' && !drop(JSON.parse(line) as Record<string, unknown>));
-  await writeFile(journal, `${lines.join('\n')}\n`);
+type JournalLine = Record<string, unknown>;
+
+/** Rewrites each journal line with `edit` (undefined drops it), as a journal of an earlier version, or one cut by a kill, has them. */
+async function editLines(journal: string, edit: (line: JournalLine) => JournalLine | undefined): Promise<void> {
+  const lines = (await readFile(journal, 'utf8')).split('\n').flatMap((line) => (line === '' ? [] : [edit(JSON.parse(line) as JournalLine)]));
+  await writeFile(journal, lines.flatMap((line) => (line === undefined ? [] : [`${JSON.stringify(line)}\n`])).join(''));
 }
+
+/** Drops the journal lines `drop` matches. */
+const withoutLines = (journal: string, drop: (line: JournalLine) => boolean) => editLines(journal, (line) => (drop(line) ? undefined : line));
 
 describe('undo of an add that failed', () => {
   const gleb = (fields: Partial<Contact> = {}) => contact(900, { phones: [mobile(4)], name: 'Глеб', ...fields });
@@ -157,6 +162,49 @@ describe('undo of blacklist type changes', () => {
     const { report: lines } = await undoFrom(world.emulator, { report });
     expect(byRow(lines).map(({ row, action, error_code }) => `${row} ${action} ${error_code}`)).toEqual(['2 skip UNDO_NO_RECORD', '3 delete ']);
     expect(types()).toEqual({ [mobile(1)]: 2 });
+  });
+
+  /**
+   * Rows 2 and 3 list mobile(4) and mobile(5) with type 1; someone lists mobile(4) with type 2 once
+   * the import has read the blacklist, so row 2's add_black fails (error 5). Then a kill: the report
+   * is never written and the journal loses the outcome lines `lost` matches.
+   */
+  async function killedBlacklistImport(name: string, lost: (line: JournalLine) => boolean): Promise<string> {
+    seed(world.emulator, {});
+    const input = await typedFile(name, [`${mobile(4)},1`, `${mobile(5)},1`]);
+    const { report } = await importInto(world.emulator, {
+      input,
+      target: 'blacklist',
+      mappingFile: TYPED,
+      hooks: meanwhile((state) => ({ blacklist: [...state.blacklist, { id: 7, phone: mobile(4), type: 2 }] })),
+    });
+    expect(report.map(({ action, outcome, error_code }) => `${action}/${outcome}/${error_code}`)).toEqual(['add/failed/5', 'add/done/']);
+    const path = `${input}.report.csv`;
+    await withoutLines(`${path}.journal`, lost);
+    await rename(path, `${path}.gone`);
+    return path;
+  }
+
+  it('an add_black cut off before its reply removes only entries with the type it wrote', async () => {
+    const report = await killedBlacklistImport('black-killed.csv', (line) => 'failed' in line || 'row' in line);
+    const { report: lines } = await undoFrom(world.emulator, { report });
+    expect(byRow(lines).map(({ undoes, action, error_code }) => `${undoes} ${action} ${error_code}`)).toEqual(['add_black skip UNDO_NOT_PROVEN', 'add_black delete ']);
+    expect(byRow(lines)[0]?.error).toMatch(new RegExp(`cut off before its reply .* and ${mobile(4)} is listed with type 2, not the 1 it wrote: it may not be the import's`));
+    expect(types()).toEqual({ [mobile(4)]: 2 });
+  });
+
+  it('an add_black cut off before its reply, journaled without its type (an earlier version), is not undone, and says why', async () => {
+    const report = await killedBlacklistImport('black-killed-old.csv', (line) => 'failed' in line);
+    const untyped = ({ undo, ...line }: JournalLine) => {
+      const { type: _type, ...record } = undo as JournalLine;
+      return { ...line, undo: record };
+    };
+    await editLines(`${report}.journal`, (line) => ('intent' in line ? untyped(line) : line));
+    const { report: lines } = await undoFrom(world.emulator, { report });
+    // Row 3's done line proves its add: that one goes.
+    expect(byRow(lines).map(({ action, error_code }) => `${action} ${error_code}`)).toEqual(['skip UNDO_NOT_PROVEN', 'delete ']);
+    expect(byRow(lines)[0]?.error).toMatch(new RegExp(`its journal, written by an earlier smsc-etl, does not record the type it listed ${mobile(4)} with`));
+    expect(types()).toEqual({ [mobile(4)]: 2 });
   });
 
   it('a retype whose add_black failed after its del_black says the numbers are OFF the blacklist, and undo lists them again', async () => {

@@ -33,7 +33,7 @@ import { OUTCOMES, REPORT_ACTIONS, reportRecord, type Outcome, type ReportAction
 import { applyGroupWrite, memberCounts } from '../targets/groups.js';
 import type { AccountGroup } from '../targets/groups-plan.js';
 import { countWriteCalls } from '../write-calls.js';
-import { planBlacklistUndo, planContactUndo, planRetypeUndo, skipFailed, type Fate, type UndoDecision } from './plan.js';
+import { planBlacklistUndo, planContactUndo, planRetypeUndo, type Fate, type UndoDecision } from './plan.js';
 import { createdGroupSchema, failedSchema, intentSchema, journalEntrySchema, type UndoRecord } from './record.js';
 
 /** `undoes`: what the import did that the line takes back (the import's action, or `add_group`). */
@@ -342,7 +342,7 @@ async function undoUnderLock(options: UndoOptions, hooks: UndoHooks, context: Un
     if (item.kind === 'none') return { action: 'skip', code: item.code, reason: item.reason, intId: item.smscId };
     if (item.kind === 'black') {
       if (item.undo.kind === 'retype') return planRetypeUndo(item.undo, item.fate, blacklist, leftOff.has(item.seq));
-      return item.fate.state === 'failed' ? skipFailed(item.fate.code, 'add_black') : planBlacklistUndo(item.undo.phones, blacklist);
+      return planBlacklistUndo(item.undo, item.fate, blacklist);
     }
     const fields = item.undo.kind === 'add' ? item.undo.wrote : item.undo.find;
     return planContactUndo(item.undo, item.fate, item.smscId, account.find(fields));
