@@ -60,6 +60,8 @@ export interface JournalHeader {
   input: string;
   /** Set by versions that journal intents (with undo records) and created groups. */
   undo?: 1;
+  /** Set by versions that journal a failed entry for every write whose reply was an error: undo needs no report for those. */
+  failures?: 1;
 }
 
 /** The last line of a journal whose run went through every row. */
@@ -106,7 +108,7 @@ export async function openJournal(path: string, options: JournalOptions): Promis
   const done = options.resume ? await loadDone(path, options.inputHash) : new Map<number, JournalEntry>();
   const handle: FileHandle = await open(path, options.resume ? 'a' : 'w').catch((error: unknown) => Promise.reject(asOutputError(path, error)));
   if (!options.resume || done.size === 0) {
-    const header: JournalHeader = { journal: 1, input: options.inputHash, undo: 1 };
+    const header: JournalHeader = { journal: 1, input: options.inputHash, undo: 1, failures: 1 };
     if (!options.resume || (await handle.stat()).size === 0) await handle.write(`${JSON.stringify(header)}\n`);
   }
   const batchSize = options.batchSize ?? 32;

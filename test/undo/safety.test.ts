@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Contact, EmulatorState } from '../../src/emulator/index.js';
 import { importExitCode } from '../../src/write/import.js';
-import { REPO, contact, group, importInto, mobile, seed, useImportWorld, writeInput } from '../helpers/import-run.js';
+import { REPO, contact, contactsByPhone, group, importInto, mobile, seed, useImportWorld, writeInput } from '../helpers/import-run.js';
 import { undoFrom } from '../helpers/undo-run.js';
 
 const world = useImportWorld();
@@ -61,6 +61,13 @@ async function editLines(journal: string, edit: (line: JournalLine) => JournalLi
   await writeFile(journal, lines.flatMap((line) => (line === undefined ? [] : [`${JSON.stringify(line)}\n`])).join(''));
 }
 
+/** A journal's header as versions before the `failures` mark wrote it (other lines as they are). */
+const asEarlierVersion = (line: JournalLine): JournalLine => {
+  if (!('journal' in line)) return line;
+  const { failures: _failures, ...header } = line;
+  return header;
+};
+
 /** Drops the journal lines `drop` matches. */
 const withoutLines = (journal: string, drop: (line: JournalLine) => boolean) => editLines(journal, (line) => (drop(line) ? undefined : line));
 
@@ -96,17 +103,33 @@ describe('undo of an add that failed', () => {
 
   it('takes the import report as the evidence when the journal has no failed entry (an earlier version)', async () => {
     const report = await failedImport('failed-add-old.csv', gleb());
-    await withoutLines(`${report}.journal`, (line) => 'failed' in line);
+    await editLines(`${report}.journal`, (line) => ('failed' in line ? undefined : asEarlierVersion(line)));
 
     const { report: lines } = await undoFrom(world.emulator, { report });
     expect(byRow(lines).map(({ action, error_code }) => `${action}/${error_code}`)).toEqual(['skip/UNDO_WRITE_FAILED', 'delete/']);
     expect(world.emulator.state().contacts).toEqual([gleb()]);
   });
 
+  it('does not read a report left by an earlier run when the journal records failures itself (this run killed)', async () => {
+    const report = await failedImport('stale-report.csv', gleb());
+    await rename(report, `${report}.earlier`);
+    // A second import over the same report: its row 2 adds Вера; killed before it journaled the outcome or wrote its report.
+    const input = await writeInput(world.dir, 'stale-report-2.csv', [{ name: 'Вера', phone: mobile(6) }]);
+    await importInto(world.emulator, { input, report });
+    await withoutLines(`${report}.journal`, (line) => 'row' in line);
+    await rename(`${report}.earlier`, report);
+
+    // The earlier report's row 2 failed: taken as this journal's row 2, Вера's add would be left in place.
+    const { report: lines } = await undoFrom(world.emulator, { report });
+    expect(lines.map(({ row, action, error_code }) => `${row} ${action} ${error_code}`)).toEqual(['2 delete ']);
+    expect(contactsByPhone(world.emulator.state())[mobile(6)]).toBeUndefined();
+  });
+
   it('refuses, before any request, an import report it cannot read for that evidence', async () => {
     const report = join(world.dir, 'broken.report.csv');
     await writeFile(report, 'row,phone,action,outcome\n2,"79160000004,add,failed\n');
-    // An intent to take back: without the early refusal, undo would read the account for it.
+    // An intent to take back: without the early refusal, undo would read the account for it. The
+    // header has no `failures` mark (an earlier version), so the report is the evidence undo reads.
     const intent = { intent: 2, undo: { kind: 'add', wrote: { phone: '79160000004' } } };
     await writeFile(`${report}.journal`, `${JSON.stringify({ journal: 1, input: 'x', undo: 1 })}\n${JSON.stringify(intent)}\n`);
     seed(world.emulator, {});

@@ -126,7 +126,9 @@ export async function runUndo(options: UndoOptions, hooks: UndoHooks = {}): Prom
   });
   try {
     if (!(await exists(importJournal))) return summaryOf({ nothingToUndo: await withoutJournal(options.report) });
-    const survey = await surveyJournal(importJournal, await reportFailuresOf(options.report));
+    // A journal that records failures itself is the whole evidence: the report on disk may be an earlier run's (this one killed).
+    const header = await importJournalHeader(importJournal);
+    const survey = await surveyJournal(importJournal, header?.failures === 1 ? new Map() : await reportFailuresOf(options.report));
     if (survey.items === 0) return summaryOf({ nothingToUndo: 'the import wrote nothing (its journal records no write)' });
     return await undoUnderLock(options, hooks, { dryRun, concurrency, undoReport, importJournal, survey, summaryOf });
   } finally {
@@ -164,9 +166,10 @@ async function surveyJournal(path: string, reportFailures: ReadonlyMap<number, s
 /**
  * The journal's writes, each as its intent joined with its done or failed entry (in the order they
  * were settled), then the intents a kill left without either: those writes may or may not have
- * been applied (`pending`), unless the import's report says they failed. A done entry without an
+ * been applied (`pending`), unless the import's report (read for journals that do not record
+ * failures themselves) says they failed. A done entry without an
  * intent is a write the import recorded nothing to undo with: a line of its own, not a refusal.
- * A journal of an older version (no intents at all) is refused.
+ * A journal of an older version (no intents at all) is refused (importJournalHeader).
  */
 async function* journalItems(path: string, reportFailures: ReadonlyMap<number, string>): AsyncGenerator<Item> {
   const pending = new Map<number, { seq: number; undo: UndoRecord }>();
@@ -176,13 +179,8 @@ async function* journalItems(path: string, reportFailures: ReadonlyMap<number, s
   };
   let seq = 0;
   for await (const line of readJournalLines(path)) {
-    seq++;
-    if (seq === 1) {
-      const header = line as { journal?: unknown; undo?: unknown };
-      if (header.journal !== 1) throw new EtlError('ERR_UNDO_JOURNAL', `${path}: not an import journal`);
-      if (header.undo !== 1) throw oldJournal(path);
-      continue;
-    }
+    // The header, checked by importJournalHeader.
+    if (++seq === 1) continue;
     if (typeof line === 'object' && line !== null && 'finished' in line) continue;
     const intent = intentSchema.safeParse(line);
     if (intent.success) {
@@ -217,6 +215,17 @@ async function* journalItems(path: string, reportFailures: ReadonlyMap<number, s
   }
 }
 
+/** The header of an import journal that undo can read (undefined: an empty file), else why not. */
+async function importJournalHeader(path: string): Promise<JournalHeader | undefined> {
+  for await (const line of readJournalLines(path)) {
+    const header = line as Partial<JournalHeader>;
+    if (header.journal !== 1) throw new EtlError('ERR_UNDO_JOURNAL', `${path}: not an import journal`);
+    if (header.undo !== 1) throw oldJournal(path);
+    return header as JournalHeader;
+  }
+  return undefined;
+}
+
 const actionOf = (undo: UndoRecord) => (undo.kind === 'chg' || undo.kind === 'retype' ? 'chg' : 'add');
 
 /** Why a done entry without an intent is not undone. */
@@ -228,7 +237,7 @@ function unrecorded(action: string): { code: string; reason: string } {
 
 /**
  * Rows the import's report (when there is one) says failed with an error reply: the evidence for an
- * intent a journal of an earlier version left without a failed entry. Only failed rows are kept.
+ * intent a journal of an earlier version (no `failures` mark) left without a failed entry. Only failed rows are kept.
  */
 async function reportFailuresOf(report: string): Promise<Map<number, string>> {
   const failures = new Map<number, string>();
