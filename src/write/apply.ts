@@ -4,6 +4,7 @@
  * again when it is not there yet — the difference between a retry and a duplicate contact.
  */
 import type { ContactFields } from '../contact.js';
+import type { BlacklistType } from '../normalize/blacklist-type.js';
 import type { ContactKey, SmscClient } from '../smsc/client.js';
 import { EtlError } from '../errors.js';
 import { isSmscError } from '../smsc/errors.js';
@@ -19,10 +20,10 @@ export type WriteOperation =
   | { action: 'chg'; params: ChangeParams; desired: ContactFields }
   | { action: 'move_group'; mode: MoveGroupMode; grp: string; key: ContactKey; desired: ContactFields }
   | { action: 'delete'; key: { phone: string } | { mail: string } }
-  | { action: 'add_black'; phone: string; type: 0 | 1 | 2 }
+  | { action: 'add_black'; phone: string; type: BlacklistType }
   | { action: 'delete_black'; phone: string }
   /** A type change: `remove` is deleted, then `phone` (the same numbers and any new ones) added with `type`. */
-  | { action: 'retype_black'; remove: string; phone: string; type: 0 | 1 | 2 };
+  | { action: 'retype_black'; remove: string; phone: string; type: BlacklistType };
 
 export interface Applied {
   smscId?: number;

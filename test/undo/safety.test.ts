@@ -137,6 +137,15 @@ describe('undo of an add that failed', () => {
     expect(world.emulator.stats().requestsTotal).toBe(0);
   });
 
+  it('refuses, with one line, a report without a journal that it cannot read', async () => {
+    const report = join(world.dir, 'broken-alone.report.csv');
+    await writeFile(report, 'row,phone,action,outcome\n2,"79160000004,add,done\n');
+    await expect(undoFrom(world.emulator, { report })).rejects.toMatchObject({
+      code: 'ERR_UNDO_REPORT',
+      message: expect.stringMatching(/broken-alone\.report\.csv: cannot read the import report \(it has no journal, and undo reads from the report whether the import wrote anything\)/),
+    });
+  });
+
   it('with neither (a kill cut the add off), deletes no contact with a field the add did not write', async () => {
     const report = await failedImport('failed-add-killed.csv', gleb({ cmt: 'VIP', groups: [] }));
     await withoutLines(`${report}.journal`, (line) => 'failed' in line);
@@ -325,7 +334,7 @@ describe('undo of a created e-mail group', () => {
 
     const { report: lines } = await undoFrom(world.emulator, { report });
     expect(lines.map(({ undoes, action, error_code }) => `${undoes} ${action} ${error_code}`)).toEqual(['add delete ', 'add_group skip GROUP_HAS_CONTACTS']);
-    expect(lines[1]?.error).toMatch(/e-mail group, whose members are not counted .* --force deletes it/);
+    expect(lines[1]?.error).toMatch(/members of an e-mail group are not counted .* --force deletes it/);
     expect(world.emulator.state().groups).toEqual([group(5901, 'VIP'), created]);
     expect(world.emulator.stats().calls.del_group).toBeUndefined();
     aMinuteLater();

@@ -30,7 +30,7 @@ import { failedEntry, hashFile, openJournal, readJournalLines, type Journal, typ
 import { acquireRunLock, lockPathFor } from '../lock.js';
 import { INTERRUPTED, zeroes } from '../outcome.js';
 import { OUTCOMES, REPORT_ACTIONS, reportRecord, type Outcome, type ReportAction, type ReportLine } from '../report.js';
-import { applyGroupWrite, memberCounts } from '../targets/groups.js';
+import { applyGroupWrite, MAIL_GROUP_DELETE, memberCounts } from '../targets/groups.js';
 import type { AccountGroup } from '../targets/groups-plan.js';
 import { countWriteCalls } from '../write-calls.js';
 import { planBlacklistUndo, planContactUndo, planRetypeUndo, type Fate, type UndoDecision } from './plan.js';
@@ -242,16 +242,21 @@ function unrecorded(action: string): { code: string; reason: string } {
 async function reportFailuresOf(report: string): Promise<Map<number, string>> {
   const failures = new Map<number, string>();
   if (!(await exists(report))) return failures;
-  try {
-    for await (const line of createReadStream(report).pipe(parse({ columns: true, bom: true, relax_column_count: true })) as AsyncIterable<Record<string, string>>) {
-      const code = line.error_code ?? '';
-      if (line.outcome === 'failed' && code !== 'ERR_SMSC_UNKNOWN_OUTCOME' && code !== INTERRUPTED && /^\d+$/.test(line.row ?? '')) failures.set(Number(line.row), code);
-    }
-  } catch (error) {
-    // Without it a failed write could pass for one cut off: better no undo than a guess.
-    throw new EtlError('ERR_UNDO_REPORT', `${report}: cannot read the import report (undo reads which writes failed from it): ${(error as Error).message}`);
+  // One it cannot read is refused: without it a failed write could pass for one cut off, and no undo is better than a guess.
+  for await (const line of reportLines(report, 'undo reads which writes failed from it')) {
+    const code = line.error_code ?? '';
+    if (line.outcome === 'failed' && code !== 'ERR_SMSC_UNKNOWN_OUTCOME' && code !== INTERRUPTED && /^\d+$/.test(line.row ?? '')) failures.set(Number(line.row), code);
   }
   return failures;
+}
+
+/** The lines of an import report, by column name; one that cannot be read is refused, saying `why` undo reads it. */
+async function* reportLines(report: string, why: string): AsyncGenerator<Record<string, string>> {
+  try {
+    yield* createReadStream(report).pipe(parse({ columns: true, bom: true, relax_column_count: true })) as AsyncIterable<Record<string, string>>;
+  } catch (error) {
+    throw new EtlError('ERR_UNDO_REPORT', `${report}: cannot read the import report (${why}): ${(error as Error).message}`);
+  }
 }
 
 /**
@@ -291,7 +296,7 @@ async function withoutJournal(report: string): Promise<string> {
   let dryRun = 0;
   let writes = 0;
   let groups = false;
-  for await (const line of createReadStream(report).pipe(parse({ columns: true, bom: true })) as AsyncIterable<Record<string, string>>) {
+  for await (const line of reportLines(report, 'it has no journal, and undo reads from the report whether the import wrote anything')) {
     lines++;
     groups ||= 'group' in line;
     if (line.outcome === 'dry-run') dryRun++;
@@ -362,8 +367,8 @@ async function undoUnderLock(options: UndoOptions, hooks: UndoHooks, context: Un
     if (now.name.trim() !== group.name.trim()) return { action: 'skip', code: 'UNDO_CHANGED_SINCE', reason: `not undone: renamed since the import (now «${now.name}»)`, intId: group.id };
     // Its members are mails.php contacts, which `get` does not list on the real service: never taken for empty.
     if ((now.type ?? group.type) !== GROUP_TYPE.mails) return { action: 'delete', intId: group.id };
-    if (options.force !== true) return { action: 'skip', code: 'GROUP_HAS_CONTACTS', reason: 'not deleted: an e-mail group, whose members are not counted here, so it may have some; --force deletes it anyway (they stay, without it)', intId: group.id };
-    return { action: 'delete', intId: group.id, note: 'deleted with --force: an e-mail group, whose members are not counted here; they stay, without it' };
+    if (options.force !== true) return { action: 'skip', code: 'GROUP_HAS_CONTACTS', reason: MAIL_GROUP_DELETE.kept, intId: group.id };
+    return { action: 'delete', intId: group.id, note: MAIL_GROUP_DELETE.forced };
   };
 
   // The delete guard sees every deletion before the first write (groups: those still empty once the contacts are undone).

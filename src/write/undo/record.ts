@@ -6,12 +6,14 @@
  */
 import { z } from 'zod';
 import { CONTACT_FIELDS, type ContactFields } from '../../contact.js';
+import type { BlacklistType } from '../../normalize/blacklist-type.js';
+import { BLACK_TYPE } from '../../smsc/protocol.js';
 import { listItems, type BlacklistEntries } from '../account-index.js';
 import type { WriteOperation } from '../apply.js';
 import type { ExistingContact } from '../plan.js';
 
 const fields = z.partialRecord(z.enum(CONTACT_FIELDS), z.string());
-const blackType = z.union([z.literal(0), z.literal(1), z.literal(2)]);
+const blackType = z.enum(BLACK_TYPE);
 
 export const undoRecordSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('add'), wrote: fields }),
@@ -43,9 +45,10 @@ export function blacklistRecord(operation: WriteOperation, listed: BlacklistEntr
   if (operation.action === 'add_black') return { kind: 'black', phones: listItems(operation.phone), type: operation.type };
   if (operation.action !== 'retype_black') return undefined;
   const removed = listItems(operation.remove);
-  const before: Record<string, 0 | 1 | 2> = {};
+  const before: Record<string, BlacklistType> = {};
   for (const phone of removed) before[phone] = blackTypeOf(listed.get(phone)?.type);
   return { kind: 'retype', before, type: operation.type, added: listItems(operation.phone).filter((phone) => !removed.includes(phone)) };
 }
 
-const blackTypeOf = (type: number | undefined): 0 | 1 | 2 => (type === 1 || type === 2 ? type : 0);
+/** A type `get_black` did not give as one of SMSC's is taken for its default, all messages. */
+const blackTypeOf = (type: number | undefined): BlacklistType => blackType.options.find((known) => known === type) ?? BLACK_TYPE.all;
