@@ -316,6 +316,25 @@ describe('a retype cut off by a fatal error', () => {
   });
 });
 
+describe('retypes that fail for their own rows', () => {
+  it('do not count toward the stop after 20 failures in a row', async () => {
+    const rows = Array.from({ length: 21 }, (_, index) => index + 1);
+    seed(world.emulator, { blacklist: rows.map((n) => ({ id: n, phone: mobile(n), type: 0 })) });
+    const input = join(world.dir, 'retype-row-errors.csv');
+    await writeFile(input, `id,phone,type\n${rows.map((n) => `${n},${mobile(n)},2`).join('\n')}\n`, 'utf8');
+    // Error 5 (SMSC could not save) is about the row: another row may well be saved.
+    const proxy = await refusingAddBlack(SAVE_ERROR);
+    try {
+      const { summary, report } = await importInto(world.emulator, { input, target: 'blacklist', mappingFile: TYPED, concurrency: 1, client: { baseUrl: proxy.url } });
+      expect(summary.aborted).toBeUndefined();
+      expect(new Set(report.map(({ outcome, error_code }) => `${outcome}/${error_code}`))).toEqual(new Set(['failed/ERR_BLACKLIST_RETYPE']));
+      expect(report).toHaveLength(21);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
 describe('undo of a created e-mail group', () => {
   it('is not deleted as empty (its members are not counted) unless --force', async () => {
     seed(world.emulator, { groups: [group(5901, 'VIP')] });
