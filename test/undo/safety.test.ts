@@ -295,6 +295,17 @@ describe('an undo of a retype whose own add_black fails after its del_black', ()
     const again = await undoFrom(world.emulator, { report });
     expect(again.report.map(({ action, error }) => `${action} ${error}`)).toEqual(['unchanged already as before the import']);
   });
+
+  it('refuses, before any request, to rerun over an import journal changed since it left numbers off', async () => {
+    const report = join(world.dir, 'left-off-changed.report.csv');
+    const retype = { intent: 2, undo: { kind: 'retype', before: { [mobile(1)]: 0 }, type: 2, added: [] } };
+    const journal = [{ journal: 1, input: 'x', undo: 1, failures: 1 }, retype, { row: 2, action: 'chg' }];
+    await writeFile(`${report}.journal`, journal.map((line) => `${JSON.stringify(line)}\n`).join(''));
+    await writeFile(`${report}.undo.csv.journal`, `${JSON.stringify({ journal: 1, input: 'not this journal' })}\n${JSON.stringify({ failed: 2, code: 'ERR_BLACKLIST_RETYPE' })}\n`);
+    seed(world.emulator, {});
+    await expect(undoFrom(world.emulator, { report })).rejects.toMatchObject({ code: 'ERR_UNDO_LEFT_OFF', message: expect.stringMatching(/an earlier undo left numbers OFF the blacklist .* re-add them by hand/) });
+    expect(world.emulator.stats().requestsTotal).toBe(0);
+  });
 });
 
 describe('a retype cut off by a fatal error', () => {
