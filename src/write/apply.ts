@@ -4,6 +4,7 @@
  * again when it is not there yet — the difference between a retry and a duplicate contact.
  */
 import type { ContactFields } from '../contact.js';
+import type { BlacklistType } from '../normalize/blacklist-type.js';
 import type { ContactKey, SmscClient } from '../smsc/client.js';
 import { EtlError } from '../errors.js';
 import { isSmscError } from '../smsc/errors.js';
@@ -19,10 +20,10 @@ export type WriteOperation =
   | { action: 'chg'; params: ChangeParams; desired: ContactFields }
   | { action: 'move_group'; mode: MoveGroupMode; grp: string; key: ContactKey; desired: ContactFields }
   | { action: 'delete'; key: { phone: string } | { mail: string } }
-  | { action: 'add_black'; phone: string; type: 0 | 1 | 2 }
+  | { action: 'add_black'; phone: string; type: BlacklistType }
   | { action: 'delete_black'; phone: string }
   /** A type change: `remove` is deleted, then `phone` (the same numbers and any new ones) added with `type`. */
-  | { action: 'retype_black'; remove: string; phone: string; type: 0 | 1 | 2 };
+  | { action: 'retype_black'; remove: string; phone: string; type: BlacklistType };
 
 export interface Applied {
   smscId?: number;
@@ -87,17 +88,22 @@ async function retypeBlack(client: Client, operation: Extract<WriteOperation, { 
   return (await client.addBlack({ phone: operation.phone, type: operation.type })).id;
 }
 
+/** The error_code of a retype that left numbers off the blacklist. */
+export const OFF_THE_BLACKLIST = 'ERR_BLACKLIST_RETYPE';
+
 /**
  * A retype whose add_black failed (after the read-backs of lost replies) once its del_black went
  * through: the numbers are not blocked at all now, which the report line must say plainly. A fatal
  * cause still stops the run (the executor looks at the cause).
  */
 function offTheBlacklist(operation: Extract<WriteOperation, { action: 'retype_black' }>, error: unknown): EtlError {
-  const numbers = listItems(operation.remove);
+  // Only the removed numbers that were to be listed again: undo's retype also removes numbers for good.
+  const relisted = listItems(operation.phone);
+  const numbers = listItems(operation.remove).filter((phone) => relisted.includes(phone));
   const them = numbers.length === 1 ? 'it' : 'them';
   return new EtlError(
-    'ERR_BLACKLIST_RETYPE',
-    `${operation.remove} now OFF the blacklist: removed (del_black) to change the block type to ${operation.type}, but add_black failed (${errorText(error)}); re-add ${them} with type ${operation.type}`,
+    OFF_THE_BLACKLIST,
+    `${numbers.join(',')} now OFF the blacklist: removed (del_black) to change the block type to ${operation.type}, but add_black failed (${errorText(error)}); re-add ${them} with type ${operation.type}`,
     { cause: error },
   );
 }

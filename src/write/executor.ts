@@ -4,7 +4,7 @@
  * in a row) stops what is not sent yet, an interrupt lets what is in flight settle.
  */
 import { EtlError, EXIT } from '../errors.js';
-import { isSmscError } from '../smsc/errors.js';
+import { isSmscError, type SmscError } from '../smsc/errors.js';
 import { type Applied } from './apply.js';
 import type { CallMeter } from './import.js';
 import { ABANDONED, errorCode, errorText, INTERRUPTED } from './outcome.js';
@@ -74,9 +74,9 @@ export function createExecutor(options: { meter: CallMeter; limit: <T>(work: () 
           return { ...base, outcome: 'failed', errorCode: INTERRUPTED, error: ABANDONED, attempts: result.attempts };
         }
         hooks.onFailed?.(error);
-        const fatal = fatalOf(error);
-        if (fatal) aborted ??= fatal;
-        else if (!isSmscError(error) || error.retryable || error.code === 'ERR_SMSC_UNKNOWN_OUTCOME') {
+        const smsc = smscErrorOf(error);
+        if (smsc?.fatal) aborted ??= smsc;
+        else if (smsc === undefined || smsc.retryable || smsc.code === 'ERR_SMSC_UNKNOWN_OUTCOME') {
           if (++consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
             aborted ??= new EtlError('ERR_IMPORT_TOO_MANY_FAILURES', `${MAX_CONSECUTIVE_FAILURES} writes in a row failed; the last: ${errorText(error)}`, { exitCode: EXIT.aborted });
           }
@@ -86,11 +86,14 @@ export function createExecutor(options: { meter: CallMeter; limit: <T>(work: () 
   };
 }
 
-/** The error that stops the run: a fatal SMSC error, also as the cause of ours (a retype that left numbers off the blacklist). */
-function fatalOf(error: unknown): EtlError | undefined {
-  if (isSmscError(error) && error.fatal) return error;
+/**
+ * The SMSC error a write failed with, also as the cause of ours (a retype that left numbers off the
+ * blacklist): whether it stops the run, or is the row's own and does not count toward the abort.
+ */
+function smscErrorOf(error: unknown): SmscError | undefined {
+  if (isSmscError(error)) return error;
   const cause = error instanceof EtlError ? error.cause : undefined;
-  return isSmscError(cause) && cause.fatal ? cause : undefined;
+  return isSmscError(cause) ? cause : undefined;
 }
 
 /**

@@ -251,7 +251,7 @@ async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Prom
       },
       onFailed: (error) => {
         const failed = base.row !== undefined && undo ? failedEntry(base.row, error) : undefined;
-        if (failed) journal?.append(failed);
+        if (failed) journal?.fail(failed);
       },
     });
 

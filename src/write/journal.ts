@@ -60,6 +60,8 @@ export interface JournalHeader {
   input: string;
   /** Set by versions that journal intents (with undo records) and created groups. */
   undo?: 1;
+  /** Set by versions that journal a failed entry for every write whose reply was an error: undo needs no report for those. */
+  failures?: 1;
 }
 
 /** The last line of a journal whose run went through every row. */
@@ -69,12 +71,18 @@ export interface Journal {
   /** Rows the journal already records as done (empty unless resuming). */
   readonly done: ReadonlyMap<number, JournalEntry>;
   /** Throws an OutputWriteError naming the journal when an earlier write of it failed. */
-  append(entry: JournalEntry | CreatedGroupEntry | FailedEntry): void;
+  append(entry: JournalEntry | CreatedGroupEntry): void;
   /**
    * Writes `entry` at once (to the file, not yet synced: a kill does not undo a write()), before the
    * write it announces is sent. Synchronous, so the writes still leave in the order they were planned.
    */
   intend(entry: IntentEntry): void;
+  /**
+   * Writes a failed entry at once, as `intend` does: a kill right after a failure must not lose it,
+   * since some failures (a retype's add_black after its del_black) leave numbers off the blacklist,
+   * which only the journal tells a later undo.
+   */
+  fail(entry: FailedEntry): void;
   /** Marks the run as complete: a later run over this journal needs neither --resume nor --restart. */
   finish(): void;
   close(): Promise<void>;
@@ -100,7 +108,7 @@ export async function openJournal(path: string, options: JournalOptions): Promis
   const done = options.resume ? await loadDone(path, options.inputHash) : new Map<number, JournalEntry>();
   const handle: FileHandle = await open(path, options.resume ? 'a' : 'w').catch((error: unknown) => Promise.reject(asOutputError(path, error)));
   if (!options.resume || done.size === 0) {
-    const header: JournalHeader = { journal: 1, input: options.inputHash, undo: 1 };
+    const header: JournalHeader = { journal: 1, input: options.inputHash, undo: 1, failures: 1 };
     if (!options.resume || (await handle.stat()).size === 0) await handle.write(`${JSON.stringify(header)}\n`);
   }
   const batchSize = options.batchSize ?? 32;
@@ -133,6 +141,15 @@ export async function openJournal(path: string, options: JournalOptions): Promis
     return writing;
   };
 
+  const writeNow = (entry: IntentEntry | FailedEntry) => {
+    check();
+    try {
+      writeSync(handle.fd, `${JSON.stringify(entry)}\n`);
+    } catch (error) {
+      throw (failure ??= asOutputError(path, error));
+    }
+  };
+
   return {
     done,
     append(entry) {
@@ -141,14 +158,8 @@ export async function openJournal(path: string, options: JournalOptions): Promis
       if (buffer.length >= batchSize) void flush();
       else timer ??= setTimeout(() => void flush(), options.flushIntervalMs ?? 200);
     },
-    intend(entry) {
-      check();
-      try {
-        writeSync(handle.fd, `${JSON.stringify(entry)}\n`);
-      } catch (error) {
-        throw (failure ??= asOutputError(path, error));
-      }
-    },
+    intend: writeNow,
+    fail: writeNow,
     finish() {
       buffer.push(`${FINISHED}\n`);
     },

@@ -47,8 +47,17 @@ describe('planContactUndo', () => {
 
 describe('planBlacklistUndo', () => {
   it('removes the numbers still listed, in one del_black', () => {
-    expect(planBlacklistUndo(['79161111111', '79162222222'], new Map([['79162222222', { id: 4, type: 0 }]]))).toEqual({ action: 'delete', operation: { action: 'delete_black', phone: '79162222222' }, intId: 4 });
-    expect(planBlacklistUndo(['79161111111'], new Map())).toMatchObject({ action: 'unchanged' });
+    const record = { kind: 'black' as const, phones: ['79161111111', '79162222222'], type: 0 as const };
+    expect(planBlacklistUndo(record, DONE, new Map([['79162222222', { id: 4, type: 0 }]]))).toEqual({ action: 'delete', operation: { action: 'delete_black', phone: '79162222222' }, intId: 4 });
+    expect(planBlacklistUndo({ ...record, phones: ['79161111111'] }, DONE, new Map())).toMatchObject({ action: 'unchanged' });
+  });
+
+  it('cut off before its reply, removes only entries with the type it wrote; without a journaled type, none', () => {
+    const record = { kind: 'black' as const, phones: ['79161111111'], type: 1 as const };
+    expect(planBlacklistUndo(record, PENDING, new Map([['79161111111', { id: 4, type: 1 }]]))).toMatchObject({ action: 'delete' });
+    expect(planBlacklistUndo(record, PENDING, new Map([['79161111111', { id: 4, type: 2 }]]))).toMatchObject({ action: 'skip', code: 'UNDO_NOT_PROVEN', intId: 4 });
+    expect(planBlacklistUndo({ kind: 'black', phones: ['79161111111'] }, PENDING, new Map([['79161111111', { id: 4, type: 1 }]]))).toMatchObject({ action: 'skip', code: 'UNDO_NOT_PROVEN' });
+    expect(planBlacklistUndo({ kind: 'black', phones: ['79161111111'] }, DONE, new Map([['79161111111', { id: 4, type: 1 }]]))).toMatchObject({ action: 'delete' });
   });
 });
 

@@ -161,6 +161,12 @@ async function readGroupRows(options: GroupsImportOptions): Promise<{ row: numbe
   return rows;
 }
 
+/** What `import --delete-missing` and `undo` say of an e-mail group, which they never take for empty: kept without `--force`, deleted with it. */
+export const MAIL_GROUP_DELETE = {
+  kept: 'not deleted: the members of an e-mail group are not counted here, so it may have some; --force deletes it anyway (the contacts stay, without this group)',
+  forced: 'deleted with --force: an e-mail group, whose members are not counted here; they stay, without it',
+} as const;
+
 /**
  * `sync --delete-missing`: the account's groups the file does not list. While the file has a
  * rejected row, that row may be any of them, so none is deleted. A group with contacts (counted
@@ -182,8 +188,8 @@ async function deletions(
     // The members of an e-mail group (type 1) are mails.php contacts, which `get` does not list:
     // an uncounted group is never taken for an empty one.
     if (group.type === GROUP_TYPE.mails) {
-      if (!force) return { line: { ...line(group), errorCode: 'GROUP_HAS_CONTACTS', error: 'not deleted: the members of an e-mail group are not counted here, so it may have some; --force deletes it anyway (the contacts stay, without this group)' } };
-      return { line: { ...line(group), errorCode: 'GROUP_HAS_CONTACTS', error: 'deleted with --force: an e-mail group, whose members are not counted here; they stay, without it' }, write: { action: 'del', group } };
+      if (!force) return { line: { ...line(group), errorCode: 'GROUP_HAS_CONTACTS', error: MAIL_GROUP_DELETE.kept } };
+      return { line: { ...line(group), errorCode: 'GROUP_HAS_CONTACTS', error: MAIL_GROUP_DELETE.forced }, write: { action: 'del', group } };
     }
     const count = members.get(group.id) ?? 0;
     if (count === 0) return { line: line(group), write: { action: 'del', group } };

@@ -21,19 +21,19 @@ import { pageGroups } from '../../smsc/paging.js';
 import { GROUP_TYPE, type Command } from '../../smsc/protocol.js';
 import { buildAccountIndex, listItems, readBlacklist, type AccountIndex, type BlacklistEntries } from '../account-index.js';
 import { createKeyCollector, readContacts } from '../account/strategy.js';
-import { applyOperation } from '../apply.js';
+import { applyOperation, OFF_THE_BLACKLIST } from '../apply.js';
 import { checkedConcurrency } from '../concurrency.js';
 import { unaskedDeleteGuard, type DeleteCandidate, type DeleteGuard } from '../delete-guard.js';
 import { createExecutor, queued, type LineBase } from '../executor.js';
 import type { CallMeter } from '../import.js';
-import { hashFile, openJournal, readJournalLines, type Journal } from '../journal.js';
+import { failedEntry, hashFile, openJournal, readJournalLines, type Journal, type JournalHeader } from '../journal.js';
 import { acquireRunLock, lockPathFor } from '../lock.js';
 import { INTERRUPTED, zeroes } from '../outcome.js';
 import { OUTCOMES, REPORT_ACTIONS, reportRecord, type Outcome, type ReportAction, type ReportLine } from '../report.js';
-import { applyGroupWrite, memberCounts } from '../targets/groups.js';
+import { applyGroupWrite, MAIL_GROUP_DELETE, memberCounts } from '../targets/groups.js';
 import type { AccountGroup } from '../targets/groups-plan.js';
 import { countWriteCalls } from '../write-calls.js';
-import { planBlacklistUndo, planContactUndo, planRetypeUndo, skipFailed, type Fate, type UndoDecision } from './plan.js';
+import { planBlacklistUndo, planContactUndo, planRetypeUndo, type Fate, type UndoDecision } from './plan.js';
 import { createdGroupSchema, failedSchema, intentSchema, journalEntrySchema, type UndoRecord } from './record.js';
 
 /** `undoes`: what the import did that the line takes back (the import's action, or `add_group`). */
@@ -126,7 +126,9 @@ export async function runUndo(options: UndoOptions, hooks: UndoHooks = {}): Prom
   });
   try {
     if (!(await exists(importJournal))) return summaryOf({ nothingToUndo: await withoutJournal(options.report) });
-    const survey = await surveyJournal(importJournal, await reportFailuresOf(options.report));
+    // A journal that records failures itself is the whole evidence: the report on disk may be an earlier run's (this one killed).
+    const header = await importJournalHeader(importJournal);
+    const survey = await surveyJournal(importJournal, header?.failures === 1 ? new Map() : await reportFailuresOf(options.report));
     if (survey.items === 0) return summaryOf({ nothingToUndo: 'the import wrote nothing (its journal records no write)' });
     return await undoUnderLock(options, hooks, { dryRun, concurrency, undoReport, importJournal, survey, summaryOf });
   } finally {
@@ -164,9 +166,10 @@ async function surveyJournal(path: string, reportFailures: ReadonlyMap<number, s
 /**
  * The journal's writes, each as its intent joined with its done or failed entry (in the order they
  * were settled), then the intents a kill left without either: those writes may or may not have
- * been applied (`pending`), unless the import's report says they failed. A done entry without an
+ * been applied (`pending`), unless the import's report (read for journals that do not record
+ * failures themselves) says they failed. A done entry without an
  * intent is a write the import recorded nothing to undo with: a line of its own, not a refusal.
- * A journal of an older version (no intents at all) is refused.
+ * A journal of an older version (no intents at all) is refused (importJournalHeader).
  */
 async function* journalItems(path: string, reportFailures: ReadonlyMap<number, string>): AsyncGenerator<Item> {
   const pending = new Map<number, { seq: number; undo: UndoRecord }>();
@@ -176,13 +179,8 @@ async function* journalItems(path: string, reportFailures: ReadonlyMap<number, s
   };
   let seq = 0;
   for await (const line of readJournalLines(path)) {
-    seq++;
-    if (seq === 1) {
-      const header = line as { journal?: unknown; undo?: unknown };
-      if (header.journal !== 1) throw new EtlError('ERR_UNDO_JOURNAL', `${path}: not an import journal`);
-      if (header.undo !== 1) throw oldJournal(path);
-      continue;
-    }
+    // The header, checked by importJournalHeader.
+    if (++seq === 1) continue;
     if (typeof line === 'object' && line !== null && 'finished' in line) continue;
     const intent = intentSchema.safeParse(line);
     if (intent.success) {
@@ -217,6 +215,17 @@ async function* journalItems(path: string, reportFailures: ReadonlyMap<number, s
   }
 }
 
+/** The header of an import journal that undo can read (undefined: an empty file), else why not. */
+async function importJournalHeader(path: string): Promise<JournalHeader | undefined> {
+  for await (const line of readJournalLines(path)) {
+    const header = line as Partial<JournalHeader>;
+    if (header.journal !== 1) throw new EtlError('ERR_UNDO_JOURNAL', `${path}: not an import journal`);
+    if (header.undo !== 1) throw oldJournal(path);
+    return header as JournalHeader;
+  }
+  return undefined;
+}
+
 const actionOf = (undo: UndoRecord) => (undo.kind === 'chg' || undo.kind === 'retype' ? 'chg' : 'add');
 
 /** Why a done entry without an intent is not undone. */
@@ -228,21 +237,53 @@ function unrecorded(action: string): { code: string; reason: string } {
 
 /**
  * Rows the import's report (when there is one) says failed with an error reply: the evidence for an
- * intent a journal of an earlier version left without a failed entry. Only failed rows are kept.
+ * intent a journal of an earlier version (no `failures` mark) left without a failed entry. Only failed rows are kept.
  */
 async function reportFailuresOf(report: string): Promise<Map<number, string>> {
   const failures = new Map<number, string>();
   if (!(await exists(report))) return failures;
-  try {
-    for await (const line of createReadStream(report).pipe(parse({ columns: true, bom: true, relax_column_count: true })) as AsyncIterable<Record<string, string>>) {
-      const code = line.error_code ?? '';
-      if (line.outcome === 'failed' && code !== 'ERR_SMSC_UNKNOWN_OUTCOME' && code !== INTERRUPTED && /^\d+$/.test(line.row ?? '')) failures.set(Number(line.row), code);
-    }
-  } catch (error) {
-    // Without it a failed write could pass for one cut off: better no undo than a guess.
-    throw new EtlError('ERR_UNDO_REPORT', `${report}: cannot read the import report (undo reads which writes failed from it): ${(error as Error).message}`);
+  // One it cannot read is refused: without it a failed write could pass for one cut off, and no undo is better than a guess.
+  for await (const line of reportLines(report, 'undo reads which writes failed from it')) {
+    const code = line.error_code ?? '';
+    if (line.outcome === 'failed' && code !== 'ERR_SMSC_UNKNOWN_OUTCOME' && code !== INTERRUPTED && /^\d+$/.test(line.row ?? '')) failures.set(Number(line.row), code);
   }
   return failures;
+}
+
+/** The lines of an import report, by column name; one that cannot be read is refused, saying `why` undo reads it. */
+async function* reportLines(report: string, why: string): AsyncGenerator<Record<string, string>> {
+  try {
+    yield* createReadStream(report).pipe(parse({ columns: true, bom: true, relax_column_count: true })) as AsyncIterable<Record<string, string>>;
+  } catch (error) {
+    throw new EtlError('ERR_UNDO_REPORT', `${report}: cannot read the import report (${why}): ${(error as Error).message}`);
+  }
+}
+
+/**
+ * The import's writes (by seq) whose undo, in an earlier run over this undo journal, removed numbers
+ * and then failed to list them again with their old type: the account no longer shows they were
+ * listed, so only this tells a rerun to list them again. Taken off once a later run's undo is done.
+ */
+async function leftOffByUndo(path: string, inputHash: string): Promise<Set<number>> {
+  const seqs = new Set<number>();
+  let header: Partial<JournalHeader> | undefined;
+  for await (const line of readJournalLines(path)) {
+    if (header === undefined) {
+      header = line as Partial<JournalHeader>;
+      continue;
+    }
+    const failed = failedSchema.safeParse(line);
+    if (failed.success && failed.data.code === OFF_THE_BLACKLIST) seqs.add(failed.data.failed);
+    const done = journalEntrySchema.safeParse(line);
+    if (done.success) seqs.delete(done.data.row);
+  }
+  if (seqs.size > 0 && header?.input !== inputHash) {
+    throw new EtlError(
+      'ERR_UNDO_LEFT_OFF',
+      `${path}: an earlier undo left numbers OFF the blacklist (its report's ${OFF_THE_BLACKLIST} lines name them), but the import journal has changed since, so they cannot be matched to its writes: re-add them by hand with the type those lines give, then remove ${path}`,
+    );
+  }
+  return seqs;
 }
 
 const oldJournal = (path: string) =>
@@ -255,7 +296,7 @@ async function withoutJournal(report: string): Promise<string> {
   let dryRun = 0;
   let writes = 0;
   let groups = false;
-  for await (const line of createReadStream(report).pipe(parse({ columns: true, bom: true })) as AsyncIterable<Record<string, string>>) {
+  for await (const line of reportLines(report, 'it has no journal, and undo reads from the report whether the import wrote anything')) {
     lines++;
     groups ||= 'group' in line;
     if (line.outcome === 'dry-run') dryRun++;
@@ -286,9 +327,12 @@ async function undoUnderLock(options: UndoOptions, hooks: UndoHooks, context: Un
   const { dryRun, concurrency, undoReport, importJournal, survey } = context;
   const { client, meter } = options;
   const journalPath = dryRun ? undefined : `${undoReport}.journal`;
-  const journal: Journal | undefined = journalPath
-    ? await openJournal(journalPath, { inputHash: await hashFile(importJournal), resume: options.resume ?? false, restart: options.restart ?? false })
-    : undefined;
+  const inputHash = await hashFile(importJournal);
+  const leftOff = await leftOffByUndo(`${undoReport}.journal`, inputHash);
+  const resume = options.resume ?? false;
+  const journal: Journal | undefined = journalPath ? await openJournal(journalPath, { inputHash, resume, restart: options.restart ?? false }) : undefined;
+  // A new journal replaces the old one: what an earlier undo left off the blacklist stays on record.
+  if (!resume) for (const seq of leftOff) journal?.fail({ failed: seq, code: OFF_THE_BLACKLIST });
   const limit = pLimit(concurrency);
   const interrupted = () => options.signal?.aborted === true;
 
@@ -311,8 +355,8 @@ async function undoUnderLock(options: UndoOptions, hooks: UndoHooks, context: Un
   const decide = (item: Exclude<Item, { kind: 'group' }>): UndoDecision => {
     if (item.kind === 'none') return { action: 'skip', code: item.code, reason: item.reason, intId: item.smscId };
     if (item.kind === 'black') {
-      if (item.undo.kind === 'retype') return planRetypeUndo(item.undo, item.fate, blacklist);
-      return item.fate.state === 'failed' ? skipFailed(item.fate.code, 'add_black') : planBlacklistUndo(item.undo.phones, blacklist);
+      if (item.undo.kind === 'retype') return planRetypeUndo(item.undo, item.fate, blacklist, leftOff.has(item.seq));
+      return planBlacklistUndo(item.undo, item.fate, blacklist);
     }
     const fields = item.undo.kind === 'add' ? item.undo.wrote : item.undo.find;
     return planContactUndo(item.undo, item.fate, item.smscId, account.find(fields));
@@ -323,8 +367,8 @@ async function undoUnderLock(options: UndoOptions, hooks: UndoHooks, context: Un
     if (now.name.trim() !== group.name.trim()) return { action: 'skip', code: 'UNDO_CHANGED_SINCE', reason: `not undone: renamed since the import (now «${now.name}»)`, intId: group.id };
     // Its members are mails.php contacts, which `get` does not list on the real service: never taken for empty.
     if ((now.type ?? group.type) !== GROUP_TYPE.mails) return { action: 'delete', intId: group.id };
-    if (options.force !== true) return { action: 'skip', code: 'GROUP_HAS_CONTACTS', reason: 'not deleted: an e-mail group, whose members are not counted here, so it may have some; --force deletes it anyway (they stay, without it)', intId: group.id };
-    return { action: 'delete', intId: group.id, note: 'deleted with --force: an e-mail group, whose members are not counted here; they stay, without it' };
+    if (options.force !== true) return { action: 'skip', code: 'GROUP_HAS_CONTACTS', reason: MAIL_GROUP_DELETE.kept, intId: group.id };
+    return { action: 'delete', intId: group.id, note: MAIL_GROUP_DELETE.forced };
   };
 
   // The delete guard sees every deletion before the first write (groups: those still empty once the contacts are undone).
@@ -364,7 +408,16 @@ async function undoUnderLock(options: UndoOptions, hooks: UndoHooks, context: Un
         const note = 'note' in decision && decision.note !== undefined ? { error: decision.note } : {};
         const line: LineBase = { ...base, action: decision.action, smscId: decision.intId, ...note, ...('changes' in decision && decision.changes ? { changes: decision.changes } : {}) };
         if (dryRun) return { ...line, outcome: 'dry-run', attempts: 0, ...(item.kind === 'group' ? { error: line.error ?? 'deleted only if no contact is in it once the contacts are undone' } : {}) };
-        return executor.stopped(line) ?? executor.run(line, send, { onApplied: (applied) => journal?.append({ row: item.seq, action: decision.action, smscId: applied.smscId ?? decision.intId }) });
+        return (
+          executor.stopped(line) ??
+          executor.run(line, send, {
+            onApplied: (applied) => journal?.append({ row: item.seq, action: decision.action, smscId: applied.smscId ?? decision.intId }),
+            onFailed: (error) => {
+              const failed = failedEntry(item.seq, error);
+              if (failed) journal?.fail(failed);
+            },
+          })
+        );
       }
     }
   };

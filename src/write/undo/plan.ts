@@ -5,7 +5,7 @@
  */
 import { CONTACT_FIELDS, type ContactField, type ContactFields } from '../../contact.js';
 import { listItems, type BlacklistEntries } from '../account-index.js';
-import type { WriteOperation } from '../apply.js';
+import { OFF_THE_BLACKLIST, type WriteOperation } from '../apply.js';
 import { LIST_FIELDS, type ListPolicies } from '../lists.js';
 import { holds, planRow, type ExistingContact, type FieldChange } from '../plan.js';
 import type { BlacklistChange } from '../targets/blacklist-plan.js';
@@ -74,11 +74,26 @@ export function planContactUndo(record: ContactRecord, fate: Fate, smscId: numbe
   }
 }
 
-/** The numbers an `add_black` listed that are still listed: those are removed. */
-export function planBlacklistUndo(phones: readonly string[], listed: BlacklistEntries): UndoDecision {
-  const still = phones.filter((phone) => listed.has(phone));
+/**
+ * The numbers an `add_black` listed that are still listed: those are removed. Cut off before its
+ * reply, the add may have failed on numbers someone else listed meanwhile: only entries with the
+ * type it wrote are taken for the import's (a journal of an earlier version has no type: none is).
+ */
+export function planBlacklistUndo(record: Extract<UndoRecord, { kind: 'black' }>, fate: Fate, listed: BlacklistEntries): UndoDecision {
+  if (fate.state === 'failed') return skipFailed(fate.code, 'add_black');
+  const still = record.phones.filter((phone) => listed.has(phone));
   if (still.length === 0) return { action: 'unchanged', reason: 'not in the blacklist any more' };
-  return { action: 'delete', operation: { action: 'delete_black', phone: still.join(',') }, intId: listed.get(still[0] ?? '')?.id };
+  const intId = listed.get(still[0] ?? '')?.id;
+  const other = fate.state === 'pending' ? still.find((phone) => listed.get(phone)?.type !== record.type) : undefined;
+  if (other !== undefined) {
+    const cutOff = "not deleted: the import's add_black was cut off before its reply (the journal has no outcome for it)";
+    const why =
+      record.type === undefined
+        ? `its journal, written by an earlier smsc-etl, does not record the type it listed ${other} with`
+        : `${other} is listed with type ${listed.get(other)?.type}, not the ${record.type} it wrote`;
+    return { action: 'skip', code: 'UNDO_NOT_PROVEN', reason: `${cutOff} and ${why}: it may not be the import's`, intId };
+  }
+  return { action: 'delete', operation: { action: 'delete_black', phone: still.join(',') }, intId };
 }
 
 function firstDifference(current: ContactFields, wrote: ContactFields): ContactField | undefined {
@@ -90,10 +105,11 @@ function firstDifference(current: ContactFields, wrote: ContactFields): ContactF
  * their old type back (del_black + add_black), the ones it added and still listed are removed, and
  * numbers a retype left off the blacklist (its add_black failed) are listed again with their old
  * type. A number changed since, or gone (not by the import), skips the row with the reason.
+ * `undoLeftOff`: an earlier undo of this retype did the same (removed its numbers, failed to list them again).
  */
-export function planRetypeUndo(record: Extract<UndoRecord, { kind: 'retype' }>, fate: Fate, listed: BlacklistEntries): UndoDecision {
-  // Its del_black went through and its add_black did not: the import removed these numbers and added none.
-  const leftOff = fate.state === 'failed' && fate.code === 'ERR_BLACKLIST_RETYPE';
+export function planRetypeUndo(record: Extract<UndoRecord, { kind: 'retype' }>, fate: Fate, listed: BlacklistEntries, undoLeftOff = false): UndoDecision {
+  // A del_black went through and its add_black did not: the numbers are off, the ones the import added are not its any more.
+  const leftOff = undoLeftOff || (fate.state === 'failed' && fate.code === OFF_THE_BLACKLIST);
   if (fate.state === 'failed' && !leftOff) return skipFailed(fate.code, 'type change');
   const back: string[] = [];
   const relist: string[] = [];
