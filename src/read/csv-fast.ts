@@ -2,7 +2,7 @@
  * A fast path for parsing a piece of CSV (see csv-split.ts) that holds only what files mostly
  * hold: records without quotes, split natively, and fields quoted whole (`"…"`, `""` inside)
  * followed by a delimiter or the record's end. Anything else — a quote closed before other text,
- * a quote that does not close, a record past csv-parse's size limit — makes it answer `undefined`,
+ * a quote that does not close, a record past csv-parse's size limit — makes it answer `false`,
  * and the piece goes to csv-parse, whose records these are in every case it answers (tested
  * against csv-parse on generated tricky CSV).
  */
@@ -23,40 +23,44 @@ const QUOTE = '"';
 /** A UTF-16 code unit is at most 3 bytes of UTF-8. */
 const MAX_BYTES_PER_CHAR = 3;
 
-export function parseCsvFast(text: string, options: FastCsvOptions): string[][] | undefined {
+/**
+ * Gives each record of `text` to `onRecord`, in order, as it is split (no list of the piece's
+ * records: they would all be live at once). `false` where the text leaves the simple grammar or a
+ * record is too long: the records before that point were given, and the piece is csv-parse's.
+ */
+export function eachCsvRecordFast(text: string, options: FastCsvOptions, onRecord: (cells: string[]) => void): boolean {
   const { delimiter } = options;
   const maxRecordChars = Math.floor(options.maxRecordChars / MAX_BYTES_PER_CHAR);
   // Without a line end the piece is one record (or none).
   const lineEnd = options.recordDelimiter ?? '\n';
-  const records: string[][] = [];
   let position = options.bom && text.charCodeAt(0) === 0xfeff ? 1 : 0;
   while (position < text.length) {
     // The records before the next quote have none; the one it is in goes field by field.
     const nextQuote = text.indexOf(QUOTE, position);
-    position = plainRecords(text, position, nextQuote === -1 ? text.length : nextQuote, delimiter, lineEnd, maxRecordChars, records);
-    if (position === -1) return undefined;
+    position = plainRecords(text, position, nextQuote === -1 ? text.length : nextQuote, delimiter, lineEnd, maxRecordChars, onRecord);
+    if (position === -1) return false;
     if (position >= text.length) break;
     const quoted = quotedRecord(text, position, delimiter, lineEnd, maxRecordChars);
-    if (quoted === undefined) return undefined;
-    records.push(quoted.cells);
+    if (quoted === undefined) return false;
+    onRecord(quoted.cells);
     position = quoted.next;
   }
-  return records;
+  return true;
 }
 
 /**
- * Splits the records that end before `before` into `records`; returns where the next record
- * starts, or -1 for a record too long. (A loop of its own: V8 optimizes it far better than the
- * same lines inside the loop that also calls quotedRecord, ~5× here.)
+ * Gives `onRecord` the records that end before `before`; returns where the next record starts,
+ * or -1 for a record too long. (A loop of its own: V8 optimizes it far better than the same lines
+ * inside the loop that also calls quotedRecord, ~5× here.)
  */
-function plainRecords(text: string, from: number, before: number, delimiter: string, lineEnd: string, maxRecordChars: number, records: string[][]): number {
+function plainRecords(text: string, from: number, before: number, delimiter: string, lineEnd: string, maxRecordChars: number, onRecord: (cells: string[]) => void): number {
   let position = from;
   while (position < text.length) {
     let end = text.indexOf(lineEnd, position);
     if (end === -1) end = text.length;
     if (end >= before) return position;
     if (end - position > maxRecordChars) return -1;
-    records.push(text.slice(position, end).split(delimiter));
+    onRecord(text.slice(position, end).split(delimiter));
     position = end + lineEnd.length;
   }
   return position;

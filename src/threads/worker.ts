@@ -16,7 +16,7 @@ import { phoneKey } from '../normalize/dedupe.js';
 import { createRowNormalizer, type NormalizedRow } from '../normalize/row.js';
 import { readWarningIssue } from '../read/warnings.js';
 import { csvParseOptions, lineBreaks, raggedWarning } from '../read/csv.js';
-import { parseCsvFast } from '../read/csv-fast.js';
+import { eachCsvRecordFast } from '../read/csv-fast.js';
 import { isBlankRow } from '../read/header.js';
 import type { SourceRow } from '../read/types.js';
 import { cleanRecords } from '../clean/records.js';
@@ -70,18 +70,25 @@ class ByteSink {
   }
 }
 
-type Sources = Iterable<{ source: SourceRow; readIssues: readonly RowIssue[] }>;
-
-/** Each row mapped and normalized, its read warnings first among its issues. */
-function* normalized(sources: Sources): Generator<NormalizedRow> {
-  for (const { source, readIssues } of sources) {
-    const result = normalize(mapRow(source));
-    if (readIssues.length > 0) result.issues.unshift(...readIssues);
-    yield result;
-  }
+/** What a task's rows become: clean's lines, or the rows encoded for the main thread. */
+interface TaskOutput {
+  add(row: NormalizedRow): void;
+  finish(id: number): CleanResult | RowsResult;
 }
 
-function cleanLines(id: number, rows: Iterable<NormalizedRow>): CleanResult {
+/** Each row taken as it is read, mapped and normalized, its read warnings first among its issues. */
+type RowSink = (source: SourceRow, readIssues: readonly RowIssue[]) => void;
+
+function normalizingInto(output: TaskOutput): RowSink {
+  return (source, readIssues) => {
+    const result = normalize(mapRow(source));
+    if (readIssues.length > 0) result.issues.unshift(...readIssues);
+    output.add(result);
+  };
+}
+
+/** The lines of clean's two files, with what the main thread needs to drop in-file duplicates. */
+function cleanLines(): TaskOutput {
   const clean = new ByteSink();
   const rejects = new ByteSink();
   const index: number[] = [];
@@ -89,29 +96,30 @@ function cleanLines(id: number, rows: Iterable<NormalizedRow>): CleanResult {
   let phones = '';
   let warnings = 0;
   let rejected = 0;
-  for (const result of rows) {
-    for (const issue of result.issues) {
-      if (issue.severity === 'warning') warnings++;
-      rejects.write(records.reject(issue));
-    }
-    const { fields } = result;
-    const key = fields === undefined ? undefined : phoneKey(fields.phone);
-    if (fields === undefined) rejected++;
-    else clean.write(records.clean(result, fields));
-    if (key !== undefined) phones += fields?.phone ?? '';
-    // In INDEX_FIELDS order.
-    index.push(result.row, key ?? 0, clean.length, rejects.length, phones.length);
-  }
-  return { id, clean: clean.take(), rejects: rejects.take(), index: Float64Array.from(index), phones, warnings, rejected };
+  return {
+    add(result) {
+      for (const issue of result.issues) {
+        if (issue.severity === 'warning') warnings++;
+        rejects.write(records.reject(issue));
+      }
+      const { fields } = result;
+      const key = fields === undefined ? undefined : phoneKey(fields.phone);
+      if (fields === undefined) rejected++;
+      else clean.write(records.clean(result, fields));
+      if (key !== undefined) phones += fields?.phone ?? '';
+      // In INDEX_FIELDS order.
+      index.push(result.row, key ?? 0, clean.length, rejects.length, phones.length);
+    },
+    finish: (id) => ({ id, clean: clean.take(), rejects: rejects.take(), index: Float64Array.from(index), phones, warnings, rejected }),
+  };
 }
 
-function encodedRows(id: number, rows: Iterable<NormalizedRow>): RowsResult {
+function encodedRows(): TaskOutput {
   const encoder = new RowEncoder();
-  for (const row of rows) encoder.add(row);
-  return { id, rows: encoder.finish() };
+  return { add: (row) => encoder.add(row), finish: (id) => ({ id, rows: encoder.finish() }) };
 }
 
-const work = setup.output === 'clean' ? cleanLines : encodedRows;
+const newOutput = setup.output === 'clean' ? cleanLines : encodedRows;
 
 function decode(bytes: Buffer): string {
   const { encoding } = setup.csv ?? {};
@@ -123,22 +131,42 @@ function decode(bytes: Buffer): string {
   return iconv.decode(bytes, encoding);
 }
 
-function* pieceRows(task: CsvPieceTask): Generator<{ source: SourceRow; readIssues: readonly RowIssue[] }> {
+/** A parser of a piece: gives each record to its callback; `false` when it cannot read the piece. */
+type RecordParser = (onRecord: (cells: string[]) => void) => boolean;
+
+/**
+ * The piece's rows, each with its line, into `sink` as `parse` splits them; `false` when `parse`
+ * gave up (the rows given before that are to be dropped).
+ */
+function pieceRows(task: CsvPieceTask, dataStartLine: number, parse: RecordParser, sink: RowSink): boolean {
+  let line = task.firstLine;
+  const parsed = parse((cells) => {
+    const row = line;
+    line += 1 + lineBreaks(cells);
+    if (row < dataStartLine || isBlankRow(cells)) return;
+    const source = { row, cells };
+    const ragged = raggedWarning(source, setup.info.headers.length);
+    sink(source, ragged === undefined ? NO_ISSUES : [readWarningIssue(ragged)]);
+  });
+  if (parsed && line !== task.nextLine) throw new OneThreadNeeded(`piece ends on line ${line}, not ${task.nextLine}`);
+  return parsed;
+}
+
+/** A piece's result: parsed by the fast path as it goes, or — where that gives up — started over with csv-parse. */
+function csvPieceResult(task: CsvPieceTask): TaskResult {
   const csv = setup.csv;
   if (csv === undefined) throw new OneThreadNeeded('no CSV setup');
   const text = decode(Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength));
-  const options = csvParseOptions(csv.delimiter);
-  const parsed = parseCsvFast(text, { delimiter: csv.delimiter, recordDelimiter: task.recordDelimiter, bom: task.first, maxRecordChars: options.max_record_size }) ?? parseWithCsvParse(text, task);
-  let line = task.firstLine;
-  for (const cells of parsed) {
-    const row = line;
-    line += 1 + lineBreaks(cells);
-    if (row < csv.dataStartLine || isBlankRow(cells)) continue;
-    const source = { row, cells };
-    const ragged = raggedWarning(source, setup.info.headers.length);
-    yield { source, readIssues: ragged === undefined ? NO_ISSUES : [readWarningIssue(ragged)] };
-  }
-  if (line !== task.nextLine) throw new OneThreadNeeded(`piece ends on line ${line}, not ${task.nextLine}`);
+  const fastOptions = { delimiter: csv.delimiter, recordDelimiter: task.recordDelimiter, bom: task.first, maxRecordChars: csvParseOptions(csv.delimiter).max_record_size };
+  const fast = newOutput();
+  if (pieceRows(task, csv.dataStartLine, (onRecord) => eachCsvRecordFast(text, fastOptions, onRecord), normalizingInto(fast))) return fast.finish(task.id);
+  const output = newOutput();
+  const withCsvParse: RecordParser = (onRecord) => {
+    for (const cells of parseWithCsvParse(text, task)) onRecord(cells);
+    return true;
+  };
+  pieceRows(task, csv.dataStartLine, withCsvParse, normalizingInto(output));
+  return output.finish(task.id);
 }
 
 function parseWithCsvParse(text: string, task: CsvPieceTask): string[][] {
@@ -155,9 +183,12 @@ function parseWithCsvParse(text: string, task: CsvPieceTask): string[][] {
   }
 }
 
-function* batchRows(task: RowsTask): Generator<{ source: SourceRow; readIssues: readonly RowIssue[] }> {
+function rowsTaskResult(task: RowsTask): TaskResult {
   const issues = new Map(task.readIssues);
-  for (const [index, source] of task.rows.entries()) yield { source, readIssues: issues.get(index) ?? NO_ISSUES };
+  const output = newOutput();
+  const sink = normalizingInto(output);
+  for (const [index, source] of task.rows.entries()) sink(source, issues.get(index) ?? NO_ISSUES);
+  return output.finish(task.id);
 }
 
 function transferables(result: TaskResult): ArrayBuffer[] {
@@ -172,7 +203,7 @@ parentPort?.on('message', (task: WorkerTask | ReleaseMessage) => {
   }
   let result: TaskResult;
   try {
-    result = work(task.id, normalized(task.kind === 'csv' ? pieceRows(task) : batchRows(task)));
+    result = task.kind === 'csv' ? csvPieceResult(task) : rowsTaskResult(task);
   } catch (error) {
     if (!(error instanceof OneThreadNeeded)) throw error;
     result = { id: task.id, oneThread: error.message };
