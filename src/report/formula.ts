@@ -3,10 +3,13 @@
  * of these. We prefix such text with `'`, which Excel shows as text and our normalizer strips on
  * re-import, so export → import changes nothing.
  */
-const FORMULA_TRIGGERS = new Set(['=', '+', '-', '@', '\t', '\r']);
+const FORMULA_TRIGGERS = ['=', '+', '-', '@', '\t', '\r'];
+const [EQUALS, PLUS, MINUS, AT, TAB, CR] = FORMULA_TRIGGERS.map((trigger) => trigger.charCodeAt(0));
 
 export function startsLikeFormula(text: string): boolean {
-  return text.length > 0 && FORMULA_TRIGGERS.has(text[0] as string);
+  // By code: every value of every line written is asked, and taking its first character as a string cost more than the test.
+  const first = text.charCodeAt(0);
+  return first === EQUALS || first === PLUS || first === MINUS || first === AT || first === TAB || first === CR;
 }
 
 export function neutralizeFormula(text: string): string {
