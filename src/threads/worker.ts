@@ -9,7 +9,6 @@ import { isUtf8 } from 'node:buffer';
 import { parentPort, workerData } from 'node:worker_threads';
 import { CsvError } from 'csv-parse';
 import { parse } from 'csv-parse/sync';
-import iconv from 'iconv-lite';
 import type { RowIssue } from '../contact.js';
 import { compileMapping } from '../map/compile.js';
 import { phoneKey } from '../normalize/dedupe.js';
@@ -17,6 +16,7 @@ import { createRowNormalizer, type NormalizedRow } from '../normalize/row.js';
 import { readWarningIssue } from '../read/warnings.js';
 import { csvParseOptions, lineBreaks, raggedWarning } from '../read/csv.js';
 import { eachCsvRecordFast } from '../read/csv-fast.js';
+import { singleByteDecoder } from '../read/single-byte.js';
 import { isBlankRow } from '../read/header.js';
 import type { SourceRow } from '../read/types.js';
 import { cleanRecords } from '../clean/records.js';
@@ -121,14 +121,15 @@ function encodedRows(): TaskOutput {
 
 const newOutput = setup.output === 'clean' ? cleanLines : encodedRows;
 
+const csvEncoding = setup.csv?.encoding;
+const isUtf8Csv = csvEncoding === undefined || /^utf-?8$/i.test(csvEncoding);
+const decodeSingleByte = isUtf8Csv ? undefined : singleByteDecoder(csvEncoding);
+
 function decode(bytes: Buffer): string {
-  const { encoding } = setup.csv ?? {};
-  if (encoding === undefined || /^utf-?8$/i.test(encoding)) {
-    // Stray bytes that are not UTF-8 get the one-thread reader's fallback and its warnings.
-    if (!isUtf8(bytes)) throw new OneThreadNeeded('bytes that are not UTF-8');
-    return bytes.toString('utf8');
-  }
-  return iconv.decode(bytes, encoding);
+  if (decodeSingleByte !== undefined) return decodeSingleByte(bytes);
+  // Stray bytes that are not UTF-8 get the one-thread reader's fallback and its warnings.
+  if (!isUtf8(bytes)) throw new OneThreadNeeded('bytes that are not UTF-8');
+  return bytes.toString('utf8');
 }
 
 /** A parser of a piece: gives each record to its callback; `false` when it cannot read the piece. */
