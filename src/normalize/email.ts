@@ -9,6 +9,8 @@ const SEPARATORS = /[,;]+/;
 const LOOKS_LIKE_ADDRESS = /^[^@\s]+@[^@\s]+$/;
 /** RFC 5322 dot-atom, widened to any letter or digit (RFC 6531 internationalized local parts). */
 const LOCAL_PART = /^[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+(?:\.[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+)*$/u;
+/** LOCAL_PART for the ASCII letters and digits nearly every address has: a match here is one there, and a regular expression without `u` costs a third. */
+const ASCII_LOCAL_PART = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
 const LABEL = /^[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?$/u;
 /**
  * Letters, digits, hyphens and dots of ASCII, with no punycode label (`xn--`, which the IDNA mapping
@@ -38,7 +40,7 @@ export function normalizeOneEmail(input: string): Normalized {
   const local = value.slice(0, at);
   const domain = value.slice(at + 1);
   if (at <= 0 || at === value.length - 1) return rejected('MAIL_INVALID', `«${input}» is not an e-mail address: no «name@domain»`);
-  if (local.length > 64 || !LOCAL_PART.test(local)) return rejected('MAIL_INVALID', `«${input}» is not a valid e-mail address: bad part before «@»`);
+  if (local.length > 64 || !(ASCII_LOCAL_PART.test(local) || LOCAL_PART.test(local))) return rejected('MAIL_INVALID', `«${input}» is not a valid e-mail address: bad part before «@»`);
   const domainProblem = checkDomain(domain);
   if (domainProblem !== undefined) return rejected('MAIL_INVALID', `«${input}» is not a valid e-mail address: ${domainProblem}`);
   return value === input ? accepted(value) : accepted(value, [`«${input}» → ${value}`]);
