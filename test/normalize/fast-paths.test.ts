@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { domainToASCII } from 'node:url';
+import { normalizeBirthday, normalizeBirthdayInGeneral } from '../../src/normalize/birthday.js';
 import { normalizeOneEmail } from '../../src/normalize/email.js';
 import { normalizePhones, normalizePhoneText } from '../../src/normalize/phone.js';
 import { onlySystemGroups } from '../../src/normalize/groups.js';
@@ -109,5 +110,28 @@ describe('normalizePhones', () => {
     const plain = cells.filter((cell) => /^\+?[\d ()-]+$/.test(cell.trim()));
     expect(plain.length).toBeGreaterThan(DRAWS / 20);
     expect(plain.filter((cell) => normalizePhones(cell, 'RU').ok).length).toBeGreaterThan(DRAWS / 100);
+  });
+});
+
+describe('normalizeBirthday', () => {
+  it('answers drawn dates as its general path does (the shortcut for a finished dd.mm.yyyy changes nothing)', () => {
+    const random = seededRandom(18);
+    const today = new Date(Date.UTC(2024, 1, 29, 15));
+    const digit = () => String(Math.floor(random() * 10));
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+    const cells: string[] = [];
+    for (let i = 0; i < DRAWS; i++) {
+      // Mostly the shape dd.mm.yyyy, with days and months near their ends, years around 1900 and today, and other characters.
+      const day = random() < 0.5 ? pick(['00', '01', '28', '29', '30', '31', '32']) : digit() + digit();
+      const month = random() < 0.5 ? pick(['00', '01', '02', '04', '12', '13']) : digit() + digit();
+      const year = random() < 0.6 ? pick(['1899', '1900', '1999', '2000', '2023', '2024', '2025', '0099', '1800', '2100']) : digit() + digit() + digit() + digit();
+      const separator = () => (random() < 0.9 ? '.' : pick(['/', '-', ',', ' ', '١']));
+      const cell = `${day}${separator()}${month}${separator()}${year}`;
+      cells.push(random() < 0.1 ? ` ${cell}\t` : random() < 0.05 ? cell.slice(1) : cell);
+    }
+    const options = { today };
+    const differing = cells.filter((cell) => JSON.stringify(normalizeBirthday(cell, options)) !== JSON.stringify(normalizeBirthdayInGeneral(cell, options)));
+    expect(differing).toEqual([]);
+    expect(cells.filter((cell) => normalizeBirthday(cell, options).ok).length).toBeGreaterThan(DRAWS / 40);
   });
 });
