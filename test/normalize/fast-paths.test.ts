@@ -5,7 +5,7 @@ import { normalizeOneEmail } from '../../src/normalize/email.js';
 import { normalizePhones, normalizePhoneText } from '../../src/normalize/phone.js';
 import { onlySystemGroups } from '../../src/normalize/groups.js';
 import { splitList } from '../../src/normalize/split.js';
-import { cleanText, isBlank } from '../../src/normalize/text.js';
+import { cleanText, isBlank, stripFormulaGuard } from '../../src/normalize/text.js';
 import { seededRandom } from '../helpers/random.js';
 
 /**
@@ -48,6 +48,17 @@ describe('splitList', () => {
   ])(`splits drawn cells like splitting everywhere does, with the separators of %s`, (_, separators) => {
     const differing = drawCells(DRAWS, 13).filter((cell) => JSON.stringify(splitList(cell, separators)) !== JSON.stringify(splitEverywhere(cell, separators)));
     expect(differing).toEqual([]);
+  });
+});
+
+describe('cleanText', () => {
+  it('returns as they are only the drawn cells the cleaning leaves as they are', () => {
+    const clean = (text: string) => stripFormulaGuard(text).replace(/[\s\u200B\uFEFF]+/g, ' ').trim();
+    // Whitespace beyond ASCII, and characters that look like it but are not JavaScript's \s.
+    const wide = ['\u1680', '\u2005', '\u200A', '\u202F', '\u205F', '\u0085', '\u180E', '\u200C', '\v', '\f'];
+    const random = seededRandom(19);
+    const cells = drawCells(DRAWS, 20).map((cell) => (random() < 0.3 ? cell + (wide[Math.floor(random() * wide.length)] as string) + cell : cell));
+    expect(cells.filter((cell) => cleanText(cell) !== clean(cell))).toEqual([]);
   });
 });
 
