@@ -87,6 +87,12 @@ export function splitCsv(input: AsyncIterable<Buffer>, options: CsvSplitOptions)
     while (index < to) {
       const byte = bytes[index] as number;
       atRecordStart = false;
+      // Nearly every byte: text outside quotes (above the quote, line ends and most delimiters).
+      if (byte > QUOTE && byte !== delimiter && !quoting) {
+        fieldHasText = true;
+        index++;
+        continue;
+      }
       if (quoting) {
         if (byte === QUOTE) {
           const next = bytes[index + 1];
