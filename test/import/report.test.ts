@@ -1,4 +1,7 @@
+import { copyFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { formatImportSummary } from '../../src/cli/commands/import.js';
 import { importExitCode } from '../../src/write/import.js';
 import { contact, importInto, mobile, readReport, REPORT_HEADER, seed, writeInput, type InputRow, useImportWorld } from '../helpers/import-run.js';
 
@@ -92,5 +95,24 @@ describe('throttling in a normal run', () => {
     expect(stats.errors).toEqual({});
     expect(stats.maxInFlight).toBeLessThanOrEqual(concurrency);
     expect(stats.maxInFlight).toBeGreaterThan(concurrency / 2);
+  });
+});
+
+describe('read warnings', () => {
+  it('are counted in the summary and the first told, those after the last row included; the report keeps one line per row', async () => {
+    seed(world.emulator, {});
+    const mappingFile = join(world.dir, 'trailing.mapping.json');
+    await writeFile(mappingFile, JSON.stringify({ fields: { phone: 'Телефон', name: 'Имя', grp: 'Группа' } }));
+    const input = join(world.dir, 'trailing-error-rows.xlsx');
+    await copyFile(new URL('../fixtures/read/trailing-error-rows.xlsx', import.meta.url), input);
+
+    const { summary, report } = await importInto(world.emulator, { input, mappingFile, dryRun: true, createGroups: true });
+
+    expect(report.map(({ row, action, outcome }) => `${row} ${action} ${outcome}`)).toEqual(['2 add dry-run', '3 add dry-run']);
+    expect(summary.warnings).toEqual({
+      count: 2,
+      first: ['row 4, C: cell C4 of sheet "Лист1" holds an error (#N/A); read as empty', 'row 5, C: cell C5 of sheet "Лист1" holds an error (#N/A); read as empty'],
+    });
+    expect(formatImportSummary(summary)).toContain('warnings 2 (not in the report; `smsc-etl clean` lists every one): row 4, C: cell C4');
   });
 });
