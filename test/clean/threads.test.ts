@@ -123,6 +123,23 @@ describe('clean on worker threads', () => {
   });
 });
 
+describe('rows sharing a phone other than their first', () => {
+  it('are duplicates of the first row that has it, across pieces, on threads as on one', async () => {
+    // The file's rows `79161xx4567, 8 495 123 45 67` all share their second number; the last row has only that one.
+    const input = await file('shared-phone.csv', iconv.encode(`${contacts(20_000)}Последний;Ряд;;8 495 123 45 67;;;;\r\n`, 'win1251'));
+    const { oneThread, onThreads } = await bothWays(input);
+    expect(onThreads.threads).toBe(2);
+    expectSameFiles(onThreads, oneThread);
+    // One clean row has the number; every other row with it is its duplicate, the last row included.
+    const holders = oneThread.clean.toString('utf8').split('\r\n').filter((line) => line.includes('74951234567'));
+    expect(holders).toHaveLength(1);
+    const kept = holders[0]?.split(',')[0];
+    const rejects = oneThread.rejects.toString('utf8').split('\r\n');
+    expect(rejects.filter((line) => line.includes(`,74951234567","duplicate of row ${kept}, which is kept",error`)).length).toBeGreaterThan(2000);
+    expect(rejects.at(-2)).toMatch(new RegExp(`^\\d+,phone,74951234567,"duplicate of row ${kept}, which is kept",error$`));
+  });
+});
+
 describe('read warnings after the last row', () => {
   it('reach the rejects file, on a worker thread as on one (XLSX: a lookup dragged past the data leaves #N/A rows)', async () => {
     const mapping = parseMapping({ fields: { phone: 'Телефон', name: 'Имя', grp: 'Группа' } }, 'test');
