@@ -11,7 +11,7 @@ import type { NormalizedRow } from './normalize/row.js';
 import { openTable } from './read/index.js';
 import { ReadError } from './read/errors.js';
 import type { ReadOptions, ReadWarning, SourceRow, Table, TableInfo } from './read/types.js';
-import { readWarningIssue, takeReadWarnings } from './read/warnings.js';
+import { readWarningIssue, takeReadWarnings, takeTrailingWarnings } from './read/warnings.js';
 
 export type SourceReadOptions = Pick<ReadOptions, 'encoding' | 'delimiter' | 'sheet' | 'headerRow'>;
 
@@ -65,12 +65,19 @@ export async function openContactSource(file: string, mapping: Mapping, options:
     // Loaded here, not with this module: libphonenumber costs ~12 MB, which a run on worker threads need not carry in this thread.
     const { createRowNormalizer } = await import('./normalize/row.js');
     const normalize = createRowNormalizer(mapping, { strict, today });
+    const withReadWarnings = (source: SourceRow, last: boolean): NormalizedRow => {
+      const result = normalize(mapRow(source));
+      if (pending.length > 0) result.issues.unshift(...(last ? takeTrailingWarnings(pending) : takeReadWarnings(pending, source.row)));
+      return result;
+    };
     async function* normalized(): AsyncGenerator<NormalizedRow> {
+      // A row is taken once the next is read: the last one is known as such.
+      let held: SourceRow | undefined;
       for await (const row of table.rows) {
-        const result = normalize(mapRow(row));
-        if (pending.length > 0) result.issues.unshift(...takeReadWarnings(pending, result.row));
-        yield result;
+        if (held) yield withReadWarnings(held, false);
+        held = row;
       }
+      if (held) yield withReadWarnings(held, true);
     }
     return { info: table.info, rows: normalized() };
   };

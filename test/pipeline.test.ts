@@ -19,4 +19,18 @@ describe('openContactSource', () => {
     expect(rows[1]?.issues.some((issue) => issue.code === 'ERROR_CELL')).toBe(false);
     expect(rows[1]?.fields).toMatchObject({ phone: '79161234568', name: 'Петров', myid: '1.5' });
   });
+
+  it('gives the last row the warnings the reader has after it (a lookup dragged past the data: #N/A rows)', async () => {
+    const mapping = parseMapping({ fields: { phone: 'Телефон', name: 'Имя', grp: 'Группа' } }, 'test');
+    const source = await openContactSource(fixture('trailing-error-rows.xlsx'), mapping, { today: new Date(Date.UTC(2026, 10, 25)) });
+    const rows = [];
+    for await (const row of source.rows) rows.push(row);
+
+    expect(rows.map((row) => row.row)).toEqual([2, 3]);
+    expect(rows[0]?.issues).toEqual([]);
+    expect(rows[1]?.issues).toEqual([
+      { row: 4, field: 'C', value: '#N/A', code: 'ERROR_CELL', reason: 'cell C4 of sheet "Лист1" holds an error (#N/A); read as empty', severity: 'warning' },
+      { row: 5, field: 'C', value: '#N/A', code: 'ERROR_CELL', reason: 'cell C5 of sheet "Лист1" holds an error (#N/A); read as empty', severity: 'warning' },
+    ]);
+  });
 });

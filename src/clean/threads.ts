@@ -90,7 +90,7 @@ function resultWriter(
     for (let at = 0; at < index.length; at += INDEX_FIELDS) {
       const row = index[at] as number;
       const key = index[at + 1] as number;
-      const keptRow = key === 0 ? undefined : filter.checkKey(row, key);
+      const keptRow = key === 0 ? undefined : filter.checkListed(row, key, result.phones, at === 0 ? 0 : (index[at - INDEX_FIELDS + PHONES_END] as number), index[at + PHONES_END] as number);
       if (keptRow === undefined) continue;
       // A duplicate: its clean line is left out, and its rejects lines get one more.
       const end = (field: number): number => index[at + field] as number;

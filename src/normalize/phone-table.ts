@@ -65,6 +65,12 @@ export class PhoneTable {
     return undefined;
   }
 
+  /** The first row `phone` was seen on, without noting anything; `undefined` when it was not. */
+  get(phone: number): number | undefined {
+    const slot = this.#slot(phone);
+    return this.#phones[slot] === phone ? this.#firstRows[slot] : undefined;
+  }
+
   /** Calls `visit` for every phone seen on more than one row. */
   forEachRepeated(visit: (phone: number, firstRow: number, lastRow: number) => void): void {
     const lastRows = this.#lastRows;

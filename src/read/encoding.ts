@@ -17,6 +17,17 @@ const BOMS: ReadonlyArray<{ bytes: readonly number[]; encoding: string }> = [
   { bytes: [0xfe, 0xff], encoding: 'utf-16be' },
 ];
 
+/** The encoding a byte order mark at the start of `sample` names (every reader of text goes by it first), and the mark's length. */
+export function byteOrderMark(sample: Buffer): { encoding: string; length: number } | undefined {
+  const match = BOMS.find(({ bytes }) => bytes.every((byte, index) => sample[index] === byte));
+  return match && { encoding: match.encoding, length: match.bytes.length };
+}
+
+/** UTF-16 (either byte order): text whose bytes are not its ASCII characters, so it is decoded before it is split or sniffed. */
+export function isUtf16(encoding: string): boolean {
+  return /^utf-?16(le|be)?$/i.test(encoding);
+}
+
 /** `encoding` (`--encoding`, or what the file names) when iconv-lite can decode it, else the reader's error. */
 export function checkedEncoding(file: string, encoding: string, examples = 'utf-8 or windows-1251'): string {
   if (!iconv.encodingExists(encoding)) throw new ReadError('ERR_READ_BAD_ENCODING', file, `unknown encoding ${JSON.stringify(encoding)}: expected a name such as ${examples}`);
@@ -33,7 +44,7 @@ const CONTROL_SHARE_LIMIT = 0.01;
  * (what Russian Excel writes). Binary data is refused here, before parsing.
  */
 export function detectEncoding(sample: Buffer, file: string, forced?: string): DetectedEncoding {
-  const bomMatch = BOMS.find(({ bytes }) => bytes.every((byte, index) => sample[index] === byte));
+  const bomMatch = byteOrderMark(sample);
   if (forced !== undefined) return { encoding: checkedEncoding(file, forced, 'utf-8, windows-1251 or utf-16le'), bom: bomMatch !== undefined, guessed: false };
   if (bomMatch) return { encoding: bomMatch.encoding, bom: true, guessed: false };
 

@@ -1,7 +1,8 @@
 import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream';
 import iconv from 'iconv-lite';
-import { checkedEncoding } from './encoding.js';
+import { byteOrderMark, checkedEncoding, isUtf16 } from './encoding.js';
 import { ReadError } from './errors.js';
 import type { ReadOptions, SourceRow, Table } from './types.js';
 import { FALLBACK_ENCODING } from './utf8-fallback.js';
@@ -77,22 +78,25 @@ interface Card {
  * `X-ABLabel`, Apple's year 1604 meaning "no year") and 4.0. Streams: only the current card is
  * held, and photos are skipped as they are read.
  */
-export async function openVcard(file: string, _sample: Buffer, options: ReadOptions): Promise<Table> {
+export async function openVcard(file: string, sample: Buffer, options: ReadOptions): Promise<Table> {
   if (options.encoding !== undefined) checkedEncoding(file, options.encoding);
+  // A UTF-16 file (Outlook's "Unicode" export) is read as the UTF-8 it is turned into, line by line as any other.
+  const declared = options.encoding ?? byteOrderMark(sample)?.encoding;
+  const utf16 = declared !== undefined && isUtf16(declared) ? declared : undefined;
   return {
-    info: { file, format: 'vcard', headerRow: 0, headers: [...VCARD_COLUMNS] },
-    rows: cardRows(file, options),
+    info: { file, format: 'vcard', ...(utf16 === undefined ? {} : { encoding: utf16 }), headerRow: 0, headers: [...VCARD_COLUMNS] },
+    rows: cardRows(file, utf16 === undefined ? options : { ...options, encoding: 'utf-8' }, utf16),
   };
 }
 
-async function* cardRows(file: string, options: ReadOptions): AsyncGenerator<SourceRow> {
+async function* cardRows(file: string, options: ReadOptions, utf16: string | undefined): AsyncGenerator<SourceRow> {
   let card: Card | undefined;
   let cards = 0;
   const finish = (open: Card): SourceRow => ({ row: open.number, cells: cardCells(open.properties) });
   const unterminated = (open: Card, what: string) =>
     options.onWarning?.({ code: 'VCARD_UNTERMINATED', row: open.number, message: `card ${open.number} (line ${open.line}) has no END:VCARD before ${what}; read up to there` });
 
-  for await (const property of properties(file, options.encoding)) {
+  for await (const property of properties(file, options.encoding, utf16)) {
     if ('tooLong' in property) {
       throw new ReadError('ERR_READ_CORRUPT', file, `a property longer than ${MAX_LINE_BYTES} bytes on line ${property.line}: not a vCard line`, { row: card?.number });
     }
@@ -117,7 +121,7 @@ async function* cardRows(file: string, options: ReadOptions): AsyncGenerator<Sou
 }
 
 /** Logical properties: folded lines unfolded, QUOTED-PRINTABLE soft breaks joined, values decoded. */
-async function* properties(file: string, forcedCharset: string | undefined): AsyncGenerator<Property | TooLong> {
+async function* properties(file: string, forcedCharset: string | undefined, utf16: string | undefined): AsyncGenerator<Property | TooLong> {
   let current: { line: number; parts: Buffer[]; quotedPrintable: boolean; skip: boolean; cut: boolean } | undefined;
   const complete = (): Property | TooLong | undefined => {
     if (!current || current.skip) return undefined;
@@ -125,7 +129,7 @@ async function* properties(file: string, forcedCharset: string | undefined): Asy
     return parseProperty(Buffer.concat(current.parts), current.line, forcedCharset);
   };
 
-  for await (const physical of physicalLines(file)) {
+  for await (const physical of physicalLines(file, utf16)) {
     const { bytes } = physical;
     const last = current?.parts.at(-1);
     if (current && current.quotedPrintable && last !== undefined && last.at(-1) === 0x3d) {
@@ -150,8 +154,8 @@ async function* properties(file: string, forcedCharset: string | undefined): Asy
   if (property) yield property;
 }
 
-/** Lines split on LF (a CR before it dropped), each at most {@link MAX_LINE_BYTES} held. */
-async function* physicalLines(file: string): AsyncGenerator<PhysicalLine> {
+/** Lines split on LF (a CR before it dropped), each at most {@link MAX_LINE_BYTES} held; a UTF-16 file's as UTF-8. */
+async function* physicalLines(file: string, utf16: string | undefined): AsyncGenerator<PhysicalLine> {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let cut = false;
@@ -176,7 +180,8 @@ async function* physicalLines(file: string): AsyncGenerator<PhysicalLine> {
     pending.push(Buffer.from(part));
     pendingBytes += part.length;
   };
-  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+  const bytes = utf16 === undefined ? createReadStream(file) : pipeline(createReadStream(file), iconv.decodeStream(utf16), iconv.encodeStream('utf-8'), () => undefined);
+  for await (const chunk of bytes as AsyncIterable<Buffer>) {
     let from = 0;
     for (let at = chunk.indexOf(0x0a); at !== -1; at = chunk.indexOf(0x0a, from)) {
       const part = chunk.subarray(from, at);

@@ -22,3 +22,12 @@ export function takeReadWarnings(pending: RowIssue[], row: number): RowIssue[] {
   if (mine.length > 0) pending.splice(0, pending.length, ...pending.filter((issue) => issue.row > row));
   return mine;
 }
+
+/**
+ * Once the reader is done, the last row's warnings: all that is left in `pending`, so also those
+ * about rows after it (an error cell in an otherwise empty row, a stray byte on a blank last line),
+ * which it carries as a row carries those about skipped rows before it.
+ */
+export function takeTrailingWarnings(pending: RowIssue[]): RowIssue[] {
+  return pending.splice(0);
+}

@@ -10,7 +10,7 @@ import type { Mapping } from '../map/schema.js';
 import { openMappedTable, type SourceReadOptions } from '../pipeline.js';
 import { splitCsv } from '../read/csv-split.js';
 import type { SourceRow, TableInfo } from '../read/types.js';
-import { readWarningIssue, takeReadWarnings } from '../read/warnings.js';
+import { readWarningIssue, takeReadWarnings, takeTrailingWarnings } from '../read/warnings.js';
 import type { CsvPieceTask, RowsTask, TaskBody, ThreadOutput, ThreadSetup } from './protocol.js';
 
 export interface ThreadTasksOptions extends SourceReadOptions {
@@ -131,14 +131,22 @@ async function* readChunks(file: string, size: number): AsyncGenerator<Buffer> {
 async function* rowBatches(rows: AsyncIterable<SourceRow>, pending: RowIssue[]): AsyncGenerator<TaskBody<RowsTask>> {
   let batch: TaskBody<RowsTask> = { kind: 'rows', rows: [], readIssues: [] };
   for await (const row of rows) {
+    // A full batch goes once the next row is read: the last row is known as such (it takes the trailing warnings).
+    if (batch.rows.length === BATCH_ROWS) {
+      yield batch;
+      batch = { kind: 'rows', rows: [], readIssues: [] };
+    }
     if (pending.length > 0) {
       const issues = takeReadWarnings(pending, row.row);
       if (issues.length > 0) batch.readIssues.push([batch.rows.length, issues]);
     }
     batch.rows.push(row);
-    if (batch.rows.length < BATCH_ROWS) continue;
-    yield batch;
-    batch = { kind: 'rows', rows: [], readIssues: [] };
   }
-  if (batch.rows.length > 0) yield batch;
+  const last = batch.rows.length - 1;
+  if (last < 0) return;
+  const trailing = takeTrailingWarnings(pending);
+  const lastIssues = batch.readIssues.at(-1);
+  if (lastIssues?.[0] === last) lastIssues[1].push(...trailing);
+  else if (trailing.length > 0) batch.readIssues.push([last, trailing]);
+  yield batch;
 }

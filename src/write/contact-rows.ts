@@ -1,7 +1,7 @@
 /**
- * One plan per account contact. Rows whose first phones differ can still resolve to the same
- * existing contact (`A` and `B,A`); planned separately, their writes would race and the later would
- * undo the earlier. Such rows are folded with the mapping's `duplicates` policy before planning,
+ * One plan per account contact. Rows that share no phone can still resolve to the same existing
+ * contact (`A` and `B,C` of a contact with A and C); planned separately, their writes would race
+ * and the later would undo the earlier. Such rows are folded with the mapping's `duplicates` policy before planning,
  * exactly as rows repeating a phone are (src/normalize/dedupe.ts), keyed by the contact's server id.
  */
 import type { ContactFields } from '../contact.js';

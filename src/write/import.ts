@@ -112,6 +112,8 @@ export interface ImportSummary {
   resumedRows: number;
   /** Worker threads the file was read and validated on; absent for one thread. */
   threads?: number;
+  /** Warnings on the file's rows (read and normalization, as `clean` counts them), the first few told; absent when none. */
+  warnings?: { count: number; first: string[] };
   durationMs: number;
   aborted?: { code: string; message: string };
   /** Set when `signal` stopped the run: `after` input rows were settled before it did. */
@@ -372,6 +374,7 @@ async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Prom
     readBacks: executor.readBacks,
     resumedRows: tally.resumedRows,
     ...(facts.threads > 0 ? { threads: facts.threads } : {}),
+    ...(facts.warnings.count > 0 ? { warnings: facts.warnings } : {}),
     durationMs: Math.round(performance.now() - started),
     ...(executor.aborted ? { aborted: { code: executor.aborted.code, message: executor.aborted.message } } : {}),
     ...(interrupted() ? { interrupted: { after: facts.rows - notRun } } : {}),
@@ -430,15 +433,23 @@ interface FileFacts {
   unkeyedRows: number;
   /** The keys the rows are planned by; undefined when every contact must be read (see account/strategy.ts). */
   lookupKeys: ReadonlySet<string> | undefined;
+  warnings: { count: number; first: string[] };
 }
 
+/** How many warnings the summary spells out. */
+const WARNINGS_TOLD = 3;
+
 async function surveyFile(options: ImportOptions, collectGroupNames: boolean, onOpened: ImportHooks['onOpened']): Promise<FileFacts> {
-  const facts: FileFacts = { rows: 0, threads: 0, groupNames: new Set(), groupIds: false, keys: new Set(), unkeyedRows: 0, lookupKeys: undefined };
+  const facts: FileFacts = { rows: 0, threads: 0, groupNames: new Set(), groupIds: false, keys: new Set(), unkeyedRows: 0, lookupKeys: undefined, warnings: { count: 0, first: [] } };
   const lookupKeys = options.deleteMissing || options.target === 'blacklist' ? undefined : createKeyCollector();
   const source = await openContactSource(options.input, options.mapping, options);
   onOpened?.(source.info);
   for await (const result of source.rows) {
     facts.rows++;
+    for (const issue of result.issues) {
+      if (issue.severity !== 'warning' || facts.warnings.count++ >= WARNINGS_TOLD) continue;
+      facts.warnings.first.push(`row ${issue.row}${issue.field === '' ? '' : `, ${issue.field}`}: ${issue.reason}`);
+    }
     if (result.fields) lookupKeys?.add(result.fields);
     // A row of `--mode delete` only names its contact: its groups are neither resolved nor created.
     const grp = options.mode === 'delete' ? undefined : result.fields?.grp;

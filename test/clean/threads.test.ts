@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as cleanSource from '../../src/clean/index.js';
-import { loadMapping } from '../../src/map/load.js';
+import { loadMapping, parseMapping } from '../../src/map/load.js';
 import type { Mapping } from '../../src/map/schema.js';
 import { REPO_ROOT, runCli } from '../helpers/cli.js';
 import { contacts } from '../helpers/contacts-file.js';
@@ -120,6 +120,39 @@ describe('clean on worker threads', () => {
     const { oneThread, onThreads } = await bothWays(input, 2, merge);
     expect(onThreads.threads).toBe(0);
     expect(onThreads.clean.equals(oneThread.clean)).toBe(true);
+  });
+});
+
+describe('rows sharing a phone other than their first', () => {
+  it('are duplicates of the first row that has it, across pieces, on threads as on one', async () => {
+    // The file's rows `79161xx4567, 8 495 123 45 67` all share their second number; the last row has only that one.
+    const input = await file('shared-phone.csv', iconv.encode(`${contacts(20_000)}Последний;Ряд;;8 495 123 45 67;;;;\r\n`, 'win1251'));
+    const { oneThread, onThreads } = await bothWays(input);
+    expect(onThreads.threads).toBe(2);
+    expectSameFiles(onThreads, oneThread);
+    // One clean row has the number; every other row with it is its duplicate, the last row included.
+    const holders = oneThread.clean.toString('utf8').split('\r\n').filter((line) => line.includes('74951234567'));
+    expect(holders).toHaveLength(1);
+    const kept = holders[0]?.split(',')[0];
+    const rejects = oneThread.rejects.toString('utf8').split('\r\n');
+    expect(rejects.filter((line) => line.includes(`,74951234567","duplicate of row ${kept}, which is kept",error`)).length).toBeGreaterThan(2000);
+    expect(rejects.at(-2)).toMatch(new RegExp(`^\\d+,phone,74951234567,"duplicate of row ${kept}, which is kept",error$`));
+  });
+});
+
+describe('read warnings after the last row', () => {
+  it('reach the rejects file, on a worker thread as on one (XLSX: a lookup dragged past the data leaves #N/A rows)', async () => {
+    const mapping = parseMapping({ fields: { phone: 'Телефон', name: 'Имя', grp: 'Группа' } }, 'test');
+    const { oneThread, onThreads } = await bothWays(join(REPO_ROOT, 'test/fixtures/read/trailing-error-rows.xlsx'), 1, mapping);
+    expect(onThreads.threads).toBe(1);
+    expectSameFiles(onThreads, oneThread);
+    expect(oneThread.summary).toMatchObject({ rowsRead: 2, clean: 2, rejected: 0, warnings: 2 });
+    expect(oneThread.rejects.toString('utf8').split('\r\n')).toEqual([
+      'row,field,value,reason,severity',
+      '4,C,#N/A,"cell C4 of sheet ""Лист1"" holds an error (#N/A); read as empty",warning',
+      '5,C,#N/A,"cell C5 of sheet ""Лист1"" holds an error (#N/A); read as empty",warning',
+      '',
+    ]);
   });
 });
 

@@ -171,8 +171,9 @@ describe('import --target groups', () => {
     seed(world.emulator, ACCOUNT);
     const rows = Array.from({ length: 25 }, (_, index) => `,Сбой ${index + 1},,0`);
     const input = await writeGroups('failing.csv', `id,name,num,type\n${rows.join('\n')}\n`);
-    // The service breaks down once the groups were read: every write gets HTTP 500.
-    const { summary, report } = await importGroups({ input, hooks: { onPhase: (phase) => phase === 'write' && world.emulator.setFaults({ http500Rate: 1 }) } });
+    // The service breaks down once the groups were read: every write gets HTTP 500. One at a time,
+    // so no write is in flight when the 20th fails (with more, those settle and fail too).
+    const { summary, report } = await importGroups({ input, concurrency: 1, hooks: { onPhase: (phase) => phase === 'write' && world.emulator.setFaults({ http500Rate: 1 }) } });
     world.emulator.setFaults({});
 
     expect(summary.aborted).toEqual({ code: 'ERR_IMPORT_TOO_MANY_FAILURES', message: expect.stringMatching(/^20 writes in a row failed; the last: /) });
@@ -214,11 +215,50 @@ describe('import --target groups', () => {
       expect(lossy.stats().faults.lostReply).toBeGreaterThan(0);
       expect(summary.readBacks).toBeGreaterThan(0);
       expect(report.filter(({ outcome }) => outcome !== 'done')).toEqual([]);
+      // Written side by side, the new groups get their ids in the order their requests arrived.
       const names = lossy.state().groups.map(({ name }) => name);
-      expect(names).toEqual(['VIP клуб', 'Клиенты', 'Рассылка', 'Старая акция', ...Array.from({ length: 10 }, (_, index) => `Группа ${index + 1}`)]);
+      expect(names.slice(0, 4)).toEqual(['VIP клуб', 'Клиенты', 'Рассылка', 'Старая акция']);
+      expect(names.slice(4).sort()).toEqual(Array.from({ length: 10 }, (_, index) => `Группа ${index + 1}`).sort());
     } finally {
       await lossy.close();
     }
+  });
+
+  it.each([1, 3, 6])('honours --concurrency %i: never more group writes in flight, no error 9', async (concurrency) => {
+    seed(world.emulator, ACCOUNT);
+    world.emulator.setFaults({ latencyMs: 5 });
+    const rows = Array.from({ length: 30 }, (_, index) => `,Параллельная ${index + 1},${200 + index},0`);
+    const input = await writeGroups(`concurrency-${concurrency}.csv`, `id,name,num,type\n${rows.join('\n')}\n`);
+    const { summary } = await importGroups({ input, concurrency });
+    world.emulator.setFaults({});
+
+    const stats = world.emulator.stats();
+    expect(summary.outcomes).toMatchObject({ done: 30, failed: 0 });
+    expect(stats.error9).toEqual({ identical: 0, 'in-flight': 0, injected: 0 });
+    expect(stats.maxInFlight).toBe(concurrency);
+  });
+
+  it('refuses --concurrency 15 before any call, with the check contacts use', async () => {
+    seed(world.emulator, ACCOUNT);
+    const input = await writeGroups('c15.csv', 'id,name,num,type\n,Новая,,0\n');
+    await expect(importGroups({ input, concurrency: 15 })).rejects.toMatchObject({ code: 'ERR_IMPORT_CONCURRENCY', exitCode: 2 });
+    expect(world.emulator.stats().requestsTotal).toBe(0);
+  });
+
+  it('writes that take or free the same num keep the file order; the others go side by side', async () => {
+    // Each row takes the num the row before it frees (12 → 13, then 11 → 12, …), and a new group
+    // takes the last one freed: valid in the file's order only. Random slow replies reorder the rest.
+    const chain = Array.from({ length: 8 }, (_, index) => ({ id: 6001 + index, name: `Цепочка ${index + 1}`, num: 20 + index, type: 0 }));
+    seed(world.emulator, { groups: chain });
+    world.emulator.setFaults({ seed: 3, slowRate: 0.5, slowMs: 20 });
+    const lines = [...chain].reverse().map(({ id, name, num }) => `${id},${name},${num + 1},0`);
+    const input = await writeGroups('renumber.csv', `id,name,num,type\n${lines.join('\n')}\n,Новая,20,0\n`);
+    const { summary, report } = await importGroups({ input, concurrency: 8 });
+    world.emulator.setFaults({});
+
+    expect(report.filter(({ outcome }) => outcome !== 'done')).toEqual([]);
+    expect(summary.outcomes.done).toBe(9);
+    expect(groupsIn().map(({ name, num }) => `${name} ${num}`)).toEqual([...chain.map(({ name, num }) => `${name} ${num + 1}`), 'Новая 20']);
   });
 
   it('stops before any request when the file lacks a mapped column, suggesting the closest header', async () => {

@@ -140,13 +140,14 @@ describe('list fields of existing contacts merge by default', () => {
 });
 
 describe('one plan per account contact', () => {
+  // The rows share no phone (that would be an in-file duplicate): only the account's contact, which has A and C, joins them.
   const rows = [
     { phone: PHONE_1, name: 'Новое имя' },
-    { phone: `${PHONE_2}, ${PHONE_1}`, name: 'Новое имя' },
+    { phone: `${PHONE_2}, ${PHONE_3}`, name: 'Новое имя' },
   ];
-  const seedA = () => seed(world.emulator, { contacts: [contact(100_001, { phones: [PHONE_1], name: 'Старое имя' })] });
+  const seedA = () => seed(world.emulator, { contacts: [contact(100_001, { phones: [PHONE_1, PHONE_3], name: 'Старое имя' })] });
 
-  it('rows A and B,A of the same contact give one request (duplicates "first": the second names the first)', async () => {
+  it('rows A and B,C of the same contact give one request (duplicates "first": the second names the first)', async () => {
     seedA();
     const input = await writeInput(world.dir, 'same-contact.csv', rows);
 
@@ -169,7 +170,7 @@ describe('one plan per account contact', () => {
     expect(report[0]).toMatchObject({ error_code: 'MERGED', error: 'same account contact as row 3: merged into row 3' });
     expect(report[1]?.changes).toBe(`phone: +${PHONE_2}; name: "Старое имя" → "Новое имя"`);
     expect(world.emulator.stats().calls).toEqual({ get: expect.any(Number), chg: 1 });
-    expect(stored(PHONE_1)).toMatchObject({ phones: [PHONE_1, PHONE_2], name: 'Новое имя' });
+    expect(stored(PHONE_1)).toMatchObject({ phones: [PHONE_1, PHONE_3, PHONE_2], name: 'Новое имя' });
   });
 });
 

@@ -1,6 +1,9 @@
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { formatImportSummary } from '../../src/cli/commands/import.js';
 import { importExitCode } from '../../src/write/import.js';
-import { contact, importInto, mobile, readReport, REPORT_HEADER, seed, writeInput, type InputRow, useImportWorld } from '../helpers/import-run.js';
+import { contact, contactsByPhone, CONTACTS_MAPPING, importInto, mobile, readReport, REPORT_HEADER, seed, startTestEmulator, writeInput, type InputRow, useImportWorld } from '../helpers/import-run.js';
 
 const world = useImportWorld({ clockScale: 600 });
 
@@ -92,5 +95,55 @@ describe('throttling in a normal run', () => {
     expect(stats.errors).toEqual({});
     expect(stats.maxInFlight).toBeLessThanOrEqual(concurrency);
     expect(stats.maxInFlight).toBeGreaterThan(concurrency / 2);
+  });
+});
+
+describe('read warnings', () => {
+  it('are counted in the summary and the first told, those after the last row included; the report keeps one line per row', async () => {
+    seed(world.emulator, {});
+    const mappingFile = join(world.dir, 'trailing.mapping.json');
+    await writeFile(mappingFile, JSON.stringify({ fields: { phone: 'Телефон', name: 'Имя', grp: 'Группа' } }));
+    const input = join(world.dir, 'trailing-error-rows.xlsx');
+    await copyFile(new URL('../fixtures/read/trailing-error-rows.xlsx', import.meta.url), input);
+
+    const { summary, report } = await importInto(world.emulator, { input, mappingFile, dryRun: true, createGroups: true });
+
+    expect(report.map(({ row, action, outcome }) => `${row} ${action} ${outcome}`)).toEqual(['2 add dry-run', '3 add dry-run']);
+    expect(summary.warnings).toEqual({
+      count: 2,
+      first: ['row 4, C: cell C4 of sheet "Лист1" holds an error (#N/A); read as empty', 'row 5, C: cell C5 of sheet "Лист1" holds an error (#N/A); read as empty'],
+    });
+    expect(formatImportSummary(summary)).toContain('warnings 2 (not in the report; `smsc-etl clean` lists every one): row 4, C: cell C4');
+  });
+});
+
+describe('new rows sharing a phone other than their first', () => {
+  // A service that lets two contacts have one number: the importer alone keeps the number on one.
+  const rows: InputRow[] = [
+    { name: 'Анна', phone: `${mobile(1)}, ${mobile(2)}`, tags: 'a' },
+    { name: 'Анна Б.', phone: mobile(2), tags: 'b' },
+    { name: 'Дина', phone: mobile(3) },
+  ];
+
+  it.each([
+    ['first', ['add', 'skip', 'add'], { [mobile(1)]: 'Анна', [mobile(2)]: 'Анна', [mobile(3)]: 'Дина' }, ['a']],
+    ['merge', ['skip', 'add', 'add'], { [mobile(1)]: 'Анна Б.', [mobile(2)]: 'Анна Б.', [mobile(3)]: 'Дина' }, ['a', 'b']],
+  ] as const)('duplicates: %s — one contact, as the policy says', async (policy, actions, names, tags) => {
+    const emulator = await startTestEmulator({ duplicatePhoneOnAdd: 'allow' });
+    try {
+      const mappingFile = join(world.dir, `shared-${policy}.mapping.json`);
+      await writeFile(mappingFile, JSON.stringify({ ...JSON.parse(await readFile(CONTACTS_MAPPING, 'utf8')), $schema: undefined, duplicates: policy }));
+      const input = await writeInput(world.dir, `shared-${policy}.csv`, rows);
+      const { report } = await importInto(emulator, { input, mappingFile });
+
+      expect(report.map(({ action }) => action)).toEqual(actions);
+      const folded = report.find(({ action }) => action === 'skip');
+      expect(folded?.error_code).toBe(policy === 'first' ? 'DUPLICATE' : 'MERGED');
+      const byPhone = contactsByPhone(emulator.state());
+      expect(Object.fromEntries(Object.entries(byPhone).map(([phone, { name }]) => [phone, name]))).toEqual(names);
+      expect(byPhone[mobile(2)]?.tags).toEqual(tags);
+    } finally {
+      await emulator.close();
+    }
   });
 });

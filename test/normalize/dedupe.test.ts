@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ContactFields } from '../../src/contact.js';
-import { DuplicateIndex, FirstOccurrenceFilter, duplicateIssue, mergeFields, phoneKey, type DuplicateDecision, type DuplicatePolicy } from '../../src/normalize/dedupe.js';
+import { DuplicateIndex, FirstOccurrenceFilter, duplicateIssue, mergeFields, phoneKey, phoneKeys, type DuplicateDecision, type DuplicatePolicy } from '../../src/normalize/dedupe.js';
 import { PhoneTable } from '../../src/normalize/phone-table.js';
 import { seededRandom } from '../helpers/random.js';
 
@@ -15,6 +15,16 @@ function twoPasses(policy: DuplicatePolicy): [number, DuplicateDecision][] {
   const index = new DuplicateIndex(policy);
   for (const [row, fields] of ROWS) index.add(row, fields);
   return ROWS.map(([row, fields]) => [row, index.decide(row, fields)]);
+}
+
+/** 100,000 strings of up to `maxLength` characters drawn from `alphabet`. */
+function* drawnLists(seed: number, alphabet: string, maxLength: number): Generator<string> {
+  const random = seededRandom(seed);
+  for (let draw = 0; draw < 100_000; draw++) {
+    let phones = '';
+    for (let length = Math.floor(random() * maxLength); length > 0; length--) phones += alphabet[Math.floor(random() * alphabet.length)];
+    yield phones;
+  }
 }
 
 describe('phoneKey', () => {
@@ -32,17 +42,11 @@ describe('phoneKey', () => {
   });
 
   it('agrees with its definition (the first comma-separated item, /^\\d{1,15}$/, above 0) on 100,000 drawn lists', () => {
-    const random = seededRandom(7);
-    const alphabet = '0123456789,0123456789+ a';
     const byDefinition = (phones: string): number | undefined => {
       const first = phones.split(',', 1)[0] ?? '';
       return /^\d{1,15}$/.test(first) && Number(first) > 0 ? Number(first) : undefined;
     };
-    for (let draw = 0; draw < 100_000; draw++) {
-      let phones = '';
-      for (let length = Math.floor(random() * 20); length > 0; length--) phones += alphabet[Math.floor(random() * alphabet.length)];
-      expect(phoneKey(phones), phones).toBe(byDefinition(phones));
-    }
+    for (const phones of drawnLists(7, '0123456789,0123456789+ a', 20)) expect(phoneKey(phones), phones).toBe(byDefinition(phones));
   });
 });
 
@@ -76,6 +80,81 @@ describe('FirstOccurrenceFilter (first, one pass)', () => {
   it('never treats rows without a phone as duplicates', () => {
     const filter = new FirstOccurrenceFilter();
     expect([filter.check(2, {}), filter.check(3, {})]).toEqual([undefined, undefined]);
+  });
+});
+
+/** Rows sharing a phone that is not the first of each: 2–5 are one contact (5 through the number row 4 brought), 6 is another. */
+const SHARED: [number, ContactFields][] = [
+  [2, { phone: '79161111111,79162222222', name: 'Анна', tags: 'a' }],
+  [3, { phone: '79162222222', name: 'Анна Б.' }],
+  [4, { phone: '79163333333,79161111111', tags: 'b' }],
+  [5, { phone: '79163333333', name: 'Анна В.' }],
+  [6, { phone: '79164444444', name: 'Дина' }],
+];
+
+describe('phoneKeys', () => {
+  it('is the first key alone for one number, every key (once) for a list whose first item is a key', () => {
+    expect(phoneKeys('79161111111')).toBe(79161111111);
+    expect(phoneKeys('79161111111,79162222222,79161111111')).toEqual([79161111111, 79162222222]);
+    expect(phoneKeys('79161111111,x')).toBe(79161111111);
+    expect(phoneKeys('x,79161111111')).toBeUndefined();
+  });
+
+  it('agrees with its definition (phoneKey of each comma-separated item, from a first that has one) on 100,000 drawn lists', () => {
+    const byDefinition = (phones: string): number | number[] | undefined => {
+      const keys = phones.split(',').map((item) => phoneKey(item));
+      if (keys[0] === undefined) return undefined;
+      const unique = [...new Set(keys.filter((key) => key !== undefined))];
+      return unique.length === 1 ? unique[0] : unique;
+    };
+    for (const phones of drawnLists(11, '0123456789,0123456789,+ a', 40)) expect(phoneKeys(phones), phones).toEqual(byDefinition(phones));
+  });
+});
+
+describe('rows that share a phone other than their first', () => {
+  it('first, one pass: a later row with any phone of a written row is its duplicate, also through the phones a duplicate brought', () => {
+    const filter = new FirstOccurrenceFilter();
+    expect(SHARED.map(([row, fields]) => filter.check(row, fields))).toEqual([undefined, 2, 2, 2, undefined]);
+    expect(filter.duplicates).toBe(3);
+  });
+
+  it('first, on threads: the first key and the phone list give the same answer', () => {
+    const filter = new FirstOccurrenceFilter();
+    const text = SHARED.map(([, fields]) => fields.phone ?? '').join('');
+    let from = 0;
+    const answers = SHARED.map(([row, fields]) => {
+      const to = from + (fields.phone ?? '').length;
+      const answer = filter.checkListed(row, phoneKey(fields.phone) ?? 0, text, from, to);
+      from = to;
+      return answer;
+    });
+    expect(answers).toEqual([undefined, 2, 2, 2, undefined]);
+  });
+
+  it('last and merge, two passes: the contact is kept at its last row, or its rows merged there', () => {
+    const decide = (policy: DuplicatePolicy) => {
+      const index = new DuplicateIndex(policy);
+      for (const [row, fields] of SHARED) index.add(row, fields);
+      return SHARED.map(([row, fields]) => index.decide(row, fields));
+    };
+    expect(decide('first').map((decision) => (decision.action === 'duplicate' ? decision.keptRow : decision.action))).toEqual(['emit', 2, 2, 2, 'emit']);
+    expect(decide('last').map((decision) => (decision.action === 'duplicate' ? decision.keptRow : decision.action))).toEqual([5, 5, 5, 'emit', 'emit']);
+    const merged = decide('merge');
+    expect(merged.slice(0, 3)).toEqual(Array(3).fill({ action: 'held', intoRow: 5 }));
+    expect(merged[3]).toEqual({ action: 'emit', fields: { phone: '79161111111,79162222222,79163333333', name: 'Анна В.', tags: 'a,b' } });
+  });
+
+  it('two passes: a row with phones of two earlier contacts makes them one (no number left on two)', () => {
+    const rows: [number, ContactFields][] = [
+      [2, { phone: '79161111111' }],
+      [3, { phone: '79162222222' }],
+      [4, { phone: '79162222222,79161111111' }],
+      [5, { phone: '79161111111' }],
+      [6, { phone: '79162222222' }],
+    ];
+    const index = new DuplicateIndex('last');
+    for (const [row, fields] of rows) index.add(row, fields);
+    expect(rows.map(([row, fields]) => index.decide(row, fields))).toEqual([...Array(4).fill({ action: 'duplicate', keptRow: 6 }), { action: 'emit', fields: rows[4]?.[1] }]);
   });
 });
 

@@ -35,6 +35,14 @@ describe('HTML tables', () => {
     ]);
   });
 
+  it.each(['utf-16le', 'utf-16be'])('reads a %s page with a BOM (Excel\'s "Web page" in Unicode) as its UTF-8 twin', async (encoding) => {
+    const options = { expectedHeaders: ['ФИО', 'Телефон'] };
+    const utf8 = await readAll(fixture('report-tables.html'), options);
+    const { table, rows } = await readAll(fixture(`report-tables-${encoding.replace('-', '')}.html`), options);
+    expect(table.info).toMatchObject({ format: 'html', encoding, sheet: 'table 2', headers: utf8.table.info.headers });
+    expect(rows).toEqual(utf8.rows);
+  });
+
   it('takes the first table without expectations, and a table by number', async () => {
     const first = await readAll(fixture('report-tables.html'));
     expect(first.table.info).toMatchObject({ sheet: 'table 1', headers: ['Итого', ''] });

@@ -66,6 +66,14 @@ describe('vCard', () => {
     expect(card(rows[1]?.cells ?? [])).toEqual({ FN: 'Такси', 'TEL;WORK': '+7 495 500-00-00', BDAY: '1979-12-31' });
   });
 
+  it.each(['utf-16le', 'utf-16be'])('reads a %s file with a BOM (Outlook\'s "Unicode" export) as its UTF-8 twin', async (encoding) => {
+    const utf8 = await readAll(fixture('iphone-contacts.vcf'));
+    const { table, rows } = await readAll(fixture(`iphone-contacts-${encoding.replace('-', '')}.vcf`));
+    expect(table.info).toMatchObject({ format: 'vcard', encoding });
+    expect(rows).toEqual(utf8.rows);
+    expect(card(rows[0]?.cells ?? [])).toMatchObject({ FN: 'Пётр Сидоров', CATEGORIES: 'Клиенты, VIP' });
+  });
+
   it('reads Google 3.0 with a line folded inside a UTF-8 character', async () => {
     const { rows } = await readAll(fixture('google-contacts.vcf'));
     expect(card(rows[0]?.cells ?? [])).toMatchObject({

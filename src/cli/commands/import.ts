@@ -100,6 +100,10 @@ export function formatImportSummary(summary: ImportSummary): string {
   if (summary.target === 'contacts' && summary.mode !== 'delete') lines.push(describeLists(summary));
   if (summary.groupsCreated > 0) lines.push(`groups created: ${summary.groupsCreated}`);
   if (summary.threads !== undefined) lines.push(`file read and validated on ${summary.threads} worker threads`);
+  if (summary.warnings) {
+    const { count, first } = summary.warnings;
+    lines.push(`warnings ${count} (not in the report; \`smsc-etl clean\` lists every one): ${first.join('; ')}${count > first.length ? '; …' : ''}`);
+  }
   if (summary.groupsMissing.length > 0) lines.push(`groups missing (use --create-groups): ${summary.groupsMissing.join(', ')}`);
   if (summary.actions.delete > 0) {
     const verb = summary.dryRun ? 'planned for DELETION' : 'in delete lines';

@@ -5,8 +5,11 @@
  * has contacts is only deleted with `--force` (its contacts stay, without the group).
  *
  * A group list is small (the exporter holds it too), so the whole file is read and planned before
- * the first write: the dry run and the delete guard see every operation, and writes go one at a time.
+ * the first write: the dry run and the delete guard see every operation. Writes go out as contacts'
+ * do, at most `--concurrency` in flight, except that those taking or freeing the same group number
+ * keep the file's order (see `numberOrder`).
  */
+import pLimit from 'p-limit';
 import { EtlError } from '../../errors.js';
 import { compileFields, referencedHeadersOf } from '../../map/compile.js';
 import { openTableForColumns } from '../../pipeline.js';
@@ -16,10 +19,11 @@ import { GROUP_TYPE } from '../../smsc/protocol.js';
 import { openCsvWriter } from '../../report/csv-writer.js';
 import { listItems } from '../account-index.js';
 import type { Applied } from '../apply.js';
+import { checkedConcurrency } from '../concurrency.js';
 import { unaskedDeleteGuard } from '../delete-guard.js';
-import { createExecutor, type LineBase } from '../executor.js';
+import { createExecutor, queued, type LineBase } from '../executor.js';
 import type { GroupsImportOptions, ImportHooks, ImportSummary } from '../import.js';
-import { INTERRUPTED, zeroes } from '../outcome.js';
+import { errorText, INTERRUPTED, zeroes } from '../outcome.js';
 import { sendSettled } from '../settle.js';
 import { OUTCOMES, REPORT_ACTIONS, REPORT_COLUMNS, reportRecord, type ReportLine } from '../report.js';
 import { countWriteCalls } from '../write-calls.js';
@@ -31,6 +35,8 @@ export type GroupWrite = { action: 'add'; group: DesiredGroup } | { action: 'chg
 interface Planned {
   line: LineBase;
   write?: GroupWrite;
+  /** The group numbers the write takes or frees. */
+  nums?: readonly number[];
 }
 
 /** The report names the group where contact reports name the phone. */
@@ -40,6 +46,7 @@ export async function runGroupsImport(options: GroupsImportOptions, hooks: Impor
   const started = performance.now();
   const mode = options.mode ?? 'upsert';
   const dryRun = options.dryRun ?? false;
+  const concurrency = checkedConcurrency(options.concurrency);
   const { client, meter } = options;
   if (options.deleteMissing && mode !== 'sync') throw new EtlError('ERR_IMPORT_DELETE_MISSING', '--delete-missing needs --mode sync');
   if (mode === 'delete') throw new EtlError('ERR_IMPORT_MODE', '--mode delete is for contacts and the blacklist; groups absent from the file are deleted with --mode sync --delete-missing');
@@ -64,11 +71,13 @@ export async function runGroupsImport(options: GroupsImportOptions, hooks: Impor
   hooks.onPhase?.('write', `${rows.length} rows, ${account.length} groups in the account`);
   const report = openCsvWriter(options.report, { columns: GROUP_REPORT_COLUMNS, rawColumns: new Set(['row', 'smsc_id', 'attempts']) });
   const tally = { actions: zeroes(REPORT_ACTIONS), outcomes: zeroes(OUTCOMES), created: 0, notRun: 0 };
-  // Writes go one at a time (the loop awaits each), through the executor `import` sends contacts with.
-  const executor = createExecutor({ meter, limit: (work) => work(), signal: options.signal });
+  const executor = createExecutor({ meter, limit: pLimit(concurrency), signal: options.signal });
+  const inNumberOrder = numberOrder();
+  // The plan is small and whole: every line is queued at once, the limit keeps the requests in flight.
+  const lines = planned.map(({ line, write, nums }) => queued(settle(line, write, nums ?? [])));
   try {
-    for (const [index, { line, write }] of planned.entries()) {
-      const done = await settle(line, write);
+    for (const [index, pending] of lines.entries()) {
+      const done = await pending;
       if (done.errorCode === INTERRUPTED && done.outcome === 'skipped' && done.row !== undefined) tally.notRun++;
       tally.actions[done.action]++;
       tally.outcomes[done.outcome]++;
@@ -78,19 +87,24 @@ export async function runGroupsImport(options: GroupsImportOptions, hooks: Impor
     }
     await report.commit();
   } catch (error) {
+    // Nothing queued is sent any more: the report cannot account for it.
+    executor.abort(error instanceof EtlError ? error : new EtlError('ERR_INTERNAL', errorText(error)));
+    await Promise.allSettled(lines);
     await report.abort();
     throw error;
   }
 
-  function settle(line: Planned['line'], write: GroupWrite | undefined): ReportLine | Promise<ReportLine> {
+  function settle(line: Planned['line'], write: GroupWrite | undefined, nums: readonly number[]): ReportLine | Promise<ReportLine> {
     const quiet = line.action === 'unchanged' ? 'done' : line.action === 'reject' ? 'rejected' : 'skipped';
     if (write === undefined) return { ...line, outcome: dryRun && line.action === 'unchanged' ? 'dry-run' : quiet, attempts: 0 };
     if (dryRun) return { ...line, outcome: 'dry-run', attempts: 0 };
-    return executor.run(line, () => applyGroupWrite(client, write), {
-      onApplied: () => {
-        if (write.action === 'add') tally.created++;
-      },
-    });
+    return inNumberOrder(nums, () =>
+      executor.run(line, () => applyGroupWrite(client, write), {
+        onApplied: () => {
+          if (write.action === 'add') tally.created++;
+        },
+      }),
+    );
   }
 
   return {
@@ -137,9 +151,15 @@ function plannedLine(row: number, name: string, operation: GroupOperation): Plan
   const base = { row, phone: name };
   switch (operation.action) {
     case 'add':
-      return { line: { ...base, action: 'add' }, write: { action: 'add', group: operation.group } };
-    case 'chg':
-      return { line: { ...base, action: 'chg', smscId: operation.grp, changes: operation.changes }, write: { action: 'chg', grp: operation.grp, name: operation.name, num: operation.num, type: operation.type } };
+      return { line: { ...base, action: 'add' }, write: { action: 'add', group: operation.group }, nums: numOf(operation.group) };
+    case 'chg': {
+      const renumbered = operation.changes.find(({ field }) => field === 'num');
+      return {
+        line: { ...base, action: 'chg', smscId: operation.grp, changes: operation.changes },
+        write: { action: 'chg', grp: operation.grp, name: operation.name, num: operation.num, type: operation.type },
+        nums: renumbered ? [renumbered.from, renumbered.to].filter((num) => num !== '').map(Number) : [],
+      };
+    }
     case 'unchanged':
       return { line: { ...base, action: 'unchanged', smscId: operation.id } };
     case 'skip':
@@ -179,6 +199,7 @@ async function deletions(
 ): Promise<Planned[]> {
   if (unmatched.length === 0) return [];
   const line = (group: AccountGroup) => ({ row: undefined, phone: group.name, action: 'delete' as const, smscId: group.id });
+  const deleting = (group: AccountGroup) => ({ write: { action: 'del' as const, group }, nums: numOf(group) });
   if (rejected > 0) {
     const withheld = `not deleted: ${rejected === 1 ? '1 row of the file was' : `${rejected} rows of the file were`} rejected and may be this group; fix the rejected rows and run again`;
     return unmatched.map((group) => ({ line: { ...line(group), errorCode: 'DELETE_WITHHELD', error: withheld } }));
@@ -189,14 +210,31 @@ async function deletions(
     // an uncounted group is never taken for an empty one.
     if (group.type === GROUP_TYPE.mails) {
       if (!force) return { line: { ...line(group), errorCode: 'GROUP_HAS_CONTACTS', error: MAIL_GROUP_DELETE.kept } };
-      return { line: { ...line(group), errorCode: 'GROUP_HAS_CONTACTS', error: MAIL_GROUP_DELETE.forced }, write: { action: 'del', group } };
+      return { line: { ...line(group), errorCode: 'GROUP_HAS_CONTACTS', error: MAIL_GROUP_DELETE.forced }, ...deleting(group) };
     }
     const count = members.get(group.id) ?? 0;
-    if (count === 0) return { line: line(group), write: { action: 'del', group } };
+    if (count === 0) return { line: line(group), ...deleting(group) };
     const contacts = count === 1 ? '1 contact is' : `${count} contacts are`;
     if (!force) return { line: { ...line(group), errorCode: 'GROUP_HAS_CONTACTS', error: `not deleted: ${contacts} in this group; --force deletes it anyway (the contacts stay, without this group)` } };
-    return { line: { ...line(group), errorCode: 'GROUP_HAS_CONTACTS', error: `deleted with --force: ${contacts} in this group; they stay, without it` }, write: { action: 'del', group } };
+    return { line: { ...line(group), errorCode: 'GROUP_HAS_CONTACTS', error: `deleted with --force: ${contacts} in this group; they stay, without it` }, ...deleting(group) };
   });
+}
+
+const numOf = (group: { num?: number }): number[] => (group.num === undefined ? [] : [group.num]);
+
+/**
+ * SMSC refuses a group number another group holds (error 5), so writes that take or free the same
+ * number go in file order, each after the earlier ones settled (`chg` 10 → 11 before an `add` of
+ * 10, as a run one at a time would send them); the others go side by side.
+ */
+function numberOrder(): <T>(nums: readonly number[], send: () => Promise<T>) => Promise<T> {
+  const last = new Map<number, Promise<unknown>>();
+  return (nums, send) => {
+    const earlier = nums.flatMap((num) => last.get(num) ?? []);
+    const sent = earlier.length === 0 ? send() : Promise.allSettled(earlier).then(send);
+    for (const num of nums) last.set(num, sent);
+    return sent;
+  };
 }
 
 /** Members per group, from full `get` pages (`cnt` 1000 unless --page-size says otherwise). */
