@@ -86,6 +86,7 @@ function resultWriter(
     let cleanLength = 0;
     let cleanFrom = 0;
     let rejectsFrom = 0;
+    let duplicates = 0;
     const rejects: Uint8Array[] = [];
     for (let at = 0; at < index.length; at += INDEX_FIELDS) {
       const row = index[at] as number;
@@ -101,8 +102,8 @@ function resultWriter(
       rejects.push(result.rejects.subarray(rejectsFrom, end(REJECTS_END)));
       rejects.push(Buffer.from(records.reject(duplicateIssue(row, result.phones.slice(start(PHONES_END), end(PHONES_END)), { action: 'duplicate', keptRow }))));
       rejectsFrom = end(REJECTS_END);
+      duplicates++;
     }
-    const duplicates = rejects.length / 2;
     release(result.id, index.buffer as ArrayBuffer);
     clean.copyWithin(cleanLength, cleanFrom);
     cleanLength += clean.length - cleanFrom;
