@@ -144,36 +144,55 @@ export function splitCsv(input: AsyncIterable<Buffer>, options: CsvSplitOptions)
   };
 
   async function* pieces(): AsyncGenerator<CsvPiece> {
-    let pending: Buffer = Buffer.alloc(0);
+    // What is read and not yet cut, at work[start, end): one buffer, reused and grown only for a long
+    // record. A new one per chunk would lie on this thread as garbage until its next collection,
+    // which, with the work on other threads, comes seldom: tens of megabytes of them.
+    let work = Buffer.allocUnsafeSlow(0);
+    let start = 0;
+    let end = 0;
     let scanned = 0;
     let pieceLine = line;
+    const append = (chunk: Buffer): void => {
+      if (end + chunk.length > work.length) {
+        const kept = end - start;
+        if (kept + chunk.length > work.length) {
+          const bigger = Buffer.allocUnsafeSlow(Math.max(work.length * 2, kept + chunk.length));
+          work.copy(bigger, 0, start, end);
+          work = bigger;
+        } else work.copyWithin(0, start, end);
+        start = 0;
+        end = kept;
+      }
+      end += chunk.copy(work, end);
+    };
     const cutPiece = (cut: number): CsvPiece => {
-      const piece = { bytes: new Uint8Array(pending.subarray(0, cut)), firstLine: pieceLine, nextLine: line };
-      pending = pending.subarray(cut);
+      const piece = { bytes: new Uint8Array(work.subarray(start, start + cut)), firstLine: pieceLine, nextLine: line };
+      start += cut;
       scanned = 0;
       pieceLine = line;
       return piece;
     };
     let first = true;
     for await (const chunk of input) {
-      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+      append(chunk);
       // The parser drops a UTF-8 BOM before it reads anything: a quote after it opens the field.
-      if (first && pending.length >= 3) {
+      if (first && end - start >= 3) {
         first = false;
-        if (pending[0] === 0xef && pending[1] === 0xbb && pending[2] === 0xbf) scanned = 3;
+        if (work[start] === 0xef && work[start + 1] === 0xbb && work[start + 2] === 0xbf) scanned = 3;
       }
       while (true) {
+        const pending = work.subarray(start, end);
         const { stop, cut } = scan(pending, scanned, pending.length - 2, options.pieceBytes);
         scanned = stop;
         if (cut !== -1) yield cutPiece(cut);
         else break;
       }
-      if (pending.length >= options.maxPieceBytes) throw new TooLongRecord(options.maxPieceBytes);
-      pending = Buffer.concat([pending]);
+      if (end - start >= options.maxPieceBytes) throw new TooLongRecord(options.maxPieceBytes);
     }
-    scan(pending, scanned, pending.length, pending.length);
+    const rest = work.subarray(start, end);
+    scan(rest, scanned, rest.length, rest.length);
     // The last record may lack its line end: it is one more line all the same.
-    if (pending.length > 0) yield { bytes: new Uint8Array(pending), firstLine: pieceLine, nextLine: atRecordStart ? line : line + 1 };
+    if (rest.length > 0) yield { bytes: new Uint8Array(rest), firstLine: pieceLine, nextLine: atRecordStart ? line : line + 1 };
   }
 
   return { pieces: pieces(), recordDelimiter: () => recordDelimiter };

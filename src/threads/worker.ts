@@ -30,7 +30,8 @@ const normalize = createRowNormalizer(setup.mapping, { strict: setup.strict, tod
 const records = cleanRecords();
 const NO_ISSUES: readonly RowIssue[] = [];
 /** Enough for the lines of most tasks; a sink grows past it for the others. */
-const SINK_BYTES = 256 * 1024;
+const CLEAN_SINK_BYTES = 256 * 1024;
+const REJECTS_SINK_BYTES = 32 * 1024;
 const MAX_FREE_SINKS = 8;
 
 
@@ -39,17 +40,21 @@ const MAX_FREE_SINKS = 8;
  * the buffer goes to the main thread and comes back once written, to be filled again.
  */
 class ByteSink {
-  static readonly #free: ArrayBuffer[] = [];
+  /** Buffers given back, by size: only a sink's first size is reused (a grown one was a rare task's). */
+  static readonly #free = new Map<number, ArrayBuffer[]>();
   #bytes: Buffer;
   length = 0;
 
-  constructor() {
-    const reused = ByteSink.#free.pop();
-    this.#bytes = reused === undefined ? Buffer.allocUnsafeSlow(SINK_BYTES) : Buffer.from(reused);
+  constructor(size: number) {
+    let free = ByteSink.#free.get(size);
+    if (free === undefined) ByteSink.#free.set(size, (free = []));
+    const reused = free.pop();
+    this.#bytes = reused === undefined ? Buffer.allocUnsafeSlow(size) : Buffer.from(reused);
   }
 
   static recycle(buffer: ArrayBuffer): void {
-    if (ByteSink.#free.length < MAX_FREE_SINKS && buffer.byteLength === SINK_BYTES) ByteSink.#free.push(buffer);
+    const free = ByteSink.#free.get(buffer.byteLength);
+    if (free !== undefined && free.length < MAX_FREE_SINKS) free.push(buffer);
   }
 
   write(text: string): void {
@@ -89,8 +94,8 @@ function normalizingInto(output: TaskOutput): RowSink {
 
 /** The lines of clean's two files, with what the main thread needs to drop in-file duplicates. */
 function cleanLines(): TaskOutput {
-  const clean = new ByteSink();
-  const rejects = new ByteSink();
+  const clean = new ByteSink(CLEAN_SINK_BYTES);
+  const rejects = new ByteSink(REJECTS_SINK_BYTES);
   const index: number[] = [];
   // The phone each keyed row's duplicate issue would name, joined: one string to send, not one per row.
   let phones = '';
