@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { pipeline, type Readable } from 'node:stream';
 import { Parser } from 'htmlparser2';
 import iconv from 'iconv-lite';
-import { byteOrderMark, checkedEncoding } from './encoding.js';
+import { checkedEncoding, evidentEncoding } from './encoding.js';
 import { ReadError } from './errors.js';
 import { pickTable, type TableEvent } from './table-sequence.js';
 import type { Cell, ReadOptions, Table } from './types.js';
@@ -15,10 +15,10 @@ const MAX_ROWSPAN = 65_536;
 const BREAK = '\0';
 const META_CHARSET = /<meta\b[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)/i;
 
-/** The page's charset: its BOM (UTF-8, UTF-16 LE or BE), else its `<meta>` (either form), else UTF-8 when the bytes are, else Windows-1251. */
+/** The page's charset: its BOM (UTF-8, UTF-16 LE or BE) or UTF-16 by its bytes, else its `<meta>` (either form), else UTF-8 when the bytes are, else Windows-1251. */
 export function htmlCharset(sample: Buffer): string {
-  const bom = byteOrderMark(sample);
-  if (bom) return bom.encoding;
+  const evident = evidentEncoding(sample);
+  if (evident) return evident.encoding;
   const meta = META_CHARSET.exec(sample.toString('latin1'))?.[1];
   if (meta !== undefined && iconv.encodingExists(meta)) return meta.toLowerCase();
   return looksLikeUtf8(sample) ? 'utf-8' : FALLBACK_ENCODING;

@@ -1,15 +1,16 @@
 /** Formats told apart by their first bytes, whatever the file is called. */
 import iconv from 'iconv-lite';
-import { byteOrderMark, isUtf16 } from './encoding.js';
+import { evidentEncoding, isUtf16 } from './encoding.js';
 
 const HTML_START = /^(?:\s|<!--[\s\S]*?-->)*<(?:!doctype\s+html|html|head|meta|body|table|style|title)[\s>/]/i;
 const VCARD_START = /^\s*BEGIN:VCARD\s*$/im;
 const UTF8_BOM = /^\xEF\xBB\xBF/;
 
-/** The first kilobyte as Latin-1 without a UTF-8 BOM, or its first 1,024 characters after a UTF-16 BOM: enough for markup and keywords. */
+/** The first kilobyte as Latin-1 without a UTF-8 BOM, or the first 2 KB of UTF-16 (with a BOM or without) decoded: enough for markup and keywords. */
 function start(sample: Buffer): string {
-  const bom = byteOrderMark(sample);
-  if (bom && isUtf16(bom.encoding)) return iconv.decode(sample.subarray(bom.length, bom.length + 2048), bom.encoding);
+  const evident = evidentEncoding(sample);
+  // iconv-lite drops a BOM as it decodes.
+  if (evident && isUtf16(evident.encoding)) return iconv.decode(sample.subarray(0, 2048), evident.encoding);
   return sample.subarray(0, 1024).toString('latin1').replace(UTF8_BOM, '');
 }
 

@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream';
 import iconv from 'iconv-lite';
-import { byteOrderMark, checkedEncoding, isUtf16 } from './encoding.js';
+import { checkedEncoding, evidentEncoding, isUtf16 } from './encoding.js';
 import { ReadError } from './errors.js';
 import type { ReadOptions, SourceRow, Table } from './types.js';
 import { FALLBACK_ENCODING } from './utf8-fallback.js';
@@ -80,8 +80,8 @@ interface Card {
  */
 export async function openVcard(file: string, sample: Buffer, options: ReadOptions): Promise<Table> {
   if (options.encoding !== undefined) checkedEncoding(file, options.encoding);
-  // A UTF-16 file (Outlook's "Unicode" export) is read as the UTF-8 it is turned into, line by line as any other.
-  const declared = options.encoding ?? byteOrderMark(sample)?.encoding;
+  // A UTF-16 file (Outlook's "Unicode" export, with a BOM or without) is read as the UTF-8 it is turned into, line by line as any other.
+  const declared = options.encoding ?? evidentEncoding(sample)?.encoding;
   const utf16 = declared !== undefined && isUtf16(declared) ? declared : undefined;
   return {
     info: { file, format: 'vcard', ...(utf16 === undefined ? {} : { encoding: utf16 }), headerRow: 0, headers: [...VCARD_COLUMNS] },

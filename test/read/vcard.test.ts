@@ -66,9 +66,14 @@ describe('vCard', () => {
     expect(card(rows[1]?.cells ?? [])).toEqual({ FN: 'Такси', 'TEL;WORK': '+7 495 500-00-00', BDAY: '1979-12-31' });
   });
 
-  it.each(['utf-16le', 'utf-16be'])('reads a %s file with a BOM (Outlook\'s "Unicode" export) as its UTF-8 twin', async (encoding) => {
+  it.each([
+    ['utf-16le', 'with'],
+    ['utf-16be', 'with'],
+    ['utf-16le', 'without'],
+    ['utf-16be', 'without'],
+  ])('reads a %s file %s a BOM (Outlook\'s "Unicode" export writes both) as its UTF-8 twin', async (encoding, bom) => {
     const utf8 = await readAll(fixture('iphone-contacts.vcf'));
-    const { table, rows } = await readAll(fixture(`iphone-contacts-${encoding.replace('-', '')}.vcf`));
+    const { table, rows } = await readAll(fixture(`iphone-contacts-${encoding.replace('-', '')}${bom === 'with' ? '' : '-nobom'}.vcf`));
     expect(table.info).toMatchObject({ format: 'vcard', encoding });
     expect(rows).toEqual(utf8.rows);
     expect(card(rows[0]?.cells ?? [])).toMatchObject({ FN: 'Пётр Сидоров', CATEGORIES: 'Клиенты, VIP' });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Contact, RunningEmulator } from '../../src/emulator/index.js';
 import { CLI } from '../helpers/cli.js';
 import { expectOneLine, killAfterWrites, runCli, smscEnv, type CliResult } from '../helpers/cli-run.js';
-import { CONTACTS_MAPPING, contact, contactsByPhone, makeTempDir, mobile, readReport, seed, startTestEmulator, writeCallCount, writeInput, type InputRow } from '../helpers/import-run.js';
+import { CONTACTS_MAPPING, REPO, contact, contactsByPhone, makeTempDir, mobile, readReport, seed, startTestEmulator, writeCallCount, writeInput, type InputRow } from '../helpers/import-run.js';
 
 let emulator: RunningEmulator;
 let dir: { path: string; remove: () => Promise<void> };
@@ -88,6 +88,33 @@ describe('smsc-etl undo', () => {
     expect(undo.code, undo.stderr).toBe(0);
     expectOneLine(undo, /^nothing to undo: .*dry\.report\.csv: the import was a dry run: it wrote nothing$/);
     expect(emulator.stats().requestsTotal).toBe(requests);
+  });
+
+  it('leaves a blacklist entry whose type was changed since the import (the dry run shows it), and deletes it with --force', async () => {
+    seed(emulator, {});
+    const input = join(dir.path, 'black.csv');
+    await writeFile(input, `phone,type\n${mobile(1)},1\n${mobile(2)},1\n`, 'utf8');
+    const report = join(dir.path, 'black.report.csv');
+    const imported = await run(['import', input, '--target', 'blacklist', '-m', join(REPO, 'mappings/smsc-blacklist.json'), '--report', report]);
+    expect(imported.code, imported.stderr).toBe(0);
+    const state = emulator.state();
+    seed(emulator, { ...state, blacklist: state.blacklist.map((entry) => (entry.phone === mobile(1) ? { ...entry, type: 2 } : entry)) });
+    const lines = async (path: string) => (await readReport(path)).rows.map(({ phone, action, outcome, error_code }) => `${phone} ${action}/${outcome} ${error_code}`);
+
+    const dry = await run(['undo', report, '--dry-run']);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stderr).toMatch(/1 not undone \(changed since the import/);
+    expect(await lines(`${report}.undo.csv`)).toEqual([`${mobile(1)} skip/skipped UNDO_CHANGED_SINCE`, `${mobile(2)} delete/dry-run `]);
+
+    const undone = await run(['undo', report, '--yes', '--page-size', '999']);
+    expect(undone.code, undone.stderr).toBe(0);
+    expect(await lines(`${report}.undo.csv`)).toEqual([`${mobile(1)} skip/skipped UNDO_CHANGED_SINCE`, `${mobile(2)} delete/done `]);
+    expect(emulator.state().blacklist).toMatchObject([{ phone: mobile(1), type: 2 }]);
+
+    const forced = await run(['undo', report, '--yes', '--force', '--report', join(dir.path, 'black.forced.csv'), '--page-size', '998']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(await lines(join(dir.path, 'black.forced.csv'))).toEqual([`${mobile(1)} delete/done `, `${mobile(2)} unchanged/done `]);
+    expect(emulator.state().blacklist).toEqual([]);
   });
 
   it('refuses an old journal and a missing report with one line and exit 2', async () => {

@@ -59,6 +59,23 @@ describe('planBlacklistUndo', () => {
     expect(planBlacklistUndo({ kind: 'black', phones: ['79161111111'] }, PENDING, new Map([['79161111111', { id: 4, type: 1 }]]))).toMatchObject({ action: 'skip', code: 'UNDO_NOT_PROVEN' });
     expect(planBlacklistUndo({ kind: 'black', phones: ['79161111111'] }, DONE, new Map([['79161111111', { id: 4, type: 1 }]]))).toMatchObject({ action: 'delete' });
   });
+
+  it('done, leaves a row with an entry retyped since (the whole row), unless forced', () => {
+    const record = { kind: 'black' as const, phones: ['79161111111', '79162222222'], type: 1 as const };
+    const listed = new Map([
+      ['79161111111', { id: 4, type: 1 }],
+      ['79162222222', { id: 5, type: 2 }],
+    ]);
+    expect(planBlacklistUndo(record, DONE, listed)).toEqual({
+      action: 'skip',
+      code: 'UNDO_CHANGED_SINCE',
+      reason: 'not deleted: changed since the import (79162222222 is listed with type 2, not the 1 it wrote); --force deletes it anyway',
+      intId: 4,
+    });
+    expect(planBlacklistUndo(record, DONE, listed, true)).toMatchObject({ action: 'delete', operation: { action: 'delete_black', phone: '79161111111,79162222222' }, note: expect.stringMatching(/^deleted with --force: changed since the import/) });
+    // Not proven to be the import's at all: --force does not take it for its.
+    expect(planBlacklistUndo(record, PENDING, listed, true)).toMatchObject({ action: 'skip', code: 'UNDO_NOT_PROVEN' });
+  });
 });
 
 describe('planRetypeUndo', () => {

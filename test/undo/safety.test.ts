@@ -239,6 +239,35 @@ describe('undo of blacklist type changes', () => {
     expect(types()).toEqual({ [mobile(4)]: 2 });
   });
 
+  it('an add_black that was done leaves an entry whose type someone changed since (its dry run shows it), unless --force', async () => {
+    seed(world.emulator, {});
+    const input = await typedFile('black-retyped-since.csv', [`${mobile(4)},1`, `${mobile(5)},1`]);
+    const { report: imported } = await importInto(world.emulator, { input, target: 'blacklist', mappingFile: TYPED });
+    expect(imported.map(({ action, outcome }) => `${action}/${outcome}`)).toEqual(['add/done', 'add/done']);
+    const state = world.emulator.state();
+    seed(world.emulator, { ...state, blacklist: state.blacklist.map((entry) => (entry.phone === mobile(4) ? { ...entry, type: 2 } : entry)) });
+    const report = `${input}.report.csv`;
+    const left = new RegExp(`^not deleted: changed since the import \\(${mobile(4)} is listed with type 2, not the 1 it wrote\\); --force deletes it anyway$`);
+
+    const dry = await undoFrom(world.emulator, { report, dryRun: true });
+    expect(byRow(dry.report).map(({ phone, action, outcome, error_code }) => `${phone} ${action}/${outcome} ${error_code}`)).toEqual([`${mobile(4)} skip/skipped UNDO_CHANGED_SINCE`, `${mobile(5)} delete/dry-run `]);
+    expect(byRow(dry.report)[0]?.error).toMatch(left);
+    expect(types()).toEqual({ [mobile(4)]: 2, [mobile(5)]: 1 });
+    aMinuteLater();
+
+    const { summary, report: lines } = await undoFrom(world.emulator, { report });
+    expect(byRow(lines).map(({ action, outcome, error_code }) => `${action}/${outcome} ${error_code}`)).toEqual(['skip/skipped UNDO_CHANGED_SINCE', 'delete/done ']);
+    expect(byRow(lines)[0]?.error).toMatch(left);
+    expect(summary.actions.skip).toBe(1);
+    expect(types()).toEqual({ [mobile(4)]: 2 });
+    aMinuteLater();
+
+    const forced = await undoFrom(world.emulator, { report, undoReport: `${report}.forced.csv`, force: true });
+    expect(byRow(forced.report).map(({ action, outcome }) => `${action}/${outcome}`)).toEqual(['delete/done', 'unchanged/done']);
+    expect(byRow(forced.report)[0]?.error).toBe(`deleted with --force: changed since the import (${mobile(4)} is listed with type 2, not the 1 it wrote)`);
+    expect(types()).toEqual({});
+  });
+
   it('a retype whose add_black failed after its del_black says the numbers are OFF the blacklist, and undo lists them again', async () => {
     seed(world.emulator, { blacklist: [{ id: 1, phone: mobile(1), type: 0 }] });
     const input = await typedFile('retype-failed.csv', [`"${mobile(1)},${mobile(2)}",2`]);

@@ -18,7 +18,7 @@ export function undoCommand(output: Output): Command {
     .option('--report <file>', 'undo report CSV, one line per write taken back (default: <report>.undo.csv)')
     .option('--yes', 'confirm the deletions without asking (needed when there is no terminal)', false)
     .option('--max-deletes <n>', `refuse an undo that would delete more than n records (default ${DEFAULT_MAX_DELETES})`, parsePositiveInteger, DEFAULT_MAX_DELETES)
-    .option('--force', 'also delete the e-mail groups the import created, whose members are not counted', false)
+    .option('--force', 'also delete the e-mail groups the import created, whose members are not counted, and blacklist entries it added whose type was changed since', false)
     .option('--concurrency <n>', `requests in flight, 1–${MAX_CONCURRENCY}`, parsePositiveInteger, 4)
     .option('--resume', 'continue an interrupted undo (skips what its journal records as done)', false)
     .option('--restart', 'start over although the undo journal holds an unfinished undo', false)

@@ -53,7 +53,7 @@ export interface UndoOptions {
   guardDeletes?: DeleteGuard;
   signal?: AbortSignal;
   pageSize?: number;
-  /** Deletes the e-mail groups the import created too, whose members are not counted (`--force`). */
+  /** Deletes the e-mail groups the import created too, whose members are not counted, and blacklist entries it added whose type was changed since (`--force`). */
   force?: boolean;
 }
 
@@ -83,7 +83,7 @@ export interface UndoSummary {
   interrupted?: { after: number };
 }
 
-/** A decision as the report needs it (a group's deletion is sent by the groups target's writer, not apply.ts; `note`: why a forced one goes). */
+/** A decision as the report needs it (a group's deletion is sent by the groups target's writer, not apply.ts). */
 type Decided = UndoDecision | { action: 'delete'; intId: number; note?: string };
 
 type Item =
@@ -356,7 +356,7 @@ async function undoUnderLock(options: UndoOptions, hooks: UndoHooks, context: Un
     if (item.kind === 'none') return { action: 'skip', code: item.code, reason: item.reason, intId: item.smscId };
     if (item.kind === 'black') {
       if (item.undo.kind === 'retype') return planRetypeUndo(item.undo, item.fate, blacklist, leftOff.has(item.seq));
-      return planBlacklistUndo(item.undo, item.fate, blacklist);
+      return planBlacklistUndo(item.undo, item.fate, blacklist, options.force);
     }
     const fields = item.undo.kind === 'add' ? item.undo.wrote : item.undo.find;
     return planContactUndo(item.undo, item.fate, item.smscId, account.find(fields));

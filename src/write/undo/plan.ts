@@ -15,7 +15,8 @@ import type { UndoRecord } from './record.js';
 const RESTORE_LISTS = Object.fromEntries(LIST_FIELDS.map((field) => [field, 'replace'])) as ListPolicies;
 
 export type UndoDecision =
-  | { action: 'delete' | 'chg'; operation: WriteOperation; changes?: (FieldChange | BlacklistChange)[]; intId?: number }
+  /** `note`: why a forced one goes. */
+  | { action: 'delete' | 'chg'; operation: WriteOperation; changes?: (FieldChange | BlacklistChange)[]; intId?: number; note?: string }
   | { action: 'unchanged'; reason: string; intId?: number }
   | { action: 'skip'; code: string; reason: string; intId?: number };
 
@@ -75,25 +76,29 @@ export function planContactUndo(record: ContactRecord, fate: Fate, smscId: numbe
 }
 
 /**
- * The numbers an `add_black` listed that are still listed: those are removed. Cut off before its
- * reply, the add may have failed on numbers someone else listed meanwhile: only entries with the
- * type it wrote are taken for the import's (a journal of an earlier version has no type: none is).
+ * The numbers an `add_black` listed that are still listed: those are removed, each only while it
+ * has the type the add wrote (`get_black` as read now). Cut off before its reply, the add may have
+ * failed on numbers someone else listed meanwhile: another type means not proven to be the
+ * import's (a journal of an earlier version has no type: nothing is). Done, another type is
+ * someone's change since: left unless `force` (a journal without the type cannot tell, and the
+ * done entry proves the add). A row with several numbers is removed or left whole, as a retype's is.
  */
-export function planBlacklistUndo(record: Extract<UndoRecord, { kind: 'black' }>, fate: Fate, listed: BlacklistEntries): UndoDecision {
+export function planBlacklistUndo(record: Extract<UndoRecord, { kind: 'black' }>, fate: Fate, listed: BlacklistEntries, force = false): UndoDecision {
   if (fate.state === 'failed') return skipFailed(fate.code, 'add_black');
   const still = record.phones.filter((phone) => listed.has(phone));
   if (still.length === 0) return { action: 'unchanged', reason: 'not in the blacklist any more' };
   const intId = listed.get(still[0] ?? '')?.id;
-  const other = fate.state === 'pending' ? still.find((phone) => listed.get(phone)?.type !== record.type) : undefined;
-  if (other !== undefined) {
+  const other = fate.state === 'done' && record.type === undefined ? undefined : still.find((phone) => listed.get(phone)?.type !== record.type);
+  const remove = { action: 'delete', operation: { action: 'delete_black', phone: still.join(',') }, intId } as const;
+  if (other === undefined) return remove;
+  const retyped = `${other} is listed with type ${listed.get(other)?.type}, not the ${record.type} it wrote`;
+  if (fate.state === 'pending') {
     const cutOff = "not deleted: the import's add_black was cut off before its reply (the journal has no outcome for it)";
-    const why =
-      record.type === undefined
-        ? `its journal, written by an earlier smsc-etl, does not record the type it listed ${other} with`
-        : `${other} is listed with type ${listed.get(other)?.type}, not the ${record.type} it wrote`;
+    const why = record.type === undefined ? `its journal, written by an earlier smsc-etl, does not record the type it listed ${other} with` : retyped;
     return { action: 'skip', code: 'UNDO_NOT_PROVEN', reason: `${cutOff} and ${why}: it may not be the import's`, intId };
   }
-  return { action: 'delete', operation: { action: 'delete_black', phone: still.join(',') }, intId };
+  if (force) return { ...remove, note: `deleted with --force: changed since the import (${retyped})` };
+  return { action: 'skip', code: 'UNDO_CHANGED_SINCE', reason: `not deleted: changed since the import (${retyped}); --force deletes it anyway`, intId };
 }
 
 function firstDifference(current: ContactFields, wrote: ContactFields): ContactField | undefined {
