@@ -80,6 +80,7 @@ function resultWriter(
   const write = async (result: CleanResult): Promise<void> => {
     filter ??= new FirstOccurrenceFilter(undefined, { expectedKeys: expectedRows?.(result.index.length / INDEX_FIELDS) });
     const { index, clean } = result;
+    const phones = Buffer.from(result.phones.buffer, result.phones.byteOffset, result.phones.length);
     const rows = index.length / INDEX_FIELDS;
     // The clean lines of the rows kept are moved up over the duplicates' (in place: these bytes are ours till released), and the rejects
     // lines are joined with the duplicates' own: two writes a task, not two per duplicate (each a request to the file system).
@@ -91,7 +92,7 @@ function resultWriter(
     for (let at = 0; at < index.length; at += INDEX_FIELDS) {
       const row = index[at] as number;
       const key = index[at + 1] as number;
-      const keptRow = key === 0 ? undefined : filter.checkListed(row, key, result.phones, at === 0 ? 0 : (index[at - INDEX_FIELDS + PHONES_END] as number), index[at + PHONES_END] as number);
+      const keptRow = key === 0 ? undefined : filter.checkListed(row, key, phones, at === 0 ? 0 : (index[at - INDEX_FIELDS + PHONES_END] as number), index[at + PHONES_END] as number);
       if (keptRow === undefined) continue;
       // A duplicate: its clean line is left out, and its rejects lines get one more.
       const end = (field: number): number => index[at + field] as number;
@@ -100,11 +101,12 @@ function resultWriter(
       cleanLength += start(CLEAN_END) - cleanFrom;
       cleanFrom = end(CLEAN_END);
       rejects.push(result.rejects.subarray(rejectsFrom, end(REJECTS_END)));
-      rejects.push(Buffer.from(records.reject(duplicateIssue(row, result.phones.slice(start(PHONES_END), end(PHONES_END)), { action: 'duplicate', keptRow }))));
+      rejects.push(Buffer.from(records.reject(duplicateIssue(row, phones.toString('latin1', start(PHONES_END), end(PHONES_END)), { action: 'duplicate', keptRow }))));
       rejectsFrom = end(REJECTS_END);
       duplicates++;
     }
     release(result.id, index.buffer as ArrayBuffer);
+    release(result.id, phones.buffer as ArrayBuffer);
     clean.copyWithin(cleanLength, cleanFrom);
     cleanLength += clean.length - cleanFrom;
     await sinks.clean.writeFormatted(clean.subarray(0, cleanLength), () => release(result.id, clean.buffer as ArrayBuffer));

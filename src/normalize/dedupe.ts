@@ -131,12 +131,12 @@ export class FirstOccurrenceFilter {
     return first;
   }
 
-  /** `check` of a row normalized on another thread: `key` of its first phone, its phone list `text.slice(from, to)`. */
-  checkListed(row: number, key: number, text: string, from: number, to: number): number | undefined {
+  /** `check` of a row normalized on another thread: `key` of its first phone, its phone list `lists.toString('latin1', from, to)`. */
+  checkListed(row: number, key: number, lists: Buffer, from: number, to: number): number | undefined {
     // Only a list is longer than its first number's digits: the other numbers are read only then.
     const length = to - from;
     if (length <= 15 && key >= (POWERS_OF_TEN[length - 1] ?? 0)) return this.checkKey(row, key);
-    return this.#checkKeys(row, phoneKeys(text.slice(from, to)) ?? key);
+    return this.#checkKeys(row, phoneKeys(lists.toString('latin1', from, to)) ?? key);
   }
 
   #checkKeys(row: number, keys: number | readonly number[]): number | undefined {

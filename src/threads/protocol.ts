@@ -69,7 +69,8 @@ export interface CleanResult {
    * `phones`, the phones its duplicate issue would name, joined.
    */
   index: Float64Array;
-  phones: string;
+  /** ASCII: digits and commas. */
+  phones: Uint8Array;
   warnings: number;
   rejected: number;
 }

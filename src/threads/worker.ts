@@ -22,39 +22,49 @@ import type { SourceRow } from '../read/types.js';
 import { cleanRecords } from '../clean/records.js';
 import { OneThreadNeeded } from './one-thread.js';
 import { RowEncoder } from './row-codec.js';
-import type { CleanResult, CsvPieceTask, ReleaseMessage, RowsResult, RowsTask, TaskResult, ThreadSetup, WorkerTask } from './protocol.js';
+import { CLEAN_END, INDEX_FIELDS, PHONES_END, REJECTS_END, type CleanResult, type CsvPieceTask, type ReleaseMessage, type RowsResult, type RowsTask, type TaskResult, type ThreadSetup, type WorkerTask } from './protocol.js';
 
 const setup = workerData as ThreadSetup;
 const mapRow = compileMapping(setup.mapping, setup.info);
 const normalize = createRowNormalizer(setup.mapping, { strict: setup.strict, today: new Date(setup.today) });
 const records = cleanRecords();
 const NO_ISSUES: readonly RowIssue[] = [];
-/** Enough for the lines of most tasks; a sink grows past it for the others. */
+/** Enough for most tasks (~1,000 rows); a sink grows past it for the others. */
 const CLEAN_SINK_BYTES = 256 * 1024;
 const REJECTS_SINK_BYTES = 32 * 1024;
-const MAX_FREE_SINKS = 8;
+const PHONES_SINK_BYTES = 16 * 1024;
+const INDEX_SINK_BYTES = 64 * 1024;
+const MAX_FREE_BUFFERS = 8;
 
+/**
+ * Buffers the main thread gave back once it had written them, by size, to be filled again. Only
+ * a sink's first size is reused: a grown one was a rare task's.
+ */
+const freeBuffers = new Map<number, ArrayBuffer[]>();
+
+function takeBuffer(bytes: number): ArrayBuffer {
+  let free = freeBuffers.get(bytes);
+  if (free === undefined) freeBuffers.set(bytes, (free = []));
+  return free.pop() ?? new ArrayBuffer(bytes);
+}
+
+function recycle(buffer: ArrayBuffer): void {
+  const free = freeBuffers.get(buffer.byteLength);
+  if (free !== undefined && free.length < MAX_FREE_BUFFERS) free.push(buffer);
+}
 
 /**
  * Output bytes: lines are encoded straight into a buffer (no joined string, no second copy), and
- * the buffer goes to the main thread and comes back once written, to be filled again.
+ * the buffer goes to the main thread and comes back once written, to be filled again. What a task
+ * gathers lives off the heap: kept on it for the whole task, it would be copied by every
+ * collection of the worker's small young generation, and then promoted.
  */
 class ByteSink {
-  /** Buffers given back, by size: only a sink's first size is reused (a grown one was a rare task's). */
-  static readonly #free = new Map<number, ArrayBuffer[]>();
   #bytes: Buffer;
   length = 0;
 
-  constructor(size: number) {
-    let free = ByteSink.#free.get(size);
-    if (free === undefined) ByteSink.#free.set(size, (free = []));
-    const reused = free.pop();
-    this.#bytes = reused === undefined ? Buffer.allocUnsafeSlow(size) : Buffer.from(reused);
-  }
-
-  static recycle(buffer: ArrayBuffer): void {
-    const free = ByteSink.#free.get(buffer.byteLength);
-    if (free !== undefined && free.length < MAX_FREE_SINKS) free.push(buffer);
+  constructor(bytes: number) {
+    this.#bytes = Buffer.from(takeBuffer(bytes));
   }
 
   write(text: string): void {
@@ -72,6 +82,33 @@ class ByteSink {
   /** The bytes written, over the whole of their own ArrayBuffer (so it can be transferred). */
   take(): Uint8Array {
     return new Uint8Array(this.#bytes.buffer, 0, this.length);
+  }
+}
+
+/** A clean result's `index` (protocol.ts), off the heap as ByteSink's bytes are. */
+class IndexSink {
+  #numbers = new Float64Array(takeBuffer(INDEX_SINK_BYTES));
+  #length = 0;
+
+  add(row: number, key: number, cleanEnd: number, rejectsEnd: number, phonesEnd: number): void {
+    if (this.#length + INDEX_FIELDS > this.#numbers.length) {
+      const bigger = new Float64Array(this.#numbers.length * 2);
+      bigger.set(this.#numbers);
+      this.#numbers = bigger;
+    }
+    // In INDEX_FIELDS order.
+    const numbers = this.#numbers;
+    const at = this.#length;
+    numbers[at] = row;
+    numbers[at + 1] = key;
+    numbers[at + CLEAN_END] = cleanEnd;
+    numbers[at + REJECTS_END] = rejectsEnd;
+    numbers[at + PHONES_END] = phonesEnd;
+    this.#length += INDEX_FIELDS;
+  }
+
+  take(): Float64Array {
+    return new Float64Array(this.#numbers.buffer, 0, this.#length);
   }
 }
 
@@ -96,9 +133,9 @@ function normalizingInto(output: TaskOutput): RowSink {
 function cleanLines(): TaskOutput {
   const clean = new ByteSink(CLEAN_SINK_BYTES);
   const rejects = new ByteSink(REJECTS_SINK_BYTES);
-  const index: number[] = [];
-  // The phone each keyed row's duplicate issue would name, joined: one string to send, not one per row.
-  let phones = '';
+  const index = new IndexSink();
+  // The phone each keyed row's duplicate issue would name, joined.
+  const phones = new ByteSink(PHONES_SINK_BYTES);
   let warnings = 0;
   let rejected = 0;
   return {
@@ -111,11 +148,10 @@ function cleanLines(): TaskOutput {
       const key = fields === undefined ? undefined : phoneKey(fields.phone);
       if (fields === undefined) rejected++;
       else clean.write(records.clean(result, fields));
-      if (key !== undefined) phones += fields?.phone ?? '';
-      // In INDEX_FIELDS order.
-      index.push(result.row, key ?? 0, clean.length, rejects.length, phones.length);
+      if (key !== undefined) phones.write(fields?.phone ?? '');
+      index.add(result.row, key ?? 0, clean.length, rejects.length, phones.length);
     },
-    finish: (id) => ({ id, clean: clean.take(), rejects: rejects.take(), index: Float64Array.from(index), phones, warnings, rejected }),
+    finish: (id) => ({ id, clean: clean.take(), rejects: rejects.take(), index: index.take(), phones: phones.take(), warnings, rejected }),
   };
 }
 
@@ -198,13 +234,13 @@ function rowsTaskResult(task: RowsTask): TaskResult {
 }
 
 function transferables(result: TaskResult): ArrayBuffer[] {
-  if ('clean' in result) return [result.clean.buffer as ArrayBuffer, result.rejects.buffer as ArrayBuffer, result.index.buffer as ArrayBuffer];
+  if ('clean' in result) return [result.clean.buffer as ArrayBuffer, result.rejects.buffer as ArrayBuffer, result.index.buffer as ArrayBuffer, result.phones.buffer as ArrayBuffer];
   return 'rows' in result ? [result.rows.index.buffer as ArrayBuffer] : [];
 }
 
 parentPort?.on('message', (task: WorkerTask | ReleaseMessage) => {
   if (task.kind === 'release') {
-    ByteSink.recycle(task.buffer);
+    recycle(task.buffer);
     return;
   }
   let result: TaskResult;
