@@ -7,6 +7,7 @@
  * against csv-parse on generated tricky CSV).
  */
 import type { RecordDelimiter } from './csv-split.js';
+import { lineBreaks, lineBreaksIn } from './csv.js';
 
 export interface FastCsvOptions {
   delimiter: string;
@@ -23,12 +24,15 @@ const QUOTE = '"';
 /** A UTF-16 code unit is at most 3 bytes of UTF-8. */
 const MAX_BYTES_PER_CHAR = 3;
 
+/** A record's cells, and the line breaks inside them (csv.ts `lineBreaks`). */
+export type OnFastRecord = (cells: string[], lineBreaks: number) => void;
+
 /**
  * Gives each record of `text` to `onRecord`, in order, as it is split (no list of the piece's
  * records: they would all be live at once). `false` where the text leaves the simple grammar or a
  * record is too long: the records before that point were given, and the piece is csv-parse's.
  */
-export function eachCsvRecordFast(text: string, options: FastCsvOptions, onRecord: (cells: string[]) => void): boolean {
+export function eachCsvRecordFast(text: string, options: FastCsvOptions, onRecord: OnFastRecord): boolean {
   const { delimiter } = options;
   const maxRecordChars = Math.floor(options.maxRecordChars / MAX_BYTES_PER_CHAR);
   // Without a line end the piece is one record (or none).
@@ -42,7 +46,7 @@ export function eachCsvRecordFast(text: string, options: FastCsvOptions, onRecor
     if (position >= text.length) break;
     const quoted = quotedRecord(text, position, delimiter, lineEnd, maxRecordChars);
     if (quoted === undefined) return false;
-    onRecord(quoted.cells);
+    onRecord(quoted.cells, lineBreaks(quoted.cells));
     position = quoted.next;
   }
   return true;
@@ -53,14 +57,16 @@ export function eachCsvRecordFast(text: string, options: FastCsvOptions, onRecor
  * or -1 for a record too long. (A loop of its own: V8 optimizes it far better than the same lines
  * inside the loop that also calls quotedRecord, ~5× here.)
  */
-function plainRecords(text: string, from: number, before: number, delimiter: string, lineEnd: string, maxRecordChars: number, onRecord: (cells: string[]) => void): number {
+function plainRecords(text: string, from: number, before: number, delimiter: string, lineEnd: string, maxRecordChars: number, onRecord: OnFastRecord): number {
   let position = from;
   while (position < text.length) {
     let end = text.indexOf(lineEnd, position);
     if (end === -1) end = text.length;
     if (end >= before) return position;
     if (end - position > maxRecordChars) return -1;
-    onRecord(text.slice(position, end).split(delimiter));
+    // Counted in the record, not in each of its cells: a delimiter is no line break.
+    const record = text.slice(position, end);
+    onRecord(record.split(delimiter), lineBreaksIn(record));
     position = end + lineEnd.length;
   }
   return position;

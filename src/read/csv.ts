@@ -122,13 +122,18 @@ async function* records(
 /** Line breaks inside a record's cells: the record spans this many lines more than one. */
 export function lineBreaks(cells: readonly string[]): number {
   let breaks = 0;
-  for (const cell of cells) {
-    if (cell.indexOf('\n') === -1 && cell.indexOf('\r') === -1) continue;
-    for (let index = 0; index < cell.length; index++) {
-      const char = cell.charCodeAt(index);
-      // CRLF is one break: count the LF, and a CR only when no LF follows it.
-      if (char === 0x0a || (char === 0x0d && cell.charCodeAt(index + 1) !== 0x0a)) breaks++;
-    }
+  for (const cell of cells) breaks += lineBreaksIn(cell);
+  return breaks;
+}
+
+/** The line breaks in one text, as {@link lineBreaks} counts them in a cell. */
+export function lineBreaksIn(text: string): number {
+  if (text.indexOf('\n') === -1 && text.indexOf('\r') === -1) return 0;
+  let breaks = 0;
+  for (let index = 0; index < text.length; index++) {
+    const char = text.charCodeAt(index);
+    // CRLF is one break: count the LF, and a CR only when no LF follows it.
+    if (char === 0x0a || (char === 0x0d && text.charCodeAt(index + 1) !== 0x0a)) breaks++;
   }
   return breaks;
 }

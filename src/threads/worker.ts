@@ -15,7 +15,7 @@ import { phoneKey } from '../normalize/dedupe.js';
 import { createRowNormalizer, type NormalizedRow } from '../normalize/row.js';
 import { readWarningIssue } from '../read/warnings.js';
 import { csvParseOptions, lineBreaks, raggedWarning } from '../read/csv.js';
-import { eachCsvRecordFast } from '../read/csv-fast.js';
+import { eachCsvRecordFast, type OnFastRecord } from '../read/csv-fast.js';
 import { singleByteDecoder } from '../read/single-byte.js';
 import { isBlankRow } from '../read/header.js';
 import type { SourceRow } from '../read/types.js';
@@ -174,7 +174,7 @@ function decode(bytes: Buffer): string {
 }
 
 /** A parser of a piece: gives each record to its callback; `false` when it cannot read the piece. */
-type RecordParser = (onRecord: (cells: string[]) => void) => boolean;
+type RecordParser = (onRecord: OnFastRecord) => boolean;
 
 /**
  * The piece's rows, each with its line, into `sink` as `parse` splits them; `false` when `parse`
@@ -182,9 +182,9 @@ type RecordParser = (onRecord: (cells: string[]) => void) => boolean;
  */
 function pieceRows(task: CsvPieceTask, dataStartLine: number, parse: RecordParser, sink: RowSink): boolean {
   let line = task.firstLine;
-  const parsed = parse((cells) => {
+  const parsed = parse((cells, breaks) => {
     const row = line;
-    line += 1 + lineBreaks(cells);
+    line += 1 + breaks;
     if (row < dataStartLine || isBlankRow(cells)) return;
     const source = { row, cells };
     const ragged = raggedWarning(source, setup.info.headers.length);
@@ -204,7 +204,7 @@ function csvPieceResult(task: CsvPieceTask): TaskResult {
   if (pieceRows(task, csv.dataStartLine, (onRecord) => eachCsvRecordFast(text, fastOptions, onRecord), normalizingInto(fast))) return fast.finish(task.id);
   const output = newOutput();
   const withCsvParse: RecordParser = (onRecord) => {
-    for (const cells of parseWithCsvParse(text, task)) onRecord(cells);
+    for (const cells of parseWithCsvParse(text, task)) onRecord(cells, lineBreaks(cells));
     return true;
   };
   pieceRows(task, csv.dataStartLine, withCsvParse, normalizingInto(output));

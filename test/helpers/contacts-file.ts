@@ -8,7 +8,7 @@ const DATES = ['01.02.1990', '1985-12-31', '31.02.1990', '', '2/3/77', '44000'];
 
 /**
  * Rows of every outcome: repeated phones, ragged rows, cells with quotes, delimiters and line
- * breaks of every kind, blank lines, stray quotes (and a field quoted only in part), formula triggers.
+ * breaks of every kind (also unquoted), blank lines, stray quotes (and a field quoted only in part), formula triggers.
  */
 export function contacts(rows: number, lineEnd = '\r\n'): string {
   const lines = [HEADER.join(';')];
@@ -18,6 +18,8 @@ export function contacts(rows: number, lineEnd = '\r\n'): string {
       i % 251 === 0 ? '"две\r\nстроки; и ""кавычки"""'
       : i % 257 === 0 ? '"одна\nи\rещё"'
       : i % 263 === 0 ? 'ООО "Ромашка"'
+      // Unquoted: in a CRLF file a lone LF or CR is text, and still a line of the editor's.
+      : i % 269 === 0 ? 'без\nкавычек\rи так'
       // A quote closed before the field ends: a piece with one is csv-parse's, after the fast path gave up on it mid-piece.
       : i % 601 === 0 ? '"Рома"шка'
       : i % 7 === 0 ? '=1+1'
