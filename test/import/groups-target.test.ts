@@ -278,9 +278,9 @@ describe('import --target groups', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/2 rows \(upsert, groups\)/);
     expect((await readFile(join(world.dir, 'cli.report.csv'), 'utf8')).split('\r\n').slice(0, 3)).toEqual([
-      'row,group,action,outcome,smsc_id,error_code,error,attempts,changes',
-      '2,VIP,unchanged,done,5901,,,0,',
-      '3,Партнёры,add,done,5905,,,1,',
+      'row,group,action,outcome,smsc_id,error_code,error,attempts,changes,warnings',
+      '2,VIP,unchanged,done,5901,,,0,,',
+      '3,Партнёры,add,done,5905,,,1,,',
     ]);
     expect(groupsIn().at(-1)).toEqual({ id: 5905, name: 'Партнёры', num: undefined, type: 0 });
 

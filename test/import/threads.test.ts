@@ -46,6 +46,9 @@ describe('import --threads 2 against --threads 0', () => {
     expect(onThreads).toEqual(oneThread);
     const text = oneThread.report.toString();
     for (const action of [',add,', ',chg,', ',reject,', 'DUPLICATE']) expect(text).toContain(action);
+    // The rows' warnings, read (a ragged row) and normalization (an invalid e-mail dropped), are on their lines.
+    expect(text.split('\r\n')[0]).toMatch(/,changes,warnings$/);
+    for (const warning of ['has 9 cells, the header has 8', 'mail: «bad@» is not an e-mail address']) expect(text).toContain(warning);
     expect(writeCallCount(world.emulator.stats())).toBe(0);
   });
 
