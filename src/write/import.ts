@@ -115,7 +115,8 @@ export interface ImportSummary {
   threads?: number;
   /**
    * Warnings on the file's rows (read and normalization, as `clean` counts them; each also on its
-   * row's report line), the first few told; absent when none.
+   * row's report line), the first few told; absent when none. A file without data rows has its read
+   * warnings here alone.
    */
   warnings?: WarningsTold;
   durationMs: number;
@@ -462,6 +463,7 @@ async function surveyFile(options: ImportOptions, collectGroupNames: boolean, on
       facts.unkeyedRows++;
     }
   }
+  for (const issue of source.unattached) tellWarning(facts.warnings, issue);
   facts.lookupKeys = lookupKeys?.keys;
   facts.threads = source.threads;
   return facts;

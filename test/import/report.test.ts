@@ -124,6 +124,22 @@ describe('read warnings', () => {
     });
     expect(formatImportSummary(summary)).toContain("warnings 2 (each also on its row's report line): row 4, C: cell C4");
   });
+
+  it('of a file without data rows (only #N/A rows under the header) are counted and told in the summary', async () => {
+    seed(world.emulator, {});
+    const { input, mappingFile } = await spreadsheet('error-rows-only.xlsx');
+
+    const { summary, report } = await importInto(world.emulator, { input, mappingFile, dryRun: true });
+
+    expect(report).toEqual([]);
+    expect(summary.rows).toBe(0);
+    expect(summary.warnings).toEqual({
+      count: 2,
+      first: ['row 2, C: cell C2 of sheet "Лист1" holds an error (#N/A); read as empty', 'row 3, C: cell C3 of sheet "Лист1" holds an error (#N/A); read as empty'],
+    });
+    expect(formatImportSummary(summary)).toContain('warnings 2 (the file has no data row to report them on): row 2, C: cell C2');
+    expect(importExitCode(summary)).toBe(0);
+  });
 });
 
 describe("a row's warnings", () => {

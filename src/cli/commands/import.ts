@@ -102,7 +102,8 @@ export function formatImportSummary(summary: ImportSummary): string {
   if (summary.groupsCreated > 0) lines.push(`groups created: ${summary.groupsCreated}`);
   if (summary.threads !== undefined) lines.push(`file read and validated on ${summary.threads} worker threads`);
   if (summary.warnings) {
-    lines.push(`warnings ${summary.warnings.count} (each also on its row's report line): ${warningsText(summary.warnings)}`);
+    const where = summary.rows === 0 ? 'the file has no data row to report them on' : "each also on its row's report line";
+    lines.push(`warnings ${summary.warnings.count} (${where}): ${warningsText(summary.warnings)}`);
   }
   if (summary.groupsMissing.length > 0) lines.push(`groups missing (use --create-groups): ${summary.groupsMissing.join(', ')}`);
   if (summary.actions.delete > 0) {
