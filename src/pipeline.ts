@@ -33,6 +33,11 @@ export interface ContactSource {
   rows: AsyncIterable<NormalizedRow>;
   /** Worker threads the rows are read on; 0 once they are read on this thread (from the start, or for the rest of the file). */
   readonly threads: number;
+  /**
+   * Read warnings no row carries, known once `rows` has ended: those of a file without data rows
+   * (a lookup dragged down under a header leaves only `#N/A` rows). Any data row takes them instead.
+   */
+  readonly unattached: readonly RowIssue[];
 }
 
 /** A file's table, its header found and checked against the mapping, with the mapping compiled for it. */
@@ -52,6 +57,7 @@ interface Reading {
   info: TableInfo;
   rows: AsyncIterable<NormalizedRow>;
   threads?: { readonly threads: number };
+  readonly unattached: readonly RowIssue[];
 }
 
 export async function openContactSource(file: string, mapping: Mapping, options: ContactSourceOptions = {}): Promise<ContactSource> {
@@ -61,6 +67,7 @@ export async function openContactSource(file: string, mapping: Mapping, options:
   /** One reading of the file, in this thread. */
   const oneThread = async (): Promise<Reading> => {
     const pending: RowIssue[] = [];
+    const unattached: RowIssue[] = [];
     const { table, mapRow } = await openMappedTable(file, mapping, options, (warning) => pending.push(readWarningIssue(warning)));
     // Loaded here, not with this module: libphonenumber costs ~12 MB, which a run on worker threads need not carry in this thread.
     const { createRowNormalizer } = await import('./normalize/row.js');
@@ -78,8 +85,9 @@ export async function openContactSource(file: string, mapping: Mapping, options:
         held = row;
       }
       if (held) yield withReadWarnings(held, true);
+      else unattached.push(...takeTrailingWarnings(pending));
     }
-    return { info: table.info, rows: normalized() };
+    return { info: table.info, rows: normalized(), unattached };
   };
   /** One reading of the file, on worker threads where they pay. */
   const reading = async (): Promise<Reading> => {
@@ -87,7 +95,16 @@ export async function openContactSource(file: string, mapping: Mapping, options:
     const { openThreadedRows } = await import('./threads/source.js');
     const threaded = await openThreadedRows({ ...options, input: file, mapping, strict, today, threads: options.threads });
     if (threaded === undefined) return oneThread();
-    return { info: threaded.info, rows: threaded.rows(async () => (await oneThread()).rows), threads: threaded };
+    // Threads hand a file without data rows to the one-thread reading, whose read warnings are then the unattached ones.
+    let rest: Reading | undefined;
+    return {
+      info: threaded.info,
+      rows: threaded.rows(async () => (rest = await oneThread()).rows),
+      threads: threaded,
+      get unattached() {
+        return rest?.unattached ?? [];
+      },
+    };
   };
 
   const first = await reading();
@@ -106,6 +123,9 @@ export async function openContactSource(file: string, mapping: Mapping, options:
     rows: dedupeRows(first.rows, mapping.duplicates ?? 'first', prepass),
     get threads() {
       return first.threads?.threads ?? 0;
+    },
+    get unattached() {
+      return first.unattached;
     },
   };
 }

@@ -33,4 +33,14 @@ describe('openContactSource', () => {
       { row: 5, field: 'C', value: '#N/A', code: 'ERROR_CELL', reason: 'cell C5 of sheet "Лист1" holds an error (#N/A); read as empty', severity: 'warning' },
     ]);
   });
+
+  it('keeps, in `unattached`, the read warnings of a file without data rows (a lookup dragged down under a header alone)', async () => {
+    const mapping = parseMapping({ fields: { phone: 'Телефон', name: 'Имя', grp: 'Группа' } }, 'test');
+    const source = await openContactSource(fixture('error-rows-only.xlsx'), mapping, { today: new Date(Date.UTC(2026, 10, 25)) });
+    const rows = [];
+    for await (const row of source.rows) rows.push(row);
+
+    expect(rows).toEqual([]);
+    expect(source.unattached.map(({ row, field, code }) => `${row} ${field} ${code}`)).toEqual(['2 C ERROR_CELL', '3 C ERROR_CELL']);
+  });
 });

@@ -6,9 +6,9 @@
 import { EtlError, EXIT } from '../errors.js';
 import type { Mapping } from '../map/schema.js';
 import { DUPLICATE_CODES } from '../normalize/dedupe-stage.js';
-import type { NormalizedRow } from '../normalize/row.js';
-import { openContactSource, type ContactSourceOptions } from '../pipeline.js';
+import { openContactSource, type ContactSource, type ContactSourceOptions } from '../pipeline.js';
 import { openCsvWriter, type CsvWriter } from '../report/csv-writer.js';
+import { tellWarning, type WarningsTold } from '../report/issues.js';
 import { checkOutputPaths } from '../report/preflight.js';
 import type { TableInfo } from '../read/types.js';
 import { CLEAN_FORMAT, cleanRecords, REJECTS_FORMAT } from './records.js';
@@ -46,6 +46,8 @@ export interface CleanSummary extends CleanCounts {
   headerRow: number;
   /** Worker threads the rows were normalized on (0: this thread). */
   threads: number;
+  /** Read warnings of a file without data rows (in the rejects file too, and counted in `warnings`), the first few told; absent when none. */
+  unattached?: WarningsTold;
   durationMs: number;
 }
 
@@ -65,7 +67,7 @@ export async function runClean(options: CleanOptions, hooks: CleanHooks = {}): P
   const entry = workerEntry();
   const threads = entry === undefined || (options.mapping.duplicates ?? 'first') !== 'first' ? 0 : (options.threads ?? (await defaultThreads(options.input)));
   let opened: TableInfo | undefined;
-  let done: { info: TableInfo; counts: CleanCounts; threads: number } | undefined;
+  let done: { info: TableInfo; counts: CleanCounts; threads: number; unattached?: WarningsTold } | undefined;
   if (threads !== 0 && entry !== undefined) {
     // Every check of the file and the mapping comes before anything is written.
     const threaded = await prepareThreadedClean({ ...options, strict: options.strict ?? false, today, threads: threads === 'auto' ? undefined : threads, onTask: () => stopIfAborted(options.signal) }, entry);
@@ -77,7 +79,9 @@ export async function runClean(options: CleanOptions, hooks: CleanHooks = {}): P
   if (done === undefined) {
     const source = await openContactSource(options.input, options.mapping, { ...options, today, threads: 0 });
     if (opened === undefined) hooks.onOpened?.(source.info);
-    done = { info: source.info, counts: await writeOutputs(options, hooks, (sinks) => cleanInThread(source.rows, sinks, options.signal)), threads: 0 };
+    const unattached: WarningsTold = { count: 0, first: [] };
+    done = { info: source.info, counts: await writeOutputs(options, hooks, (sinks) => cleanInThread(source, sinks, unattached, options.signal)), threads: 0 };
+    if (unattached.count > 0) done.unattached = unattached;
   }
 
   const { info, counts } = done;
@@ -92,6 +96,7 @@ export async function runClean(options: CleanOptions, hooks: CleanHooks = {}): P
     headerRow: info.headerRow,
     ...counts,
     threads: done.threads,
+    ...(done.unattached ? { unattached: done.unattached } : {}),
     durationMs: Math.round(performance.now() - started),
   };
 }
@@ -119,10 +124,10 @@ function stopIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted === true) throw new CleanInterrupted();
 }
 
-async function cleanInThread(rows: AsyncIterable<NormalizedRow>, sinks: CleanSinks, signal: AbortSignal | undefined): Promise<CleanCounts> {
+async function cleanInThread(source: ContactSource, sinks: CleanSinks, unattached: WarningsTold, signal: AbortSignal | undefined): Promise<CleanCounts> {
   const records = cleanRecords();
   const counts: CleanCounts = { rowsRead: 0, clean: 0, rejected: 0, duplicates: 0, warnings: 0 };
-  for await (const result of rows) {
+  for await (const result of source.rows) {
     stopIfAborted(signal);
     counts.rowsRead++;
     for (const issue of result.issues) {
@@ -139,6 +144,13 @@ async function cleanInThread(rows: AsyncIterable<NormalizedRow>, sinks: CleanSin
       if (wait) await wait;
     }
     if ((counts.rowsRead & 0x3ff) === 0) sinks.onProgress?.(counts.rowsRead);
+  }
+  // Listed like the warnings a row carries, by the row they are about (threads leave a file without data rows to this thread).
+  for (const issue of source.unattached) {
+    counts.warnings++;
+    tellWarning(unattached, issue);
+    const wait = sinks.rejects.writeFormatted(records.reject(issue));
+    if (wait) await wait;
   }
   return counts;
 }

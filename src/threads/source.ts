@@ -40,7 +40,8 @@ export async function openThreadedRows({ threads: asked, ...options }: ThreadedR
       let last = 0;
       try {
         const stream = await opened.start();
-        if (stream === undefined) return;
+        // A file without data rows: its read warnings, if any, have no row here to go with; the one-thread reading hands them on.
+        if (stream === undefined) throw new OneThreadNeeded('no data rows');
         const pool = startPool<RowsResult>({ entry, setup: opened.setup, threads: opened.threads, tasks: stream.tasks });
         for await (const result of pool.results) {
           for (const row of decodeRows(result.rows)) {

@@ -11,6 +11,7 @@ import { openMappedTable, type SourceReadOptions } from '../pipeline.js';
 import { splitCsv } from '../read/csv-split.js';
 import type { SourceRow, TableInfo } from '../read/types.js';
 import { readWarningIssue, takeReadWarnings, takeTrailingWarnings } from '../read/warnings.js';
+import { OneThreadNeeded } from './one-thread.js';
 import type { CsvPieceTask, RowsTask, TaskBody, ThreadOutput, ThreadSetup } from './protocol.js';
 
 export interface ThreadTasksOptions extends SourceReadOptions {
@@ -38,7 +39,10 @@ export interface ThreadTasks {
   setup: ThreadSetup;
   /** 0 when the file is not worth threads: `start` then gives nothing. */
   threads: number;
-  /** The tasks; `undefined` for a file without data rows or not worth threads. */
+  /**
+   * The tasks; `undefined` for a CSV without data rows or a file not worth threads. The tasks of
+   * another file without data rows end in OneThreadNeeded (see `rowBatches`).
+   */
   start(): Promise<TaskStream | undefined>;
 }
 
@@ -143,7 +147,8 @@ async function* rowBatches(rows: AsyncIterable<SourceRow>, pending: RowIssue[]):
     batch.rows.push(row);
   }
   const last = batch.rows.length - 1;
-  if (last < 0) return;
+  // Read warnings with no row to carry them are the one-thread reading's to hand on (ContactSource.unattached).
+  if (last < 0) throw new OneThreadNeeded('no data rows');
   const trailing = takeTrailingWarnings(pending);
   const lastIssues = batch.readIssues.at(-1);
   if (lastIssues?.[0] === last) lastIssues[1].push(...trailing);

@@ -21,6 +21,7 @@ import { openContactSource, type ContactSourceOptions } from '../pipeline.js';
 import type { TableInfo } from '../read/types.js';
 import { openCsvWriter } from '../report/csv-writer.js';
 import { OutputWriteError } from '../report/output-error.js';
+import { issueText, tellWarning, type WarningsTold } from '../report/issues.js';
 import { checkOutputPaths } from '../report/preflight.js';
 import type { SmscClient } from '../smsc/client.js';
 import { GROUP_TYPE, LIMITS, type Command } from '../smsc/protocol.js';
@@ -42,7 +43,7 @@ import { runGroupsImport } from './targets/groups.js';
 import { planRow, type ExistingContact, type ImportMode, type Operation } from './plan.js';
 import { blacklistRecord, changeRecord, type UndoRecord } from './undo/record.js';
 import { countWriteCalls } from './write-calls.js';
-import { OUTCOMES, REPORT_ACTIONS, REPORT_COLUMNS, removedItems, reportRecord, type Outcome, type ReportAction, type ReportLine } from './report.js';
+import { lineWarnings, OUTCOMES, REPORT_ACTIONS, REPORT_COLUMNS, removedItems, reportRecord, type Outcome, type ReportAction, type ReportLine } from './report.js';
 
 export interface ImportOptions extends ContactSourceOptions {
   input: string;
@@ -112,8 +113,12 @@ export interface ImportSummary {
   resumedRows: number;
   /** Worker threads the file was read and validated on; absent for one thread. */
   threads?: number;
-  /** Warnings on the file's rows (read and normalization, as `clean` counts them), the first few told; absent when none. */
-  warnings?: { count: number; first: string[] };
+  /**
+   * Warnings on the file's rows (read and normalization, as `clean` counts them; each also on its
+   * row's report line), the first few told; absent when none. A file without data rows has its read
+   * warnings here alone.
+   */
+  warnings?: WarningsTold;
   durationMs: number;
   aborted?: { code: string; message: string };
   /** Set when `signal` stopped the run: `after` input rows were settled before it did. */
@@ -259,12 +264,12 @@ async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Prom
 
   const lineFor = (result: NormalizedRow): ReportLine | Promise<ReportLine> => {
     const phone = result.fields?.phone ?? result.fields?.mail ?? '';
-    const base = { row: result.row, phone };
+    const base = { row: result.row, phone, warnings: lineWarnings(result.issues) };
     if (result.fields === undefined) {
       const duplicate = result.issues.find((issue) => DUPLICATE_CODES.has(issue.code));
       if (duplicate) return { ...base, phone: duplicate.value, action: 'skip', outcome: 'skipped', errorCode: duplicate.code, error: duplicate.reason, attempts: 0 };
       const errors = result.issues.filter((issue) => issue.severity === 'error');
-      return { ...base, action: 'reject', outcome: 'rejected', errorCode: errors[0]?.code, error: errors.map((issue) => `${issue.field}: ${issue.reason}`).join('; '), attempts: 0 };
+      return { ...base, action: 'reject', outcome: 'rejected', errorCode: errors[0]?.code, error: errors.map(issueText).join('; '), attempts: 0 };
     }
     const decision = merger?.decide(result.row, result.fields) ?? { action: 'emit', fields: result.fields };
     if (decision.action !== 'emit') {
@@ -303,7 +308,7 @@ async function importUnderLock(options: ImportOptions, hooks: ImportHooks): Prom
     return lineForOperation(base, planRow(mode, desired.fields, existing, lists), existing);
   };
 
-  const lineForOperation = (base: { row: number; phone: string }, operation: Operation, existing: ExistingContact | undefined): ReportLine | Promise<ReportLine> => {
+  const lineForOperation = (base: Pick<LineBase, 'row' | 'phone' | 'warnings'>, operation: Operation, existing: ExistingContact | undefined): ReportLine | Promise<ReportLine> => {
     switch (operation.action) {
       case 'unchanged':
         return { ...base, action: 'unchanged', outcome: dryRun ? 'dry-run' : 'done', smscId: operation.intId, attempts: 0 };
@@ -433,11 +438,8 @@ interface FileFacts {
   unkeyedRows: number;
   /** The keys the rows are planned by; undefined when every contact must be read (see account/strategy.ts). */
   lookupKeys: ReadonlySet<string> | undefined;
-  warnings: { count: number; first: string[] };
+  warnings: WarningsTold;
 }
-
-/** How many warnings the summary spells out. */
-const WARNINGS_TOLD = 3;
 
 async function surveyFile(options: ImportOptions, collectGroupNames: boolean, onOpened: ImportHooks['onOpened']): Promise<FileFacts> {
   const facts: FileFacts = { rows: 0, threads: 0, groupNames: new Set(), groupIds: false, keys: new Set(), unkeyedRows: 0, lookupKeys: undefined, warnings: { count: 0, first: [] } };
@@ -446,10 +448,7 @@ async function surveyFile(options: ImportOptions, collectGroupNames: boolean, on
   onOpened?.(source.info);
   for await (const result of source.rows) {
     facts.rows++;
-    for (const issue of result.issues) {
-      if (issue.severity !== 'warning' || facts.warnings.count++ >= WARNINGS_TOLD) continue;
-      facts.warnings.first.push(`row ${issue.row}${issue.field === '' ? '' : `, ${issue.field}`}: ${issue.reason}`);
-    }
+    for (const issue of result.issues) if (issue.severity === 'warning') tellWarning(facts.warnings, issue);
     if (result.fields) lookupKeys?.add(result.fields);
     // A row of `--mode delete` only names its contact: its groups are neither resolved nor created.
     const grp = options.mode === 'delete' ? undefined : result.fields?.grp;
@@ -464,6 +463,7 @@ async function surveyFile(options: ImportOptions, collectGroupNames: boolean, on
       facts.unkeyedRows++;
     }
   }
+  for (const issue of source.unattached) tellWarning(facts.warnings, issue);
   facts.lookupKeys = lookupKeys?.keys;
   facts.threads = source.threads;
   return facts;

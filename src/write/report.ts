@@ -1,8 +1,11 @@
+import type { RowIssue } from '../contact.js';
+import { DUPLICATE_CODES } from '../normalize/dedupe-stage.js';
+import { issueText } from '../report/issues.js';
 import type { FieldChange } from './plan.js';
 import type { BlacklistChange } from './targets/blacklist-plan.js';
 import type { GroupChange } from './targets/groups-plan.js';
 
-export const REPORT_COLUMNS = ['row', 'phone', 'action', 'outcome', 'smsc_id', 'error_code', 'error', 'attempts', 'changes'] as const;
+export const REPORT_COLUMNS = ['row', 'phone', 'action', 'outcome', 'smsc_id', 'error_code', 'error', 'attempts', 'changes', 'warnings'] as const;
 
 export const REPORT_ACTIONS = ['add', 'chg', 'unchanged', 'reject', 'skip', 'delete'] as const;
 export type ReportAction = (typeof REPORT_ACTIONS)[number];
@@ -23,6 +26,15 @@ export interface ReportLine {
   attempts: number;
   /** What a `chg` changes (contact fields, a group's name and num, or a blacklist entry's type). */
   changes?: readonly (FieldChange | GroupChange | BlacklistChange)[];
+  /** The row's warnings (read and normalization): what was dropped or read otherwise, though the line goes on. */
+  warnings?: readonly RowIssue[];
+}
+
+/** The warnings among a row's issues; undefined for none. A row folded into another (`MERGED`) has that as its line's error instead. */
+export function lineWarnings(issues: readonly RowIssue[]): RowIssue[] | undefined {
+  if (issues.length === 0) return undefined;
+  const warnings = issues.filter((issue) => issue.severity === 'warning' && !DUPLICATE_CODES.has(issue.code));
+  return warnings.length === 0 ? undefined : warnings;
 }
 
 /** How the `changes` column names a list item: group ids by their names. */
@@ -39,6 +51,7 @@ export function reportRecord(line: ReportLine, label: ItemLabel = (_field, item)
     error: line.error,
     attempts: line.attempts,
     changes: line.changes?.map((change) => describeChange(change, label)).join('; '),
+    warnings: line.warnings?.map(issueText).join('; '),
   };
 }
 

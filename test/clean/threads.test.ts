@@ -156,6 +156,34 @@ describe('read warnings after the last row', () => {
   });
 });
 
+describe('read warnings of a file without data rows', () => {
+  const ERROR_ROWS = join(REPO_ROOT, 'test/fixtures/read/error-rows-only.xlsx');
+  const mappingFields = { fields: { phone: 'Телефон', name: 'Имя', grp: 'Группа' } };
+
+  it('reach the rejects file and the count, on a worker thread as on one (XLSX: only #N/A rows under the header)', async () => {
+    const { oneThread, onThreads } = await bothWays(ERROR_ROWS, 1, parseMapping(mappingFields, 'test'));
+    expectSameFiles(onThreads, oneThread);
+    expect(oneThread.summary).toMatchObject({ rowsRead: 0, clean: 0, rejected: 0, warnings: 2, unattached: { count: 2 } });
+    expect(oneThread.rejects.toString('utf8').split('\r\n')).toEqual([
+      'row,field,value,reason,severity',
+      '2,C,#N/A,"cell C2 of sheet ""Лист1"" holds an error (#N/A); read as empty",warning',
+      '3,C,#N/A,"cell C3 of sheet ""Лист1"" holds an error (#N/A); read as empty",warning',
+      '',
+    ]);
+  });
+
+  it.each(['0', '1'])('are told on stderr (the built CLI, --threads %s)', async (threads) => {
+    const mapping = join(dir, 'error-rows.mapping.json');
+    await writeFile(mapping, JSON.stringify(mappingFields));
+    const result = await runCli(['clean', ERROR_ROWS, '-m', mapping, '--out', join(dir, 'error-rows.clean.csv'), '--rejects', join(dir, 'error-rows.rejects.csv'), '--threads', threads]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('rows read 0, clean 0, rejected 0 (duplicates 0), warnings 2 in ');
+    expect(result.stderr).toContain(
+      'read warnings with no data row to go with (listed in the rejects file): row 2, C: cell C2 of sheet "Лист1" holds an error (#N/A); read as empty; row 3, C: cell C3 of sheet "Лист1" holds an error (#N/A); read as empty\n',
+    );
+  });
+});
+
 describe('clean --threads 2 against --threads 0 on every fixture (the built CLI, guessed mappings)', () => {
   const fixtures = ['test/fixtures/read', 'test/fixtures/crm'].flatMap((folder) => readdirSync(join(REPO_ROOT, folder)).map((name) => join(folder, name)));
 

@@ -22,7 +22,7 @@ export const CONTACTS_MAPPING = join(REPO, 'mappings/samples-utf8.json');
 export const BLACKLIST_MAPPING = join(REPO, 'mappings/blacklist.json');
 export const GROUPS_MAPPING = join(REPO, 'mappings/smsc-groups.json');
 export const DEMO = { login: 'demo', password: 'demo-password' } as const;
-export const REPORT_HEADER = 'row,phone,action,outcome,smsc_id,error_code,error,attempts,changes';
+export const REPORT_HEADER = 'row,phone,action,outcome,smsc_id,error_code,error,attempts,changes,warnings';
 
 /** A valid Russian mobile number, 7916 followed by `n` in 7 digits. */
 export const mobile = (n: number): string => `7916${String(n).padStart(7, '0')}`;
@@ -90,7 +90,7 @@ export function writeCallCount(stats: EmulatorStats): number {
   return countWriteCalls(stats.calls);
 }
 
-export type ReportRow = Record<'row' | 'phone' | 'action' | 'outcome' | 'smsc_id' | 'error_code' | 'error' | 'attempts' | 'changes', string>;
+export type ReportRow = Record<'row' | 'phone' | 'action' | 'outcome' | 'smsc_id' | 'error_code' | 'error' | 'attempts' | 'changes' | 'warnings', string>;
 
 export async function readReport(path: string): Promise<{ header: string; rows: ReportRow[] }> {
   const text = await readFile(path, 'utf8');

@@ -238,6 +238,29 @@ describe('import --target groups', () => {
     expect(stats.maxInFlight).toBe(concurrency);
   });
 
+  it('tells read warnings as contacts do: on the report line of the row that carries them, and in the summary', async () => {
+    seed(world.emulator, ACCOUNT);
+    // A header byte that is not UTF-8 (in a column of its own) goes with the first row; the last row has a cell too many.
+    const input = join(world.dir, 'warnings.csv');
+    await writeFile(input, Buffer.concat([Buffer.from('id,name,num,type,Прим', 'utf8'), Buffer.from([0xdf]), Buffer.from('\n5901,VIP,10,0,\n,Партнёры,,,,лишнее\n', 'utf8')]));
+    const notUtf8 = 'E: row 1: not UTF-8, read as Windows-1251: "Я" (bytes DF)';
+
+    const { summary, report } = await importGroups({ input, dryRun: true });
+
+    expect(report.map(({ row, group, action, warnings }) => [row, group, action, warnings])).toEqual([
+      ['2', 'VIP', 'unchanged', notUtf8],
+      ['3', 'Партнёры', 'add', 'row 3 has 6 cells, the header has 5'],
+    ]);
+    expect(summary.warnings).toEqual({ count: 2, first: [`row 1, ${notUtf8}`, 'row 3: row 3 has 6 cells, the header has 5'] });
+
+    // Without a row to carry it, the summary alone has it.
+    const headerOnly = join(world.dir, 'warnings-header.csv');
+    await writeFile(headerOnly, Buffer.concat([Buffer.from('id,name,num,type,Прим', 'utf8'), Buffer.from([0xdf]), Buffer.from('\n')]));
+    const alone = await importGroups({ input: headerOnly, dryRun: true });
+    expect(alone.report).toEqual([]);
+    expect(alone.summary.warnings).toEqual({ count: 1, first: [`row 1, ${notUtf8}`] });
+  });
+
   it('refuses --concurrency 15 before any call, with the check contacts use', async () => {
     seed(world.emulator, ACCOUNT);
     const input = await writeGroups('c15.csv', 'id,name,num,type\n,Новая,,0\n');
@@ -278,9 +301,9 @@ describe('import --target groups', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/2 rows \(upsert, groups\)/);
     expect((await readFile(join(world.dir, 'cli.report.csv'), 'utf8')).split('\r\n').slice(0, 3)).toEqual([
-      'row,group,action,outcome,smsc_id,error_code,error,attempts,changes',
-      '2,VIP,unchanged,done,5901,,,0,',
-      '3,Партнёры,add,done,5905,,,1,',
+      'row,group,action,outcome,smsc_id,error_code,error,attempts,changes,warnings',
+      '2,VIP,unchanged,done,5901,,,0,,',
+      '3,Партнёры,add,done,5905,,,1,,',
     ]);
     expect(groupsIn().at(-1)).toEqual({ id: 5905, name: 'Партнёры', num: undefined, type: 0 });
 

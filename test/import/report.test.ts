@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatImportSummary } from '../../src/cli/commands/import.js';
 import { importExitCode } from '../../src/write/import.js';
-import { contact, contactsByPhone, CONTACTS_MAPPING, importInto, mobile, readReport, REPORT_HEADER, seed, startTestEmulator, writeInput, type InputRow, useImportWorld } from '../helpers/import-run.js';
+import { contact, contactsByPhone, CONTACTS_MAPPING, importInto, mobile, readReport, REPORT_HEADER, seed, startTestEmulator, writeInput, type InputRow, type ReportRow, useImportWorld } from '../helpers/import-run.js';
 
 const world = useImportWorld({ clockScale: 600 });
 
@@ -99,21 +99,80 @@ describe('throttling in a normal run', () => {
 });
 
 describe('read warnings', () => {
-  it('are counted in the summary and the first told, those after the last row included; the report keeps one line per row', async () => {
-    seed(world.emulator, {});
-    const mappingFile = join(world.dir, 'trailing.mapping.json');
+  /** An XLSX fixture and a mapping for its `Имя`, `Телефон`, `Группа` columns, in the world's dir. */
+  async function spreadsheet(name: string): Promise<{ input: string; mappingFile: string }> {
+    const mappingFile = join(world.dir, 'spreadsheet.mapping.json');
     await writeFile(mappingFile, JSON.stringify({ fields: { phone: 'Телефон', name: 'Имя', grp: 'Группа' } }));
-    const input = join(world.dir, 'trailing-error-rows.xlsx');
-    await copyFile(new URL('../fixtures/read/trailing-error-rows.xlsx', import.meta.url), input);
+    const input = join(world.dir, name);
+    await copyFile(new URL(`../fixtures/read/${name}`, import.meta.url), input);
+    return { input, mappingFile };
+  }
+
+  it('are counted in the summary and the first told, those after the last row included, and are on the last row\'s report line', async () => {
+    seed(world.emulator, {});
+    const { input, mappingFile } = await spreadsheet('trailing-error-rows.xlsx');
 
     const { summary, report } = await importInto(world.emulator, { input, mappingFile, dryRun: true, createGroups: true });
 
-    expect(report.map(({ row, action, outcome }) => `${row} ${action} ${outcome}`)).toEqual(['2 add dry-run', '3 add dry-run']);
+    expect(report.map(({ row, action, outcome, warnings }) => [`${row} ${action} ${outcome}`, warnings])).toEqual([
+      ['2 add dry-run', ''],
+      ['3 add dry-run', 'C: cell C4 of sheet "Лист1" holds an error (#N/A); read as empty; C: cell C5 of sheet "Лист1" holds an error (#N/A); read as empty'],
+    ]);
     expect(summary.warnings).toEqual({
       count: 2,
       first: ['row 4, C: cell C4 of sheet "Лист1" holds an error (#N/A); read as empty', 'row 5, C: cell C5 of sheet "Лист1" holds an error (#N/A); read as empty'],
     });
-    expect(formatImportSummary(summary)).toContain('warnings 2 (not in the report; `smsc-etl clean` lists every one): row 4, C: cell C4');
+    expect(formatImportSummary(summary)).toContain("warnings 2 (each also on its row's report line): row 4, C: cell C4");
+  });
+
+  it('of a file without data rows (only #N/A rows under the header) are counted and told in the summary', async () => {
+    seed(world.emulator, {});
+    const { input, mappingFile } = await spreadsheet('error-rows-only.xlsx');
+
+    const { summary, report } = await importInto(world.emulator, { input, mappingFile, dryRun: true });
+
+    expect(report).toEqual([]);
+    expect(summary.rows).toBe(0);
+    expect(summary.warnings).toEqual({
+      count: 2,
+      first: ['row 2, C: cell C2 of sheet "Лист1" holds an error (#N/A); read as empty', 'row 3, C: cell C3 of sheet "Лист1" holds an error (#N/A); read as empty'],
+    });
+    expect(formatImportSummary(summary)).toContain('warnings 2 (the file has no data row to report them on): row 2, C: cell C2');
+    expect(importExitCode(summary)).toBe(0);
+  });
+});
+
+describe("a row's warnings", () => {
+  const EXTENSION = 'phone: extension 123 of «+7 916 100-00-01 доб. 123» dropped: SMSC cannot dial it';
+  const BAD_MAIL = 'mail: «x@» is not an e-mail address: no «name@domain»';
+
+  it('are on its report line, in the warnings column, the same in the dry run and the run; a rejected row keeps its error', async () => {
+    const rows: InputRow[] = [
+      { name: 'Анна', phone: '+7 916 100-00-01 доб. 123', email: 'anna@example.ru, x@' },
+      { name: 'Нет номера', phone: 'позвоните мне', email: 'x@' },
+      { name: 'Борис', phone: mobile(2), birthday: '31.02.1990' },
+      { name: 'Вера', phone: mobile(3) },
+    ];
+    // A ragged last row: one cell more than the header.
+    const input = await writeInput(world.dir, 'row-warnings.csv', rows, `Глеб,${mobile(4)},,,,,,лишнее\n`);
+    const expected = [
+      ['2', 'add', '', `${EXTENSION}; ${BAD_MAIL}`],
+      ['3', 'reject', 'phone: «позвоните мне» contains letters', BAD_MAIL],
+      ['4', 'add', '', 'bd: «31.02.1990» is not a real date'],
+      ['5', 'add', '', ''],
+      ['6', 'add', '', 'row 6 has 8 cells, the header has 7'],
+    ];
+    const lines = (report: ReportRow[]) => report.map(({ row, action, error, warnings }) => [row, action, error, warnings]);
+
+    seed(world.emulator, {});
+    const dryRun = await importInto(world.emulator, { input, dryRun: true });
+    expect(lines(dryRun.report)).toEqual(expected);
+    expect(dryRun.summary.warnings?.count).toBe(5);
+
+    const run = await importInto(world.emulator, { input });
+    expect(lines(run.report)).toEqual(expected);
+    expect(run.report.map(({ outcome }) => outcome)).toEqual(['done', 'rejected', 'done', 'done', 'done']);
+    expect((await readReport(`${input}.report.csv`)).header).toBe(REPORT_HEADER);
   });
 });
 
@@ -139,6 +198,8 @@ describe('new rows sharing a phone other than their first', () => {
       expect(report.map(({ action }) => action)).toEqual(actions);
       const folded = report.find(({ action }) => action === 'skip');
       expect(folded?.error_code).toBe(policy === 'first' ? 'DUPLICATE' : 'MERGED');
+      // A merge is a warning of the row, but its line's error already says it.
+      expect(folded?.warnings).toBe('');
       const byPhone = contactsByPhone(emulator.state());
       expect(Object.fromEntries(Object.entries(byPhone).map(([phone, { name }]) => [phone, name]))).toEqual(names);
       expect(byPhone[mobile(2)]?.tags).toEqual(tags);

@@ -46,7 +46,33 @@ describe('import --threads 2 against --threads 0', () => {
     expect(onThreads).toEqual(oneThread);
     const text = oneThread.report.toString();
     for (const action of [',add,', ',chg,', ',reject,', 'DUPLICATE']) expect(text).toContain(action);
+    // The rows' warnings, read (a ragged row) and normalization (an invalid e-mail dropped), are on their lines.
+    expect(text.split('\r\n')[0]).toMatch(/,changes,warnings$/);
+    for (const warning of ['has 9 cells, the header has 8', 'mail: «bad@» is not an e-mail address']) expect(text).toContain(warning);
     expect(writeCallCount(world.emulator.stats())).toBe(0);
+  });
+
+  /** A CSV whose header has a byte that is not UTF-8 in a column of its own, and no row under it. */
+  const headerOnly = async (): Promise<string> => {
+    const input = join(world.dir, 'header-byte.csv');
+    await writeFile(input, Buffer.concat([Buffer.from('Имя,Телефон,Группа,Прим', 'utf8'), Buffer.from([0xdf]), Buffer.from('\n')]));
+    return input;
+  };
+  it.each([
+    ['an XLSX with only #N/A rows under its header', async () => join(REPO_ROOT, 'test/fixtures/read/error-rows-only.xlsx'), '2 (the file has no data row to report them on): row 2, C: cell C2 of sheet "Лист1" holds an error (#N/A); read as empty; row 3, C: cell C3'],
+    ['a CSV of a header with a byte that is not UTF-8', headerOnly, '1 (the file has no data row to report them on): row 1, D: row 1: not UTF-8, read as Windows-1251: "Я" (bytes DF)'],
+  ])('tells the read warnings of a file without data rows, on threads as on one: %s', async (_name, make, warnings) => {
+    const input = await make();
+    const mapping = join(world.dir, 'no-rows.mapping.json');
+    await writeFile(mapping, JSON.stringify({ fields: { phone: 'Телефон', name: 'Имя', grp: 'Группа' } }));
+    seed(world.emulator, {});
+    for (const threads of ['0', '1', '2']) {
+      const report = join(world.dir, `no-rows-${threads}.csv`);
+      const result = await runCli(['import', input, '-m', mapping, '--dry-run', '--threads', threads, '--report', report], { env: smscEnv(world.emulator), cwd: world.dir });
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr, `--threads ${threads}`).toContain(`warnings ${warnings}`);
+      expect((await readReport(report)).rows).toEqual([]);
+    }
   });
 
   it('writes what one thread writes: the same account and, but for the new ids, the same report', async () => {

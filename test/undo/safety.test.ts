@@ -8,6 +8,8 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
 import type { Contact, EmulatorState } from '../../src/emulator/index.js';
 import { importExitCode } from '../../src/write/import.js';
@@ -103,6 +105,27 @@ describe('undo of an add that failed', () => {
 
   it('takes the import report as the evidence when the journal has no failed entry (an earlier version)', async () => {
     const report = await failedImport('failed-add-old.csv', gleb());
+    await editLines(`${report}.journal`, (line) => ('failed' in line ? undefined : asEarlierVersion(line)));
+
+    const { report: lines } = await undoFrom(world.emulator, { report });
+    expect(byRow(lines).map(({ action, error_code }) => `${action}/${error_code}`)).toEqual(['skip/UNDO_WRITE_FAILED', 'delete/']);
+    expect(world.emulator.state().contacts).toEqual([gleb()]);
+  });
+
+  it.each(['as this version writes it', 'without its warnings column, as earlier versions wrote it'])('reads that report by its header: %s', async (format) => {
+    seed(world.emulator, { contacts: [] });
+    // Warnings on both rows, the failed one's included: the report's last column has text.
+    const input = await writeInput(world.dir, `warned-${format.length}.csv`, [
+      { name: 'Глеб', phone: mobile(4), email: 'gleb@example.ru, x@' },
+      { name: 'Дина', phone: mobile(5), email: 'x@' },
+    ]);
+    const { report: written } = await importInto(world.emulator, { input, hooks: meanwhile(() => ({ contacts: [gleb()] })) });
+    const badMail = 'mail: «x@» is not an e-mail address: no «name@domain»';
+    expect(written.map(({ action, outcome, warnings }) => `${action}/${outcome}/${warnings}`)).toEqual([`add/failed/${badMail}`, `add/done/${badMail}`]);
+    const report = `${input}.report.csv`;
+    const [header = [], ...records] = parse(await readFile(report, 'utf8')) as string[][];
+    expect(header.at(-1)).toBe('warnings');
+    if (format.startsWith('without')) await writeFile(report, stringify([header, ...records].map((record) => record.slice(0, -1)), { record_delimiter: 'windows' }));
     await editLines(`${report}.journal`, (line) => ('failed' in line ? undefined : asEarlierVersion(line)));
 
     const { report: lines } = await undoFrom(world.emulator, { report });

@@ -5,6 +5,7 @@ import { describeTable, siblingPath } from '../describe.js';
 import { handleInterrupts } from '../interrupt.js';
 import { mappingForRun } from '../guess.js';
 import type { Output } from '../output.js';
+import { warningsText } from '../../report/issues.js';
 import { addSourceOptions, sourceOptionsFrom } from '../read-options.js';
 
 export function cleanCommand(output: Output): Command {
@@ -45,6 +46,7 @@ export function cleanCommand(output: Output): Command {
 export function formatCleanSummary(summary: CleanSummary): string {
   return [
     `rows read ${summary.rowsRead}, clean ${summary.clean}, rejected ${summary.rejected} (duplicates ${summary.duplicates}), warnings ${summary.warnings} in ${(summary.durationMs / 1000).toFixed(1)} s${summary.threads > 0 ? ` on ${summary.threads} worker threads` : ''}`,
+    ...(summary.unattached ? [`read warnings with no data row to go with (listed in the rejects file): ${warningsText(summary.unattached)}`] : []),
     `clean file: ${summary.out}`,
     `rejects file: ${summary.rejects}`,
   ].join('\n');

@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { EtlError } from '../../errors.js';
 import { loadGroupsMapping } from '../../map/load.js';
 import type { GroupsMapping } from '../../map/schema.js';
+import { warningsText } from '../../report/issues.js';
 import { createDeleteGuard, DEFAULT_MAX_DELETES } from '../../write/delete-guard.js';
 import { MAX_CONCURRENCY } from '../../write/concurrency.js';
 import { createCallMeter, importExitCode, runImport, type ImportSummary } from '../../write/import.js';
@@ -101,8 +102,8 @@ export function formatImportSummary(summary: ImportSummary): string {
   if (summary.groupsCreated > 0) lines.push(`groups created: ${summary.groupsCreated}`);
   if (summary.threads !== undefined) lines.push(`file read and validated on ${summary.threads} worker threads`);
   if (summary.warnings) {
-    const { count, first } = summary.warnings;
-    lines.push(`warnings ${count} (not in the report; \`smsc-etl clean\` lists every one): ${first.join('; ')}${count > first.length ? '; …' : ''}`);
+    const where = summary.rows === 0 ? 'the file has no data row to report them on' : "each also on its row's report line";
+    lines.push(`warnings ${summary.warnings.count} (${where}): ${warningsText(summary.warnings)}`);
   }
   if (summary.groupsMissing.length > 0) lines.push(`groups missing (use --create-groups): ${summary.groupsMissing.join(', ')}`);
   if (summary.actions.delete > 0) {

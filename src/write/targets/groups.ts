@@ -10,9 +10,13 @@
  * keep the file's order (see `numberOrder`).
  */
 import pLimit from 'p-limit';
+import type { RowIssue } from '../../contact.js';
 import { EtlError } from '../../errors.js';
 import { compileFields, referencedHeadersOf } from '../../map/compile.js';
 import { openTableForColumns } from '../../pipeline.js';
+import type { TableInfo } from '../../read/types.js';
+import { readWarningIssue, takeReadWarnings, takeTrailingWarnings } from '../../read/warnings.js';
+import { tellWarning, type WarningsTold } from '../../report/issues.js';
 import type { SmscClient } from '../../smsc/client.js';
 import { pageContacts, pageGroups } from '../../smsc/paging.js';
 import { GROUP_TYPE } from '../../smsc/protocol.js';
@@ -25,7 +29,7 @@ import { createExecutor, queued, type LineBase } from '../executor.js';
 import type { GroupsImportOptions, ImportHooks, ImportSummary } from '../import.js';
 import { errorText, INTERRUPTED, zeroes } from '../outcome.js';
 import { sendSettled } from '../settle.js';
-import { OUTCOMES, REPORT_ACTIONS, REPORT_COLUMNS, reportRecord, type ReportLine } from '../report.js';
+import { lineWarnings, OUTCOMES, REPORT_ACTIONS, REPORT_COLUMNS, reportRecord, type ReportLine } from '../report.js';
 import { countWriteCalls } from '../write-calls.js';
 import { createGroupPlanner, parseGroupRow, type AccountGroup, type DesiredGroup, type GroupOperation } from './groups-plan.js';
 
@@ -53,7 +57,7 @@ export async function runGroupsImport(options: GroupsImportOptions, hooks: Impor
   if (options.force && !options.deleteMissing) throw new EtlError('ERR_IMPORT_FORCE', '--force only matters with --mode sync --delete-missing (it lets groups with contacts be deleted)');
 
   hooks.onPhase?.('validate', options.input);
-  const rows = await readGroupRows(options);
+  const { rows, warnings } = await readGroupRows(options);
 
   hooks.onPhase?.('plan', 'reading the account');
   const interrupted = () => options.signal?.aborted === true;
@@ -61,7 +65,9 @@ export async function runGroupsImport(options: GroupsImportOptions, hooks: Impor
   const planned = await planGroups(options, rows, account).catch((error: unknown) => {
     // Interrupted while reading: nothing was written, every row is reported as not run.
     if (!interrupted()) throw error;
-    return rows.map(({ row, parsed }): Planned => ({ line: { row, phone: parsed.ok ? parsed.group.name : parsed.name, action: 'skip', errorCode: INTERRUPTED, error: 'interrupted' } }));
+    return rows.map(({ row, parsed, warnings: rowWarnings }): Planned => ({
+      line: { row, phone: parsed.ok ? parsed.group.name : parsed.name, action: 'skip', errorCode: INTERRUPTED, error: 'interrupted', warnings: rowWarnings },
+    }));
   });
 
   // The guard `import` uses for contacts: the list, --max-deletes, and a yes (terminal or --yes).
@@ -126,6 +132,7 @@ export async function runGroupsImport(options: GroupsImportOptions, hooks: Impor
     retries: meter.retries,
     readBacks: executor.readBacks,
     resumedRows: 0,
+    ...(warnings.count > 0 ? { warnings } : {}),
     durationMs: Math.round(performance.now() - started),
     ...(executor.aborted ? { aborted: { code: executor.aborted.code, message: executor.aborted.message } } : {}),
     ...(interrupted() ? { interrupted: { after: rows.length - tally.notRun } } : {}),
@@ -133,12 +140,12 @@ export async function runGroupsImport(options: GroupsImportOptions, hooks: Impor
 }
 
 /** Every row planned against the account's groups (read into `account`), then the deletions of `sync --delete-missing`. */
-async function planGroups(options: GroupsImportOptions, rows: Awaited<ReturnType<typeof readGroupRows>>, account: AccountGroup[]): Promise<Planned[]> {
+async function planGroups(options: GroupsImportOptions, rows: readonly GroupRow[], account: AccountGroup[]): Promise<Planned[]> {
   for await (const group of pageGroups(options.client)) account.push(group);
   const planner = createGroupPlanner(options.mode ?? 'upsert', account);
-  const planned: Planned[] = rows.map(({ row, parsed }) => {
-    if (!parsed.ok) return { line: { row, phone: parsed.name, action: 'reject', errorCode: parsed.code, error: `${parsed.field}: ${parsed.reason}` } };
-    return plannedLine(row, parsed.group.name, planner.plan(parsed.group));
+  const planned: Planned[] = rows.map(({ row, parsed, warnings }) => {
+    if (!parsed.ok) return { line: { row, phone: parsed.name, action: 'reject', errorCode: parsed.code, error: `${parsed.field}: ${parsed.reason}`, warnings } };
+    return plannedLine({ row, phone: parsed.group.name, warnings }, planner.plan(parsed.group));
   });
   if (options.deleteMissing) {
     const unkeyed = rows.filter(({ parsed }) => !parsed.ok).length;
@@ -147,8 +154,7 @@ async function planGroups(options: GroupsImportOptions, rows: Awaited<ReturnType
   return planned;
 }
 
-function plannedLine(row: number, name: string, operation: GroupOperation): Planned {
-  const base = { row, phone: name };
+function plannedLine(base: Pick<LineBase, 'row' | 'phone' | 'warnings'>, operation: GroupOperation): Planned {
   switch (operation.action) {
     case 'add':
       return { line: { ...base, action: 'add' }, write: { action: 'add', group: operation.group }, nums: numOf(operation.group) };
@@ -168,17 +174,32 @@ function plannedLine(row: number, name: string, operation: GroupOperation): Plan
   }
 }
 
-/** Every row of the file, checked, before anything is read from the account. */
-async function readGroupRows(options: GroupsImportOptions): Promise<{ row: number; parsed: ReturnType<typeof parseGroupRow> }[]> {
+/** A row of the groups file, checked, with the read warnings it carries. */
+interface GroupRow {
+  row: number;
+  parsed: ReturnType<typeof parseGroupRow>;
+  warnings: RowIssue[] | undefined;
+}
+
+/** Every row of the file, checked, before anything is read from the account; its read warnings as contacts' are told. */
+async function readGroupRows(options: GroupsImportOptions): Promise<{ rows: GroupRow[]; warnings: WarningsTold }> {
   const { fields } = options.mapping;
-  const table = await openTableForColumns(options.input, { headers: referencedHeadersOf(fields), check: (info) => void compileFields(fields, info) }, options);
+  const pending: RowIssue[] = [];
+  const headers = { headers: referencedHeadersOf(fields), check: (info: TableInfo) => void compileFields(fields, info) };
+  const table = await openTableForColumns(options.input, headers, options, (warning) => pending.push(readWarningIssue(warning)));
   const pick = compileFields(fields, table.info);
-  const rows = [];
+  const rows: { row: number; parsed: GroupRow['parsed']; issues: RowIssue[] }[] = [];
   for await (const source of table.rows) {
     const { row, values } = pick(source);
-    rows.push({ row, parsed: parseGroupRow(values) });
+    rows.push({ row, parsed: parseGroupRow(values), issues: takeReadWarnings(pending, row) });
   }
-  return rows;
+  // The file is read whole: its last row is known, and takes the warnings after it (or, without rows, the summary alone has them).
+  const trailing = takeTrailingWarnings(pending);
+  const last = rows.at(-1);
+  last?.issues.push(...trailing);
+  const warnings: WarningsTold = { count: 0, first: [] };
+  for (const issue of last ? rows.flatMap(({ issues }) => issues) : trailing) tellWarning(warnings, issue);
+  return { rows: rows.map(({ row, parsed, issues }) => ({ row, parsed, warnings: lineWarnings(issues) })), warnings };
 }
 
 /** What `import --delete-missing` and `undo` say of an e-mail group, which they never take for empty: kept without `--force`, deleted with it. */
