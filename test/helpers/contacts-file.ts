@@ -18,10 +18,11 @@ export function contacts(rows: number, lineEnd = '\r\n'): string {
       i % 251 === 0 ? '"две\r\nстроки; и ""кавычки"""'
       : i % 257 === 0 ? '"одна\nи\rещё"'
       : i % 263 === 0 ? 'ООО "Ромашка"'
-      // Unquoted: in a CRLF file a lone LF or CR is text, and still a line of the editor's.
-      : i % 269 === 0 ? 'без\nкавычек\rи так'
+      // Unquoted: a line break that is not the file's line end is text, and still a line of the editor's.
+      : i % 269 === 0 ? `без${['\n', '\r'].filter((lineBreak) => lineBreak !== lineEnd).join('кавычек')}и так`
       // A quote closed before the field ends: a piece with one is csv-parse's, after the fast path gave up on it mid-piece.
-      : i % 601 === 0 ? '"Рома"шка'
+      // Rare (a piece holds ~1,000 rows): the other pieces are the fast path's.
+      : i % 4001 === 0 ? '"Рома"шка'
       : i % 7 === 0 ? '=1+1'
       : '';
     const cells = [`Фам${i % 13}`, ` Имя  ${i % 5} `, i % 11 === 0 ? '"Отч;ество"' : '', phone, i % 3 === 0 ? ` U${i}@Example.COM ` : 'bad@', DATES[i % DATES.length], i % 4 === 0 ? 'VIP; Клиенты' : '', comment];
