@@ -1,5 +1,5 @@
 // One measurement in a fresh process, so peak RSS (maxRSS) belongs to that job alone.
-// Usage: node bench/measure.js <job> <file>   → prints {"job","rows","ms","peakRssMb"} on stdout.
+// Usage: node bench/measure.js <job> <file>   → prints {"job","rows","ms","cpuMs","peakRssMb"} on stdout.
 // `clean` runs as the CLI does (worker threads for a large file: BENCH_THREADS overrides how many);
 // `clean-1thread` does everything on the main thread. Both write the clean and rejects files to
 // bench/out/ and add their SHA-256 (computed after the timing). `source` and `source-1thread` read
@@ -61,9 +61,12 @@ if (job === 'csv-parse') {
 }
 
 const ms = performance.now() - started;
-const peakRssMb = process.resourceUsage().maxRSS / 1024;
+const usage = process.resourceUsage();
+const peakRssMb = usage.maxRSS / 1024;
+// CPU of every thread: less swayed than the wall-clock time by what else the machine runs (the process start is in both).
+const cpuMs = (usage.userCPUTime + usage.systemCPUTime) / 1000;
 const sha256 = cleanFile === undefined ? rowsDigest : `${await fileHash(cleanFile)} ${await fileHash(rejectsFile)}`;
-process.stdout.write(`${JSON.stringify({ job, file, rows, ms: Math.round(ms), peakRssMb: Math.round(peakRssMb), threads, sha256 })}\n`);
+process.stdout.write(`${JSON.stringify({ job, file, rows, ms: Math.round(ms), cpuMs: Math.round(cpuMs), peakRssMb: Math.round(peakRssMb), threads, sha256 })}\n`);
 
 function fileHash(path) {
   return new Promise((resolve, reject) => {

@@ -34,9 +34,9 @@ function measure(jobs) {
   const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
   return jobs.map(([job], index) => {
     const first = runs[index][0];
-    const result = { job, rows: first.rows, ms: median(runs[index].map((run) => run.ms)), peakRssMb: median(runs[index].map((run) => run.peakRssMb)), threads: first.threads, sha256: first.sha256 };
+    const result = { job, rows: first.rows, ms: median(runs[index].map((run) => run.ms)), cpuMs: median(runs[index].map((run) => run.cpuMs)), peakRssMb: median(runs[index].map((run) => run.peakRssMb)), threads: first.threads, sha256: first.sha256 };
     const threads = result.threads === undefined ? '' : `  threads ${result.threads}`;
-    process.stderr.write(`  ${job.padEnd(14)} ${String(result.rows).padStart(8)} rows  ${String(result.ms).padStart(7)} ms  ${Math.round((result.rows / result.ms) * 1000).toLocaleString('en').padStart(9)} rows/s  peak RSS ${result.peakRssMb} MB${threads}\n`);
+    process.stderr.write(`  ${job.padEnd(14)} ${String(result.rows).padStart(8)} rows  ${String(result.ms).padStart(7)} ms  ${Math.round((result.rows / result.ms) * 1000).toLocaleString('en').padStart(9)} rows/s  CPU ${String(result.cpuMs).padStart(7)} ms  peak RSS ${result.peakRssMb} MB${threads}\n`);
     return result;
   });
 }
@@ -46,6 +46,8 @@ function againstOneThread(floor, clean, oneThread) {
   return {
     threads: clean.threads,
     ratio: +(clean.ms / floor.ms).toFixed(2),
+    // CPU time of all threads against the floor's: what the work costs, whatever the wall-clock noise.
+    cpuRatio: +(clean.cpuMs / floor.cpuMs).toFixed(2),
     oneThread: { ratio: +(oneThread.ms / floor.ms).toFixed(2), peakRssMb: oneThread.peakRssMb },
     // clean: SHA-256 of both files; source: of a sample of the rows (measure.js).
     sameOutputAsOneThread: clean.sha256 === oneThread.sha256,

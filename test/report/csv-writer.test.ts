@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { afterAll, describe, expect, it } from 'vitest';
-import { csvRecord, openCsvWriter } from '../../src/report/csv-writer.js';
+import { csvRecord, csvValuesFormatter, openCsvWriter } from '../../src/report/csv-writer.js';
+import { neutralizeFormula } from '../../src/report/formula.js';
 
 const TRICKY = ['', 'plain', 'a,b', 'a;b', 'say "hi"', '"', 'line\nbreak', 'cr\rhere', 'crlf\r\nend', ' spaced ', 'tab\there', 'Фамилия', 'a:', ':b', 'x::y', '\'=1+2', '""'];
 
@@ -20,6 +21,18 @@ describe('csvRecord', () => {
     const text = TRICKY.map((value) => csvRecord([value, 'next'], ',')).join('');
     expect(parse(text, { record_delimiter: '\r\n' })).toEqual(TRICKY.map((value) => [value, 'next']));
     expect(parse(text)).toEqual(TRICKY.map((value) => [value, 'next']));
+  });
+});
+
+describe('csvValuesFormatter', () => {
+  it.each([',', ';', '\t', '|', '::'])('is csvRecord over the values as text, formula-neutralized but in raw columns, delimiter %j', (delimiter) => {
+    const format = csvValuesFormatter({ columns: ['raw', 'a', 'b', 'c'] as const, delimiter, rawColumns: new Set(['raw'] as const) });
+    const values = [undefined, -5, 12, '=SUM(A1)', '-1', '+7 916', '@x', ...TRICKY];
+    for (const [index, value] of values.entries()) {
+      const record = [value, value, values[(index + 1) % values.length], values[(index * 5) % values.length]];
+      const texts = record.map((item, column) => (item === undefined ? '' : column === 0 ? String(item) : neutralizeFormula(String(item))));
+      expect(format(record)).toBe(csvRecord(texts, delimiter));
+    }
   });
 });
 
