@@ -37,8 +37,9 @@ const INDEX_SINK_BYTES = 64 * 1024;
 const MAX_FREE_BUFFERS = 8;
 
 /**
- * Buffers the main thread gave back once it had written them, by size, to be filled again. Only
- * a sink's first size is reused: a grown one was a rare task's.
+ * Buffers the main thread gave back once it had written them, by size, to be filled again (bytes
+ * are bytes: any sink that starts at a size takes any buffer of it). One of a size no sink starts
+ * at — grown for a rare task — is left to the collector.
  */
 const freeBuffers = new Map<number, ArrayBuffer[]>();
 
