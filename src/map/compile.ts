@@ -135,10 +135,6 @@ function cellText(cell: Cell | undefined): string {
   return typeof cell === 'string' ? cell : formatDate(cell);
 }
 
-function isEmpty(cell: Cell | undefined): boolean {
-  return cell === undefined || (typeof cell === 'string' && cell.trim() === '');
-}
-
 type Picker = (cells: readonly Cell[]) => Cell;
 
 function pickerOf(plan: Plan, indexes: readonly number[]): Picker {
@@ -146,13 +142,13 @@ function pickerOf(plan: Plan, indexes: readonly number[]): Picker {
   const [only] = indexes;
   if (indexes.length === 1 && only !== undefined) return (cells) => cells[only] ?? '';
   return (cells) => {
-    // One list for the row, not three (this runs for every row of the file).
-    const texts: string[] = [];
+    // Joined as it goes: no list per row (this runs for every row of the file), each cell trimmed once.
+    let joined = '';
     for (const index of indexes) {
-      const cell = cells[index];
-      if (!isEmpty(cell)) texts.push(cellText(cell).trim());
+      const text = cellText(cells[index]).trim();
+      if (text !== '') joined = joined === '' ? text : joined + plan.separator + text;
     }
-    return texts.join(plan.separator);
+    return joined;
   };
 }
 
