@@ -32,7 +32,9 @@ export function cleanRecords(): CleanRecords {
     clean: (result, fields) => {
       values[0] = result.row;
       for (let field = 0; field < CONTACT_FIELDS.length; field++) values[field + 1] = fields[CONTACT_FIELDS[field] as keyof ContactFields];
-      values[notesAt] = result.notes.join('; ');
+      const { notes } = result;
+      // Most rows have no note or one: no join for them.
+      values[notesAt] = notes.length > 1 ? notes.join('; ') : notes[0];
       return clean(values);
     },
     reject: (issue) => reject({ row: issue.row, field: issue.field, value: issue.value, reason: issue.reason, severity: issue.severity }),

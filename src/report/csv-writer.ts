@@ -107,7 +107,8 @@ export function csvValuesFormatter<Column extends string>(format: CsvFormat<Colu
       if (index > 0) record += delimiter;
       const value = values[index];
       if (value === undefined || value === '') continue;
-      const text = String(value);
+      // Nearly every value is a string already, and String() of one is still a call.
+      const text = typeof value === 'string' ? value : String(value);
       record += csvField(raw[index] ? text : neutralizeFormula(text), delimiter, special);
     }
     return record + RECORD_DELIMITER;
