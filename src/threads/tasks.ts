@@ -30,8 +30,8 @@ export interface ThreadTasksOptions extends SourceReadOptions {
 
 export interface TaskStream {
   tasks: AsyncIterable<TaskBody>;
-  /** The file's rows estimated from the first task's (sizes the duplicates table). */
-  expectedRows?: (firstTaskRows: number) => number;
+  /** A count over the whole file (rows, phones) estimated from the first task's: sizes the duplicates table. */
+  forWholeFile?: (inFirstTask: number) => number;
 }
 
 export interface ThreadTasks {
@@ -51,7 +51,7 @@ const PIECE_BYTES = 64 * 1024;
 /** A record this long is a quote that never closes (the one-thread reader then says where). */
 const MAX_PIECE_BYTES = 8 * 1024 * 1024;
 const BATCH_ROWS = 1000;
-const ROWS_ESTIMATE_MARGIN = 1.15;
+const ESTIMATE_MARGIN = 1.15;
 /** Encodings in which every `"`, delimiter and line-end byte is that ASCII character. */
 const SPLITTABLE_ENCODING = /^(utf-?8|windows-?125\d|cp125\d|koi8-?[rut]|ibm866|cp866|iso-?8859-\d+|latin1|(us-)?ascii|x-mac-cyrillic|maccyrillic)$/i;
 
@@ -91,8 +91,8 @@ export async function openThreadTasks(options: ThreadTasksOptions): Promise<Thre
       const { size } = await stat(options.input);
       const pieces = csvPieces(options.input, delimiter);
       // With a margin: the first piece (header, a title) need not be typical, and falling short doubles the table.
-      const expectedRows = (firstTaskRows: number): number => Math.ceil((size / Math.max(1, pieces.firstPieceBytes)) * firstTaskRows * ROWS_ESTIMATE_MARGIN);
-      return { tasks: pieces, expectedRows };
+      const forWholeFile = (inFirstTask: number): number => Math.ceil((size / Math.max(1, pieces.firstPieceBytes)) * inFirstTask * ESTIMATE_MARGIN);
+      return { tasks: pieces, forWholeFile };
     },
   };
 }
