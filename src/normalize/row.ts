@@ -61,9 +61,10 @@ interface FieldStep {
   isEmpty: (cell: Cell) => boolean;
 }
 
+/** The steps of the fields the mapping fills, in CONTACT_FIELDS order: a row asks no other field for a value it never has. */
 function fieldSteps(mapping: Mapping, today: Date | undefined): FieldStep[] {
   const normalizers = fieldNormalizers(mapping, today);
-  return CONTACT_FIELDS.map((field) => {
+  return CONTACT_FIELDS.filter((field) => mapping.fields[field] !== undefined).map((field) => {
     const standIn = STAND_INS[field];
     return { field, normalize: normalizers[field], isEmpty: standIn === undefined ? isBlank : (cell) => isBlank(cell) || standIn(cell) };
   });
