@@ -80,7 +80,7 @@ function phonesOf({ index, phones }: CleanResult): number {
 /** Writes each result, in order, dropping the rows whose key an earlier row holds. */
 function resultWriter(
   sinks: CleanSinks,
-  release: (id: number, buffer: ArrayBuffer) => void,
+  release: (id: number, buffers: ArrayBuffer[]) => void,
   /** A count over the file estimated from the first task's. */
   forWholeFile: ((inFirstTask: number) => number) | undefined,
 ): ((result: CleanResult) => Promise<void>) & { counts: CleanCounts } {
@@ -116,17 +116,22 @@ function resultWriter(
       rejectsFrom = end(REJECTS_END);
       duplicates++;
     }
-    release(result.id, index.buffer as ArrayBuffer);
-    release(result.id, phones.buffer as ArrayBuffer);
+    // All four go back in one message once both files are done with theirs (a message costs ~30 µs on each side).
+    const done = [index.buffer as ArrayBuffer, phones.buffer as ArrayBuffer];
+    let writing = 2;
+    const written = (buffer?: ArrayBuffer) => () => {
+      if (buffer !== undefined) done.push(buffer);
+      if (--writing === 0) release(result.id, done);
+    };
     clean.copyWithin(cleanLength, cleanFrom);
     cleanLength += clean.length - cleanFrom;
-    await sinks.clean.writeFormatted(clean.subarray(0, cleanLength), () => release(result.id, clean.buffer as ArrayBuffer));
-    if (duplicates === 0) await sinks.rejects.writeFormatted(result.rejects, () => release(result.id, result.rejects.buffer as ArrayBuffer));
+    await sinks.clean.writeFormatted(clean.subarray(0, cleanLength), written(clean.buffer as ArrayBuffer));
+    if (duplicates === 0) await sinks.rejects.writeFormatted(result.rejects, written(result.rejects.buffer as ArrayBuffer));
     else {
       rejects.push(result.rejects.subarray(rejectsFrom));
       const joined = Buffer.concat(rejects);
-      release(result.id, result.rejects.buffer as ArrayBuffer);
-      await sinks.rejects.writeFormatted(joined);
+      done.push(result.rejects.buffer as ArrayBuffer);
+      await sinks.rejects.writeFormatted(joined, written());
     }
     counts.rowsRead += rows;
     counts.clean += rows - result.rejected - duplicates;

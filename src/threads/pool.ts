@@ -47,8 +47,8 @@ export interface WorkerPool<Result extends CleanResult | RowsResult> {
    * stop when the results end or are left.
    */
   results: AsyncGenerator<Result>;
-  /** Gives a result's buffer back to the worker that filled it, to be filled again. */
-  release(id: number, buffer: ArrayBuffer): void;
+  /** Gives a result's buffers back to the worker that filled them, to be filled again (one message for them all). */
+  release(id: number, buffers: ArrayBuffer[]): void;
 }
 
 function isOutOfMemory(error: unknown): boolean {
@@ -115,6 +115,6 @@ export function startPool<Result extends CleanResult | RowsResult>({ entry, setu
 
   return {
     results: results(),
-    release: (id, buffer) => workers[id % workers.length]?.postMessage({ kind: 'release', buffer } satisfies ReleaseMessage, [buffer]),
+    release: (id, buffers) => workers[id % workers.length]?.postMessage({ kind: 'release', buffers } satisfies ReleaseMessage, buffers),
   };
 }

@@ -41,10 +41,10 @@ export interface RowsTask {
   readIssues: [number, RowIssue[]][];
 }
 
-/** Bytes of a result, written: the worker may fill them again. */
+/** A result's bytes, written: the worker may fill them again. */
 export interface ReleaseMessage {
   kind: 'release';
-  buffer: ArrayBuffer;
+  buffers: ArrayBuffer[];
 }
 
 export type WorkerTask = CsvPieceTask | RowsTask;

@@ -249,7 +249,7 @@ function transferables(result: TaskResult): ArrayBuffer[] {
 
 parentPort?.on('message', (task: WorkerTask | ReleaseMessage) => {
   if (task.kind === 'release') {
-    recycle(task.buffer);
+    for (const buffer of task.buffers) recycle(buffer);
     return;
   }
   let result: TaskResult;
