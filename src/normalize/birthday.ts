@@ -81,32 +81,73 @@ function parseText(text: string, todayMidnight: number, slashDates: BirthdayOpti
 }
 
 const DOT = 0x2e;
+const SLASH = 0x2f;
+const DASH = 0x2d;
 const DIGIT_0 = 0x30;
 
-function digitAt(text: string, at: number): number {
-  const digit = text.charCodeAt(at) - DIGIT_0;
-  // NaN fails every comparison it is part of.
-  return digit >= 0 && digit <= 9 ? digit : Number.NaN;
+/** Where the run of ASCII digits (`\d`) starting at `at` ends. */
+function digitsEnd(text: string, at: number): number {
+  let end = at;
+  while (end < text.length && text.charCodeAt(end) >= DIGIT_0 && text.charCodeAt(end) <= DIGIT_0 + 9) end++;
+  return end;
 }
 
-const twoDigitsAt = (text: string, at: number): number => digitAt(text, at) * 10 + digitAt(text, at + 1);
+function numberOf(text: string, from: number, to: number): number {
+  let value = 0;
+  for (let at = from; at < to; at++) value = value * 10 + (text.charCodeAt(at) - DIGIT_0);
+  return value;
+}
+
+const isDayOrMonth = (from: number, to: number): boolean => to - from === 1 || to - from === 2;
+
+/**
+ * Year, month and day of a text in the forms nearly every cell has — `d.m.yyyy` (`.` `/` or `-`,
+ * the same twice: DAY_FIRST with a four-digit year and no time) or `yyyy-m-d` (ISO without a time)
+ * — told from its digits, without a regular expression; `undefined` for any other text.
+ */
+function plainDateParts(text: string, slashDates: BirthdayOptions['slashDates']): [year: number, month: number, day: number] | undefined {
+  const firstEnd = digitsEnd(text, 0);
+  if (firstEnd === 4) {
+    if (text.charCodeAt(4) !== DASH) return undefined;
+    const monthEnd = digitsEnd(text, 5);
+    if (!isDayOrMonth(5, monthEnd) || text.charCodeAt(monthEnd) !== DASH) return undefined;
+    const dayEnd = digitsEnd(text, monthEnd + 1);
+    if (!isDayOrMonth(monthEnd + 1, dayEnd) || dayEnd !== text.length) return undefined;
+    return [numberOf(text, 0, 4), numberOf(text, 5, monthEnd), numberOf(text, monthEnd + 1, dayEnd)];
+  }
+  if (!isDayOrMonth(0, firstEnd)) return undefined;
+  const separator = text.charCodeAt(firstEnd);
+  if (separator !== DOT && separator !== SLASH && separator !== DASH) return undefined;
+  const secondEnd = digitsEnd(text, firstEnd + 1);
+  if (!isDayOrMonth(firstEnd + 1, secondEnd) || text.charCodeAt(secondEnd) !== separator) return undefined;
+  const yearEnd = digitsEnd(text, secondEnd + 1);
+  if (yearEnd - secondEnd - 1 !== 4 || yearEnd !== text.length) return undefined;
+  const first = numberOf(text, 0, firstEnd);
+  const second = numberOf(text, firstEnd + 1, secondEnd);
+  const monthFirst = separator === SLASH && slashDates === 'month-day';
+  return [numberOf(text, secondEnd + 1, yearEnd), monthFirst ? first : second, monthFirst ? second : first];
+}
 
 function daysInMonth(year: number, month: number): number {
   if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
+const twoDigits = (value: number): string => (value < 10 ? `0${value}` : String(value));
+
 /**
- * `text` is a past date since 1900 already written as SMSC wants it (`dd.mm.yyyy`), as nearly
- * every cell of a Russian file is: told from its digits, without a regular expression or a Date.
+ * What the general path answers for a text of `plainDateParts` that names a real past day since
+ * 1900 (nearly every cell): the date as `dd.mm.yyyy`, without a Date; `undefined` for any other
+ * text, whose errors the general path words.
  */
-function isFinishedDate(text: string, todayMidnight: number): boolean {
-  if (text.length !== 10 || text.charCodeAt(2) !== DOT || text.charCodeAt(5) !== DOT) return false;
-  const day = twoDigitsAt(text, 0);
-  const month = twoDigitsAt(text, 3);
-  const year = twoDigitsAt(text, 6) * 100 + twoDigitsAt(text, 8);
-  if (!(year >= EARLIEST_YEAR && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month))) return false;
-  return Date.UTC(year, month - 1, day) <= todayMidnight;
+function plainDate(text: string, todayMidnight: number, slashDates: BirthdayOptions['slashDates']): Normalized | undefined {
+  const parts = plainDateParts(text, slashDates);
+  if (parts === undefined) return undefined;
+  const [year, month, day] = parts;
+  if (!(year >= EARLIEST_YEAR && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month))) return undefined;
+  if (Date.UTC(year, month - 1, day) > todayMidnight) return undefined;
+  const value = `${twoDigits(day)}.${twoDigits(month)}.${year}`;
+  return value === text ? accepted(text) : accepted(value, [`«${text}» → ${value}`]);
 }
 
 /** Today's midnight UTC, without making a Date per cell. */
@@ -119,8 +160,8 @@ const todayMidnightOf = (options: BirthdayOptions): number => utcDay(options.tod
 export function normalizeBirthday(cell: Cell, options: BirthdayOptions = {}): Normalized {
   if (typeof cell === 'string') {
     const text = cell.trim();
-    // What the general path answers for such a text.
-    if (isFinishedDate(text, todayMidnightOf(options))) return accepted(text);
+    const plain = plainDate(text, todayMidnightOf(options), options.slashDates);
+    if (plain !== undefined) return plain;
   }
   return normalizeBirthdayInGeneral(cell, options);
 }

@@ -125,7 +125,7 @@ describe('normalizePhones', () => {
 });
 
 describe('normalizeBirthday', () => {
-  it('answers drawn dates as its general path does (the shortcut for a finished dd.mm.yyyy changes nothing)', () => {
+  it('answers drawn dates as its general path does (the shortcut for d.m.yyyy and yyyy-m-d changes nothing)', () => {
     const random = seededRandom(18);
     const today = new Date(Date.UTC(2024, 1, 29, 15));
     const digit = () => String(Math.floor(random() * 10));
@@ -133,16 +133,24 @@ describe('normalizeBirthday', () => {
     const cells: string[] = [];
     for (let i = 0; i < DRAWS; i++) {
       // Mostly the shape dd.mm.yyyy, with days and months near their ends, years around 1900 and today, and other characters.
-      const day = random() < 0.5 ? pick(['00', '01', '28', '29', '30', '31', '32']) : digit() + digit();
-      const month = random() < 0.5 ? pick(['00', '01', '02', '04', '12', '13']) : digit() + digit();
-      const year = random() < 0.6 ? pick(['1899', '1900', '1999', '2000', '2023', '2024', '2025', '0099', '1800', '2100']) : digit() + digit() + digit() + digit();
-      const separator = () => (random() < 0.9 ? '.' : pick(['/', '-', ',', ' ', '١']));
-      const cell = `${day}${separator()}${month}${separator()}${year}`;
-      cells.push(random() < 0.1 ? ` ${cell}\t` : random() < 0.05 ? cell.slice(1) : cell);
+      // Days and months of one digit too, a year of 2 or 3 digits now and then, and a time after the date.
+      const dayOrMonth = (ends: readonly string[]) => (random() < 0.5 ? pick(ends) : random() < 0.3 ? digit() : digit() + digit());
+      const day = dayOrMonth(['00', '01', '28', '29', '30', '31', '32', '1', '9']);
+      const month = dayOrMonth(['00', '01', '02', '04', '12', '13', '2']);
+      const year = random() < 0.6 ? pick(['1899', '1900', '1999', '2000', '2023', '2024', '2025', '0099', '1800', '2100', '99', '024']) : digit() + digit() + digit() + digit();
+      const separator = () => (random() < 0.6 ? '.' : pick(['/', '/', '-', '-', ',', ' ', '١']));
+      // Mostly the shape dd.mm.yyyy; a third of the cells yyyy-mm-dd.
+      const cell = random() < 0.33 ? `${year}${separator()}${month}${separator()}${day}` : `${day}${separator()}${month}${separator()}${year}`;
+      const time = random() < 0.05 ? pick([' 10:30', 'T10:30:00', ' 1:05:07', 'T10:30:00.5Z']) : '';
+      cells.push(random() < 0.1 ? ` ${cell}${time}\t` : random() < 0.05 ? cell.slice(1) : cell + time);
     }
-    const options = { today };
-    const differing = cells.filter((cell) => JSON.stringify(normalizeBirthday(cell, options)) !== JSON.stringify(normalizeBirthdayInGeneral(cell, options)));
-    expect(differing).toEqual([]);
-    expect(cells.filter((cell) => normalizeBirthday(cell, options).ok).length).toBeGreaterThan(DRAWS / 40);
+    for (const options of [{ today }, { today, slashDates: 'month-day' as const }]) {
+      const differing = cells.filter((cell) => JSON.stringify(normalizeBirthday(cell, options)) !== JSON.stringify(normalizeBirthdayInGeneral(cell, options)));
+      expect(differing).toEqual([]);
+      // The draws reach valid dates often, rewritten ones (yyyy-m-d, d/m/yyyy…) among them.
+      const valid = cells.map((cell) => normalizeBirthday(cell, options)).filter((result) => result.ok);
+      expect(valid.length).toBeGreaterThan(DRAWS / 50);
+      expect(valid.filter((result) => result.changes.length > 0).length).toBeGreaterThan(DRAWS / 100);
+    }
   });
 });
