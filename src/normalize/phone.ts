@@ -84,20 +84,24 @@ const PLUS = 0x2b;
 const PUNCTUATION = new Set([0x20, 0x28, 0x29, 0x2d]);
 
 /**
- * Whether `text` (trimmed) is one number written with nothing but digits, ` ( ) -` and a leading
- * `+`: the form nearly every cell has. Such a cell has no separator, letter, extension, formula
- * guard, exponent or float form, so every step of the general path but the digits is a no-op on it.
+ * The digits of `text` (trimmed) when it is one number written with nothing but digits, ` ( ) -`
+ * and a leading `+`: the form nearly every cell has. Such a cell has no separator, letter,
+ * extension, formula guard, exponent or float form, so every step of the general path but the
+ * digits is a no-op on it. `undefined` for any other text. (One look at each character: a
+ * `replace(/\D/g, '')` after it cost twice the look.)
  */
-function isPlainNumber(text: string): boolean {
+function plainNumberDigits(text: string): string | undefined {
+  let digits = '';
+  let from = 0;
   for (let index = 0; index < text.length; index++) {
     const code = text.charCodeAt(index);
     if (code >= DIGIT_0 && code <= DIGIT_9) continue;
-    if (!PUNCTUATION.has(code) && !(code === PLUS && index === 0)) return false;
+    if (!PUNCTUATION.has(code) && !(code === PLUS && index === 0)) return undefined;
+    if (index > from) digits += text.slice(from, index);
+    from = index + 1;
   }
-  return true;
+  return from === 0 ? text : digits + text.slice(from);
 }
-
-const ALL_DIGITS = /^\d*$/;
 
 /**
  * A cell with one or more phone numbers → comma-joined international digits. Invalid numbers
@@ -107,7 +111,8 @@ export function normalizePhones(cell: Cell, region: CountryCode): Normalized {
   if (typeof cell !== 'string') return rejected('PHONE_NOT_TEXT', 'a date cell is not a phone number');
   const text = cell.trim();
   // What the general path would answer, without its regular expressions (~1 µs a cell).
-  if (text !== '' && isPlainNumber(text)) return fromDigits(text, text, ALL_DIGITS.test(text) ? text : text.replace(/\D/g, ''), region);
+  const digits = text === '' ? undefined : plainNumberDigits(text);
+  if (digits !== undefined) return fromDigits(text, text, digits, region);
   return normalizePhoneText(text, region);
 }
 
