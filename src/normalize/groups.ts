@@ -28,11 +28,15 @@ function groupName(item: string): Normalized {
 
 /** A cell listing groups → comma-joined names or ids; with ids, a non-numeric item is dropped with a warning. */
 export function normalizeGroups(cell: Cell, mode: GroupsMode): Normalized {
-  const all = splitList(cellToText(cell), SEPARATORS);
-  const items = all.filter((item) => !SYSTEM_GROUP.test(item));
+  const text = cellToText(cell);
+  const all = splitList(text, SEPARATORS);
+  // A system group starts with a star: a cell without one (nearly all) has nothing to leave out.
+  const mayNameSystem = text.includes('*');
+  const items = mayNameSystem ? all.filter((item) => !SYSTEM_GROUP.test(item)) : all;
   if (items.length === 0) return rejected('GRP_EMPTY', 'no group');
   const result = normalizeList(items, mode === 'id' ? groupId : groupName);
+  if (!result.ok || !mayNameSystem) return result;
   const system = all.filter((item) => SYSTEM_GROUP.test(item));
-  if (!result.ok || system.length === 0) return result;
+  if (system.length === 0) return result;
   return { ...result, changes: [...result.changes, `system group${system.length > 1 ? 's' : ''} ${system.map((item) => `«${item}»`).join(', ')} left out`] };
 }
