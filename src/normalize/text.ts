@@ -52,6 +52,10 @@ function needsCleaning(text: string): boolean {
 export function cleanText(cell: Cell): string {
   const text = cellToText(cell);
   if (!needsCleaning(text)) return text;
+  // Most texts that need cleaning need only their ends trimmed (` name@mail.ru `): no expressions for them
+  // (a leading quote after the trim is needsCleaning's too).
+  const trimmed = text.trim();
+  if (!needsCleaning(trimmed)) return trimmed;
   return stripFormulaGuard(text).replace(WHITESPACE, ' ').trim();
 }
 

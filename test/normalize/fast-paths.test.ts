@@ -52,7 +52,7 @@ describe('splitList', () => {
 });
 
 describe('cleanText', () => {
-  it('returns as they are only the drawn cells the cleaning leaves as they are', () => {
+  it('cleans drawn cells as the cleaning everywhere does (its shortcuts: cells left as they are, cells only trimmed)', () => {
     const clean = (text: string) => stripFormulaGuard(text).replace(/[\s\u200B\uFEFF]+/g, ' ').trim();
     // Whitespace beyond ASCII, and characters that look like it but are not JavaScript's \s.
     const wide = ['\u1680', '\u2005', '\u200A', '\u202F', '\u205F', '\u0085', '\u180E', '\u200C', '\v', '\f'];
