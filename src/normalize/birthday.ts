@@ -1,5 +1,5 @@
 import type { Cell } from '../read/types.js';
-import { formatDate } from './date.js';
+import { formatDate, formatDayMonthYear } from './date.js';
 import { accepted, rejected, type Normalized } from './result.js';
 
 const DAY_FIRST = /^(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$/;
@@ -133,8 +133,6 @@ function daysInMonth(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
-const twoDigits = (value: number): string => (value < 10 ? `0${value}` : String(value));
-
 /**
  * What the general path answers for a text of `plainDateParts` that names a real past day since
  * 1900 (nearly every cell): the date as `dd.mm.yyyy`, without a Date; `undefined` for any other
@@ -146,7 +144,7 @@ function plainDate(text: string, todayMidnight: number, slashDates: BirthdayOpti
   const [year, month, day] = parts;
   if (!(year >= EARLIEST_YEAR && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month))) return undefined;
   if (Date.UTC(year, month - 1, day) > todayMidnight) return undefined;
-  const value = `${twoDigits(day)}.${twoDigits(month)}.${year}`;
+  const value = formatDayMonthYear(day, month, year);
   return value === text ? accepted(text) : accepted(value, [`«${text}» → ${value}`]);
 }
 

@@ -1,6 +1,9 @@
 /** `dd.mm.yyyy` of a UTC calendar date (spreadsheet dates are zoneless, see read/types.ts). */
 export function formatDate(date: Date): string {
-  const day = String(date.getUTCDate()).padStart(2, '0');
-  const month = String(date.getUTCMonth() + 1).padStart(2, '0');
-  return `${day}.${month}.${String(date.getUTCFullYear()).padStart(4, '0')}`;
+  return formatDayMonthYear(date.getUTCDate(), date.getUTCMonth() + 1, date.getUTCFullYear());
+}
+
+/** `dd.mm.yyyy` of a day, a month (1–12) and a year. */
+export function formatDayMonthYear(day: number, month: number, year: number): string {
+  return `${String(day).padStart(2, '0')}.${String(month).padStart(2, '0')}.${String(year).padStart(4, '0')}`;
 }

@@ -10,6 +10,7 @@ import type { RecordDelimiter } from './csv-split.js';
 import { lineBreaks, lineBreaksIn } from './csv.js';
 
 export interface FastCsvOptions {
+  /** One character, as the split (csv-split.ts) takes it. */
   delimiter: string;
   /** As discovered by the split; `undefined` when the file has no line end at all. */
   recordDelimiter: RecordDelimiter | undefined;

@@ -132,14 +132,14 @@ describe('normalizeBirthday', () => {
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
     const cells: string[] = [];
     for (let i = 0; i < DRAWS; i++) {
-      // Mostly the shape dd.mm.yyyy, with days and months near their ends, years around 1900 and today, and other characters.
-      // Days and months of one digit too, a year of 2 or 3 digits now and then, and a time after the date.
+      // Days and months near their ends and of one digit, years around 1900 and today (of 2 or 3 digits now and then),
+      // other separators and characters, and now and then a time after the date.
       const dayOrMonth = (ends: readonly string[]) => (random() < 0.5 ? pick(ends) : random() < 0.3 ? digit() : digit() + digit());
       const day = dayOrMonth(['00', '01', '28', '29', '30', '31', '32', '1', '9']);
       const month = dayOrMonth(['00', '01', '02', '04', '12', '13', '2']);
       const year = random() < 0.6 ? pick(['1899', '1900', '1999', '2000', '2023', '2024', '2025', '0099', '1800', '2100', '99', '024']) : digit() + digit() + digit() + digit();
       const separator = () => (random() < 0.6 ? '.' : pick(['/', '/', '-', '-', ',', ' ', '١']));
-      // Mostly the shape dd.mm.yyyy; a third of the cells yyyy-mm-dd.
+      // Two thirds day first (d.m.yyyy), a third year first (yyyy-m-d).
       const cell = random() < 0.33 ? `${year}${separator()}${month}${separator()}${day}` : `${day}${separator()}${month}${separator()}${year}`;
       const time = random() < 0.05 ? pick([' 10:30', 'T10:30:00', ' 1:05:07', 'T10:30:00.5Z']) : '';
       cells.push(random() < 0.1 ? ` ${cell}${time}\t` : random() < 0.05 ? cell.slice(1) : cell + time);
